@@ -1,0 +1,2 @@
+// Composition root: filled in as the layers land.
+return 0;

@@ -1,0 +1,33 @@
+namespace Fmp4Streamer.Streaming;
+
+/// <summary>
+/// Recycles fragment buffers on the loop thread. Buffers only grow (to the largest frame seen), so in a steady
+/// state renting allocates nothing.
+/// </summary>
+public sealed class FragmentPool
+{
+    private readonly Stack<SharedFragment> _free = new();
+    private readonly int _initialCapacity;
+
+    public FragmentPool(int initialCapacity = 64 * 1024) => _initialCapacity = initialCapacity;
+
+    /// <summary>Fragments currently rented (held by someone).</summary>
+    public int Outstanding { get; private set; }
+
+    /// <summary>Returns a fragment with one reference (the caller's) and room for at least <paramref name="bytes"/>.</summary>
+    public SharedFragment Rent(int bytes)
+    {
+        var f = _free.Count > 0 ? _free.Pop() : new SharedFragment(this, Math.Max(bytes, _initialCapacity));
+        f.EnsureCapacity(bytes);
+        f.ResetForReuse();
+        Outstanding++;
+        return f;
+    }
+
+    internal void Return(SharedFragment fragment)
+    {
+        Outstanding--;
+        fragment.Length = 0;
+        _free.Push(fragment);
+    }
+}

@@ -1,0 +1,20 @@
+namespace Fmp4Streamer.Streaming;
+
+/// <summary>What the HTTP side sees of one camera: its name, its current init segment and a subscription.</summary>
+public interface ILiveStream
+{
+    /// <summary>URL-safe name ("video0"), used for /&lt;name&gt;/stream.mp4.</summary>
+    string Name { get; }
+
+    /// <summary>The current init segment, or null until the first SPS/PPS has been seen.</summary>
+    InitSegment? Init { get; }
+
+    /// <summary>Nominal size from the configuration, for pages served before the first frame.</summary>
+    int ConfiguredWidth { get; }
+    int ConfiguredHeight { get; }
+
+    /// <summary>Adds a subscriber: wakes the source and asks it for a key frame; fragments follow from the next one.</summary>
+    void Subscribe(IFragmentSubscriber subscriber);
+
+    void Unsubscribe(IFragmentSubscriber subscriber);
+}
