@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Fmp4Streamer.Tests.TestSupport;
+
+namespace Fmp4Streamer.Tests.EndToEnd;
+
+/// <summary>Runs tests/browser/play.js (headless Chromium via playwright-core) and parses its report.</summary>
+public sealed record PlaybackReport(bool Ok, int Width, int Height, double StartTime, double EndTime, int Decoded,
+    IReadOnlyList<string> Errors, IReadOnlyList<(long NowMs, double LatencyMs)> Latencies, string Raw);
+
+public static class BrowserPlayback
+{
+    public static string ScriptDirectory => Path.Combine(Repository.Root, "tests", "browser");
+
+    public static PlaybackReport Play(string url, int seconds, bool readStrip = false, string? screenshot = null)
+    {
+        if (!Directory.Exists(Path.Combine(ScriptDirectory, "node_modules", "playwright-core")))
+            Assert.Fail("playwright-core is not installed: run `cd tests/browser && npm ci` (make test does)");
+        if (!File.Exists("/usr/bin/chromium")) Assert.Fail("chromium is missing: apt-get install chromium (make test does)");
+        var args = new List<string> { Path.Combine(ScriptDirectory, "play.js"), url, seconds.ToString() };
+        if (readStrip) args.Add("--strip");
+        if (screenshot is not null) { args.Add("--shot"); args.Add(screenshot); }
+        var r = ToolRun.Run("node", args, TimeSpan.FromSeconds(seconds + 60), ScriptDirectory, "nodejs");
+        string json = r.StdOut.Trim().Split('\n')[^1];
+        if (!json.StartsWith('{')) Assert.Fail($"play.js printed no report (exit {r.ExitCode}):\n{r.StdOut}\n{r.StdErr}");
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        var errors = new List<string>();
+        foreach (var e in root.GetProperty("errors").EnumerateArray()) errors.Add(e.GetString() ?? "");
+        var latencies = new List<(long, double)>();
+        foreach (var s in root.GetProperty("samples").EnumerateArray())
+            if (s.TryGetProperty("latencyMs", out var l)) latencies.Add((s.GetProperty("now").GetInt64(), l.GetDouble()));
+        var first = root.GetProperty("first");
+        var last = root.GetProperty("last");
+        bool played = first.ValueKind == JsonValueKind.Object;
+        return new PlaybackReport(root.GetProperty("ok").GetBoolean(),
+            played ? last.GetProperty("w").GetInt32() : 0, played ? last.GetProperty("h").GetInt32() : 0,
+            played ? first.GetProperty("t").GetDouble() : 0, played ? last.GetProperty("t").GetDouble() : 0,
+            played ? last.GetProperty("decoded").GetInt32() : 0, errors, latencies, json);
+    }
+}

@@ -1,0 +1,100 @@
+using Fmp4Streamer.Tests.TestSupport;
+
+namespace Fmp4Streamer.Tests.EndToEnd;
+
+/// <summary>The built binary serves /stream.mp4 that ffmpeg, a client nobody here wrote, decodes without error.</summary>
+[Category("EndToEnd")]
+public class ProgressiveStreamTests
+{
+    private static readonly TimeSpan DecodeTimeout = TimeSpan.FromSeconds(40);
+
+    [Test]
+    public void TestPatternDecodesWithoutErrors()
+    {
+        using var daemon = DaemonProcess.Start(null, "--test-pattern");
+        var (result, frames) = ToolRun.FfmpegDecode(daemon.BaseUrl + "/stream.mp4", 90, DecodeTimeout);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.StdErr);
+            Assert.That(result.StdErr, Is.Empty);
+            Assert.That(frames, Is.GreaterThanOrEqualTo(90));
+        });
+        var probe = ToolRun.Probe(daemon.BaseUrl + "/stream.mp4?probe", DecodeTimeout);
+        Assert.That((probe["codec_name"], probe["width"], probe["height"]), Is.EqualTo(("h264", "640", "480")));
+        Assert.That(daemon.Stop(), Is.EqualTo(0), daemon.Log);
+    }
+
+    [Test]
+    public void CommandSourceDecodesWithoutErrors()
+    {
+        string config = """
+            [server]
+            port = 8000
+
+            [camera]
+            command = ffmpeg -hide_banner -loglevel error -nostdin -re -f lavfi -i testsrc=size=320x240:rate=30 -c:v libx264 -preset ultrafast -tune zerolatency -g 30 -pix_fmt yuv420p -f h264 -
+            width = 320
+            height = 240
+            fps = 30
+            """;
+        using var daemon = DaemonProcess.Start(config);
+        var (result, frames) = ToolRun.FfmpegDecode(daemon.BaseUrl + "/stream.mp4", 90, DecodeTimeout);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.StdErr + "\n" + daemon.Log);
+            Assert.That(result.StdErr, Is.Empty);
+            Assert.That(frames, Is.GreaterThanOrEqualTo(90));
+        });
+        var probe = ToolRun.Probe(daemon.BaseUrl + "/stream.mp4", DecodeTimeout);
+        Assert.That((probe["width"], probe["height"]), Is.EqualTo(("320", "240")));
+        var children = ChildrenOf(daemon.Pid);
+        Assert.That(children, Is.Not.Empty, "the command should run as a child of the daemon");
+        Assert.That(daemon.Stop(), Is.EqualTo(0), daemon.Log);
+        Thread.Sleep(200);
+        Assert.That(children.FindAll(pid => Directory.Exists("/proc/" + pid)), Is.Empty, "the command outlived the daemon");
+    }
+
+    [Test]
+    public void ClientsJoiningAtDifferentTimesEachDecodeFromTheirFirstFrame()
+    {
+        using var daemon = DaemonProcess.Start(null, "--test-pattern");
+        var decoders = new List<Task<(ToolResult Result, int Frames)>>();
+        for (int i = 0; i < 3; i++)
+        {
+            decoders.Add(Task.Run(() => ToolRun.FfmpegDecode(daemon.BaseUrl + "/stream.mp4", 60, DecodeTimeout)));
+            Thread.Sleep(1300);
+        }
+        foreach (var d in decoders)
+        {
+            var (result, frames) = d.Result;
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.StdErr);
+            Assert.That(result.StdErr, Is.Empty, "a joining client must start on a key frame");
+            Assert.That(frames, Is.GreaterThanOrEqualTo(60));
+        }
+    }
+
+    [Test]
+    public void StopsCleanlyOnSigint()
+    {
+        using var daemon = DaemonProcess.Start(null, "--test-pattern");
+        Tmds.Linux.LibC.kill(daemon.Pid, Tmds.Linux.LibC.SIGINT);
+        Assert.That(daemon.Stop(), Is.EqualTo(0), daemon.Log);
+    }
+
+    private static List<int> ChildrenOf(int pid)
+    {
+        var children = new List<int>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int candidate)) continue;
+            try
+            {
+                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[1]) == pid) children.Add(candidate);
+            }
+            catch (IOException) { }
+        }
+        return children;
+    }
+}

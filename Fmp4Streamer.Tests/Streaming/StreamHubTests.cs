@@ -1,0 +1,189 @@
+using Fmp4Streamer.H264.TestPattern;
+using Fmp4Streamer.Linux;
+using Fmp4Streamer.Streaming;
+
+namespace Fmp4Streamer.Tests.Streaming;
+
+public class StreamHubTests
+{
+    private sealed class FakeSource : IVideoSource
+    {
+        public IAccessUnitSink? Sink;
+        public int Starts, Stops, KeyFrameRequests;
+        public string Description => "fake";
+        public int FramesPerSecond => 30;
+        public void Start(IAccessUnitSink sink) { Sink = sink; Starts++; }
+        public void Stop() { Sink = null; Stops++; }
+        public void RequestKeyFrame() => KeyFrameRequests++;
+        public void Dispose() { }
+    }
+
+    private sealed class RecordingSubscriber : IFragmentSubscriber
+    {
+        public readonly List<(bool Key, ulong DecodeTime, InitSegment Init)> Received = new();
+        public int Resets;
+        public bool Record = true;
+        public int Count;
+        public void OnFragment(SharedFragment fragment)
+        {
+            Count++;
+            if (Record) Received.Add((fragment.IsKeyFrame, fragment.DecodeTime, fragment.Init));
+            else { fragment.Retain(); fragment.Release(); }
+        }
+        public void OnStreamReset() => Resets++;
+    }
+
+    /// <summary>Access units from the test pattern encoder: real H264 with SPS/PPS/IDR and P frames.</summary>
+    private sealed class Frames
+    {
+        private readonly TestPatternEncoder _encoder;
+        private readonly byte[] _buffer;
+        private long _n;
+        public Frames(int width = 320, int height = 240)
+        {
+            _encoder = new TestPatternEncoder(width, height, 30);
+            _buffer = new byte[_encoder.MaxFrameSize];
+        }
+        public void Push(IAccessUnitSink sink, bool key)
+        {
+            int length = _encoder.EncodeFrame(_n, 1_700_000_000_000 + _n * 33, key, _buffer);
+            sink.OnAccessUnit(_buffer.AsSpan(0, length), 1_000_000 + _n * 33_333);
+            _n++;
+        }
+    }
+
+    private static (EventLoop Loop, FakeSource Source, StreamHub Hub) Create(bool autoSleep = true, long graceUs = 1000)
+    {
+        var loop = new EventLoop();
+        var source = new FakeSource();
+        var hub = new StreamHub(loop, source, new StreamHubOptions { Name = "test", AutoSleep = autoSleep, SleepGraceUs = graceUs });
+        return (loop, source, hub);
+    }
+
+    [Test]
+    public void ASubscriberStartsAtAKeyFrameWithTheInitSegment()
+    {
+        var (loop, source, hub) = Create();
+        using var _ = loop;
+        var frames = new Frames();
+        var sub = new RecordingSubscriber();
+        hub.Subscribe(sub);
+        Assert.That(source.Starts, Is.EqualTo(1), "the first subscriber wakes the source");
+        frames.Push(source.Sink!, key: true);
+        frames.Push(source.Sink!, key: false);
+        frames.Push(source.Sink!, key: false);
+
+        var late = new RecordingSubscriber();
+        hub.Subscribe(late);
+        Assert.That(source.KeyFrameRequests, Is.EqualTo(1), "a joiner asks a running source for a key frame");
+        frames.Push(source.Sink!, key: false);
+        frames.Push(source.Sink!, key: true);
+        frames.Push(source.Sink!, key: false);
+
+        Assert.That(sub.Received.Select(r => r.Key), Is.EqualTo(new[] { true, false, false, false, true, false }));
+        Assert.That(late.Received.Select(r => r.Key), Is.EqualTo(new[] { true, false }));
+        Assert.That(sub.Received[0].Init.Width, Is.EqualTo(320));
+        Assert.That(sub.Received[0].Init.Codecs, Does.StartWith("avc1.42"));
+        var times = sub.Received.Select(r => r.DecodeTime).ToList();
+        Assert.That(times, Is.Ordered.Ascending);
+        Assert.That(times.Distinct().Count(), Is.EqualTo(times.Count));
+        Assert.That(hub.OutstandingFragments, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void TheSourceSleepsAfterTheGracePeriodAndWakesForTheNextClient()
+    {
+        var (loop, source, hub) = Create(graceUs: 20_000);
+        using var _ = loop;
+        var sub = new RecordingSubscriber();
+        hub.Subscribe(sub);
+        hub.Unsubscribe(sub);
+        Assert.That(source.Stops, Is.EqualTo(0), "not before the grace period");
+        long until = MonotonicClock.NowUs + 2_000_000;
+        while (source.Stops == 0 && MonotonicClock.NowUs < until) loop.RunOnce(10);
+        Assert.That(source.Stops, Is.EqualTo(1));
+        hub.Subscribe(sub);
+        Assert.That(source.Starts, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void AClientReturningWithinTheGracePeriodKeepsTheSourceAwake()
+    {
+        var (loop, source, hub) = Create(graceUs: 50_000);
+        using var _ = loop;
+        var sub = new RecordingSubscriber();
+        hub.Subscribe(sub);
+        hub.Unsubscribe(sub);
+        hub.Subscribe(sub);
+        long until = MonotonicClock.NowUs + 150_000;
+        while (MonotonicClock.NowUs < until) loop.RunOnce(10);
+        Assert.That((source.Starts, source.Stops), Is.EqualTo((1, 0)));
+    }
+
+    [Test]
+    public void WithoutAutoSleepTheSourceRunsFromTheStart()
+    {
+        var (loop, source, hub) = Create(autoSleep: false);
+        using var _ = loop;
+        hub.Open();
+        Assert.That(source.Starts, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void AfterAnInterruptionClientsResumeAtAKeyFrame()
+    {
+        var (loop, source, hub) = Create();
+        using var _ = loop;
+        var frames = new Frames();
+        var sub = new RecordingSubscriber();
+        hub.Subscribe(sub);
+        frames.Push(source.Sink!, key: true);
+        frames.Push(source.Sink!, key: false);
+        hub.OnSourceInterrupted("unplugged");
+        frames.Push(source.Sink!, key: false);
+        frames.Push(source.Sink!, key: true);
+        Assert.That(sub.Received.Select(r => r.Key), Is.EqualTo(new[] { true, false, true }));
+    }
+
+    [Test]
+    public void NewParameterSetsEndActiveStreamsAndNewJoinersGetTheNewInit()
+    {
+        var (loop, source, hub) = Create();
+        using var _ = loop;
+        var small = new Frames(320, 240);
+        var large = new Frames(640, 480);
+        var sub = new RecordingSubscriber();
+        hub.Subscribe(sub);
+        small.Push(source.Sink!, key: true);
+        large.Push(source.Sink!, key: true);
+        Assert.That(sub.Resets, Is.EqualTo(1));
+        Assert.That(hub.Init!.Width, Is.EqualTo(640));
+        var next = new RecordingSubscriber();
+        hub.Subscribe(next);
+        large.Push(source.Sink!, key: true);
+        Assert.That(next.Received[0].Init.Width, Is.EqualTo(640));
+    }
+
+    [Test]
+    public void MuxingAndFanOutAllocateNothingPerFrame()
+    {
+        var (loop, source, hub) = Create();
+        using var _ = loop;
+        var subscribers = new[] { new RecordingSubscriber { Record = false }, new RecordingSubscriber { Record = false }, new RecordingSubscriber { Record = false } };
+        foreach (var s in subscribers) hub.Subscribe(s);
+        // Pre-encode so that the encoder is not measured; the hub sees the same bytes a camera would give.
+        var encoder = new TestPatternEncoder(320, 240, 30);
+        var units = new List<byte[]>();
+        var buffer = new byte[encoder.MaxFrameSize];
+        for (int i = 0; i < 60; i++) units.Add(buffer.AsSpan(0, encoder.EncodeFrame(i, i, i % 30 == 0, buffer)).ToArray());
+        for (int i = 0; i < 60; i++) source.Sink!.OnAccessUnit(units[i], 1 + i * 33_333); // warm-up: pool grows
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 60; i < 3060; i++) source.Sink!.OnAccessUnit(units[i % 60], 1 + i * 33_333L);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(allocated, Is.EqualTo(0), "bytes allocated over 3000 frames to 3 subscribers");
+        Assert.That(subscribers.Select(s => s.Count), Is.All.GreaterThanOrEqualTo(3000));
+        Assert.That(hub.OutstandingFragments, Is.EqualTo(0));
+    }
+}

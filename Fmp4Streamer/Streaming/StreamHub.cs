@@ -1,0 +1,226 @@
+using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.H264;
+using Fmp4Streamer.Linux;
+using Fmp4Streamer.Mp4;
+
+namespace Fmp4Streamer.Streaming;
+
+/// <summary>
+/// The middle of one camera's pipeline: takes access units from its source, builds each moof+mdat once into a
+/// pooled <see cref="SharedFragment"/> (the one copy of the frame, start codes turned into lengths on the way)
+/// and hands it to every subscriber. Joining subscribers start at the next key frame; the source sleeps while
+/// nobody watches.
+/// </summary>
+public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
+{
+    private readonly IVideoSource _source;
+    private readonly StreamHubOptions _options;
+    private readonly FragmentPool _pool = new();
+    private readonly SampleTimeline _timeline;
+    private readonly LoopTimer _sleepTimer;
+    private readonly ParameterSets _parameterSets = new();
+
+    // Copy-on-write arrays: delivery iterates a stable snapshot while callbacks may unsubscribe.
+    private IFragmentSubscriber[] _active = Array.Empty<IFragmentSubscriber>();
+    private IFragmentSubscriber[] _waiting = Array.Empty<IFragmentSubscriber>();
+
+    private uint _sequenceNumber = 1;
+    private bool _sourceRunning;
+    private long _lastKeyFrameRequestUs;
+    private bool _warnedNoParameterSets;
+
+    public StreamHub(EventLoop loop, IVideoSource source, StreamHubOptions options)
+    {
+        _source = source;
+        _options = options;
+        _timeline = new SampleTimeline(Timescales.Video, source.FramesPerSecond);
+        _sleepTimer = new LoopTimer(loop, this);
+    }
+
+    public string Name => _options.Name;
+    public InitSegment? Init { get; private set; }
+    public int ConfiguredWidth => _options.ConfiguredWidth;
+    public int ConfiguredHeight => _options.ConfiguredHeight;
+    public IVideoSource Source => _source;
+
+    /// <summary>Frames muxed and bytes produced since start, for logs and bandwidth estimates.</summary>
+    public long FramesMuxed { get; private set; }
+    public long BytesMuxed { get; private set; }
+    public int SubscriberCount => _active.Length + _waiting.Length;
+    public bool IsSourceRunning => _sourceRunning;
+
+    /// <summary>Fragments still referenced by someone; 0 when every subscriber has released its share.</summary>
+    public int OutstandingFragments => _pool.Outstanding;
+
+    /// <summary>Starts the source at once when it must not sleep; otherwise it starts with the first subscriber.</summary>
+    public void Open()
+    {
+        if (!_options.AutoSleep) StartSource();
+    }
+
+    public void Subscribe(IFragmentSubscriber subscriber)
+    {
+        _waiting = Append(_waiting, subscriber);
+        _sleepTimer.Stop();
+        if (!_sourceRunning) StartSource(); // a fresh start begins with an IDR
+        else RequestKeyFrame();
+    }
+
+    public void Unsubscribe(IFragmentSubscriber subscriber)
+    {
+        _waiting = Without(_waiting, subscriber);
+        _active = Without(_active, subscriber);
+        if (SubscriberCount == 0 && _options.AutoSleep && _sourceRunning) _sleepTimer.Start(_options.SleepGraceUs);
+    }
+
+    void ITimerCallback.OnTimer(LoopTimer timer)
+    {
+        if (SubscriberCount > 0 || !_sourceRunning) return;
+        Log.Info(Name, "nobody watches: source going to sleep");
+        _sourceRunning = false;
+        _source.Stop();
+    }
+
+    public void Close()
+    {
+        _sleepTimer.Stop();
+        foreach (var s in _active) s.OnStreamReset();
+        foreach (var s in _waiting) s.OnStreamReset();
+        _active = _waiting = Array.Empty<IFragmentSubscriber>();
+        if (_sourceRunning) _source.Stop();
+        _sourceRunning = false;
+    }
+
+    public void OnSourceInterrupted(string reason)
+    {
+        Log.Warning(Name, $"source interrupted: {reason}; clients wait for the next key frame");
+        // After a restart the decoder state of the clients is gone: resume them at a key frame.
+        if (_active.Length > 0)
+        {
+            var merged = new IFragmentSubscriber[_waiting.Length + _active.Length];
+            _waiting.CopyTo(merged, 0);
+            _active.CopyTo(merged, _waiting.Length);
+            _waiting = merged;
+            _active = Array.Empty<IFragmentSubscriber>();
+        }
+        _timeline.Reset();
+    }
+
+    public void OnAccessUnit(ReadOnlySpan<byte> annexB, long captureTimeUs)
+    {
+        var frame = AccessUnitInfo.Scan(annexB);
+        if (frame.HasParameterSets && _parameterSets.Update(annexB)) OnParameterSetsChanged();
+        if (!frame.HasPicture) return;
+        var init = Init;
+        if (init is null)
+        {
+            if (!_warnedNoParameterSets) Log.Warning(Name, "frames without SPS/PPS yet: asking for a key frame");
+            _warnedNoParameterSets = true;
+            RequestKeyFrame();
+            return;
+        }
+
+        var (decodeTime, duration) = _timeline.Next(captureTimeUs);
+        if (_active.Length == 0 && (_waiting.Length == 0 || !frame.IsKeyFrame))
+        {
+            if (_waiting.Length > 0) RetryKeyFrameRequest();
+            return; // nobody can use this frame: skip the copy
+        }
+
+        int sampleSize = AnnexB.AvccSize(annexB);
+        var fragment = _pool.Rent(FragmentWriter.HeaderSize + sampleSize);
+        var buffer = fragment.Buffer.AsSpan();
+        AnnexB.ConvertToAvcc(annexB, buffer.Slice(FragmentWriter.HeaderSize));
+        FragmentWriter.WriteHeader(buffer, _sequenceNumber++, decodeTime, duration, frame.IsKeyFrame, sampleSize);
+        fragment.Length = FragmentWriter.HeaderSize + sampleSize;
+        fragment.IsKeyFrame = frame.IsKeyFrame;
+        fragment.CaptureTimeUs = captureTimeUs;
+        fragment.DecodeTime = decodeTime;
+        fragment.Duration = duration;
+        fragment.Init = init;
+        FramesMuxed++;
+        BytesMuxed += fragment.Length;
+
+        if (frame.IsKeyFrame && _waiting.Length > 0) PromoteWaiting();
+        else if (_waiting.Length > 0) RetryKeyFrameRequest();
+
+        var active = _active;
+        for (int i = 0; i < active.Length; i++) active[i].OnFragment(fragment);
+        fragment.Release();
+    }
+
+    private void OnParameterSetsChanged()
+    {
+        if (!Sps.TryParse(_parameterSets.Sps, out var sps))
+        {
+            Log.Warning(Name, "cannot parse the SPS: keeping the previous stream parameters");
+            return;
+        }
+        byte[] bytes = InitSegmentWriter.Build(new InitSegmentParameters
+        {
+            Sps = _parameterSets.Sps.ToArray(),
+            Pps = _parameterSets.Pps.ToArray(),
+            Width = sps.Width,
+            Height = sps.Height,
+            Timescale = Timescales.Video,
+            Rotation = _options.Rotation,
+        });
+        bool replaced = Init is not null;
+        Init = new InitSegment(bytes, sps.CodecsString, sps.Width, sps.Height, Timescales.Video);
+        Log.Info(Name, $"{(replaced ? "new stream parameters" : "stream")}: {sps.Width}x{sps.Height} {sps.CodecsString}");
+        if (replaced && _active.Length > 0)
+        {
+            // Clients decoding with the old avcC must restart; their pages reconnect.
+            var ended = _active;
+            _active = Array.Empty<IFragmentSubscriber>();
+            foreach (var s in ended) s.OnStreamReset();
+        }
+    }
+
+    private void PromoteWaiting()
+    {
+        var merged = new IFragmentSubscriber[_active.Length + _waiting.Length];
+        _active.CopyTo(merged, 0);
+        _waiting.CopyTo(merged, _active.Length);
+        _active = merged;
+        _waiting = Array.Empty<IFragmentSubscriber>();
+    }
+
+    private void StartSource()
+    {
+        _sourceRunning = true;
+        _timeline.Reset();
+        _lastKeyFrameRequestUs = MonotonicClock.NowUs;
+        Log.Info(Name, $"starting {_source.Description}");
+        _source.Start(this);
+    }
+
+    private void RequestKeyFrame()
+    {
+        _lastKeyFrameRequestUs = MonotonicClock.NowUs;
+        _source.RequestKeyFrame();
+    }
+
+    private void RetryKeyFrameRequest()
+    {
+        if (MonotonicClock.NowUs - _lastKeyFrameRequestUs >= _options.KeyFrameRetryUs) RequestKeyFrame();
+    }
+
+    private static IFragmentSubscriber[] Append(IFragmentSubscriber[] array, IFragmentSubscriber item)
+    {
+        var result = new IFragmentSubscriber[array.Length + 1];
+        array.CopyTo(result, 0);
+        result[^1] = item;
+        return result;
+    }
+
+    private static IFragmentSubscriber[] Without(IFragmentSubscriber[] array, IFragmentSubscriber item)
+    {
+        int index = Array.IndexOf(array, item);
+        if (index < 0) return array;
+        var result = new IFragmentSubscriber[array.Length - 1];
+        Array.Copy(array, 0, result, 0, index);
+        Array.Copy(array, index + 1, result, index, array.Length - index - 1);
+        return result;
+    }
+}

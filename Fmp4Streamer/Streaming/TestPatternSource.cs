@@ -1,0 +1,71 @@
+using Fmp4Streamer.H264.TestPattern;
+using Fmp4Streamer.Linux;
+
+namespace Fmp4Streamer.Streaming;
+
+/// <summary>
+/// The built-in camera: encodes the test pattern on a loop timer at the configured rate, with a key frame every
+/// second or on request. Its frames carry their frame number and wall-clock time, so tests can tell how old a
+/// displayed picture is.
+/// </summary>
+public sealed class TestPatternSource : IVideoSource, ITimerCallback
+{
+    private readonly TestPatternEncoder _encoder;
+    private readonly LoopTimer _frameTimer;
+    private readonly byte[] _frame;
+    private readonly long _frameIntervalUs;
+    private readonly int _keyFrameInterval;
+    private IAccessUnitSink? _sink;
+    private long _frameNumber;
+    private long _nextDueUs;
+    private int _framesSinceKey;
+    private bool _keyFrameRequested;
+
+    public TestPatternSource(EventLoop loop, int width, int height, int fps)
+    {
+        _encoder = new TestPatternEncoder(width, height, fps);
+        _frame = new byte[_encoder.MaxFrameSize];
+        _frameTimer = new LoopTimer(loop, this);
+        _frameIntervalUs = 1_000_000 / fps;
+        _keyFrameInterval = fps;
+        FramesPerSecond = fps;
+        Description = $"test pattern {width}x{height}@{fps}";
+    }
+
+    public string Description { get; }
+    public int FramesPerSecond { get; }
+
+    public void Start(IAccessUnitSink sink)
+    {
+        _sink = sink;
+        _keyFrameRequested = true;
+        _nextDueUs = MonotonicClock.NowUs;
+        _frameTimer.StartAt(_nextDueUs);
+    }
+
+    public void Stop()
+    {
+        _frameTimer.Stop();
+        _sink = null;
+    }
+
+    public void RequestKeyFrame() => _keyFrameRequested = true;
+
+    void ITimerCallback.OnTimer(LoopTimer timer)
+    {
+        var sink = _sink;
+        if (sink is null) return;
+        long now = MonotonicClock.NowUs;
+        bool key = _keyFrameRequested || _framesSinceKey >= _keyFrameInterval;
+        int length = _encoder.EncodeFrame(_frameNumber++, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), key, _frame);
+        _framesSinceKey = key ? 1 : _framesSinceKey + 1;
+        _keyFrameRequested = false;
+        // Schedule from the ideal time, not from now, so the rate does not drift; after a long stall, resync.
+        _nextDueUs += _frameIntervalUs;
+        if (_nextDueUs < now - 10 * _frameIntervalUs) _nextDueUs = now + _frameIntervalUs;
+        _frameTimer.StartAt(_nextDueUs);
+        sink.OnAccessUnit(_frame.AsSpan(0, length), now);
+    }
+
+    public void Dispose() => Stop();
+}

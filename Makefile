@@ -1,0 +1,36 @@
+# Delegates to dotnet and build.sh; `make help` lists the targets.
+.PHONY: all build arm64 run test bench deps-build deps-test clean help
+
+all: build
+
+help:
+	@echo "make            build ./fmp4streamer (linux-x64 NativeAOT, installs the build tools if missing)"
+	@echo "make run        build, then stream the built-in test pattern on http://localhost:8000/"
+	@echo "make arm64      cross-build ./fmp4streamer-arm64 for a Raspberry Pi (64-bit OS)"
+	@echo "make test       install test tools if missing, build, run every test (unit, end to end, VM)"
+	@echo "make bench      fan-out benchmark; prints the figures the README quotes"
+	@echo "make clean      remove build outputs"
+
+build: deps-build
+	./build.sh
+
+arm64: deps-build
+	./build.sh arm64
+
+run: build
+	./fmp4streamer --test-pattern
+
+deps-build:
+	@tests/deps.sh build
+
+deps-test:
+	@tests/deps.sh test
+
+test: deps-test build arm64
+	tests/run-tests.sh
+
+bench: build
+	tests/bench/run.sh
+
+clean:
+	rm -rf artifacts fmp4streamer fmp4streamer-arm64 */bin */obj

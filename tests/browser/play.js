@@ -1,0 +1,63 @@
+// Plays a page in Debian's headless Chromium and reports what a viewer would see, as one JSON line.
+// Usage: node play.js URL SECONDS [--strip] [--shot FILE] [--hlsjs]
+//   --strip  read the test pattern's strip (frame number, wall-clock ms) from the displayed frame every 250 ms
+//            and report the glass-to-glass latency (Date.now() - strip time) over time.
+// Exit code 0 when the video played: currentTime advanced, frames decoded, size known, no media error.
+const { chromium } = require('playwright-core');
+const fs = require('fs'), os = require('os'), path = require('path');
+const { readStripSource } = require('./strip.js');
+
+const argv = process.argv.slice(2);
+const url = argv[0], seconds = Number(argv[1] || 6);
+const flag = n => argv.includes(n);
+const shot = argv.includes('--shot') ? argv[argv.indexOf('--shot') + 1] : null;
+
+(async () => {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fmp4-chromium-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, viewport: { width: 800, height: 600 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const out = { url, ok: false, samples: [], errors: [] };
+  try {
+    const page = await ctx.newPage();
+    page.on('pageerror', e => out.errors.push(e.message));
+    const resp = await page.goto(url, { waitUntil: 'domcontentloaded' });
+    out.status = resp && resp.status();
+    await page.evaluate(readStripSource());
+    const t0 = Date.now();
+    let first = null;
+    while (Date.now() - t0 < (seconds + 15) * 1000) {
+      const s = await page.evaluate((withStrip) => {
+        const v = document.querySelector('video');
+        if (!v) return { err: 'no video element' };
+        const q = v.getVideoPlaybackQuality();
+        const r = { t: v.currentTime, paused: v.paused, w: v.videoWidth, h: v.videoHeight, decoded: q.totalVideoFrames,
+                    dropped: q.droppedVideoFrames, err: v.error && (v.error.code + ' ' + v.error.message), now: Date.now(),
+                    buffered: v.buffered.length ? v.buffered.end(v.buffered.length - 1) : null };
+        if (withStrip && v.videoWidth) {
+          const strip = window.readStrip(v);
+          if (strip) { r.frame = strip.frame; r.latencyMs = r.now - strip.wallMs; }
+        }
+        return r;
+      }, flag('--strip'));
+      out.samples.push(s);
+      if (s.err) { out.errors.push(s.err); break; }
+      if (!first && s.t > 0 && !s.paused) first = s;
+      if (first && s.now - first.now >= seconds * 1000) break;
+      await page.waitForTimeout(250);
+    }
+    const last = out.samples[out.samples.length - 1];
+    out.first = first; out.last = last;
+    out.ok = !!first && !last.err && last.t - first.t >= Math.min(seconds, 2) * 0.8 && last.decoded > first.decoded && last.w > 0;
+    if (shot) await page.locator('video').first().screenshot({ path: shot });
+  } catch (e) {
+    out.errors.push(String(e));
+  } finally {
+    await ctx.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  console.log(JSON.stringify(out));
+  process.exit(out.ok ? 0 : 1);
+})();

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building (`deps.sh build`) or testing (`deps.sh test`) needs on a fresh Debian 12 machine,
+# skipping whatever is already there. Needs root (or sudo) for apt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_pkgs=(clang lld llvm zlib1g-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross)
+test_pkgs=(ffmpeg chromium fonts-dejavu-core qemu-user-static qemu-system-x86 busybox-static cpio kmod
+           v4l-utils v4l2loopback-dkms build-essential dkms)
+kver=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1 || true)
+
+want=("${build_pkgs[@]}")
+[ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
+missing=()
+for p in "${want[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
+if [ "${1:-build}" = test ]; then
+  if [ -z "$kver" ]; then apt-get update -qq; kver=$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1); fi
+  dpkg-query -W -f='${Status}' "linux-headers-$kver" 2>/dev/null | grep -q 'ok installed' || missing+=("linux-headers-$kver")
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "${1:-build}" = test ] && ! command -v npm >/dev/null; then echo "npm is missing: install Node.js 18+ with npm" >&2; exit 1; fi
+if [ "${1:-build}" = test ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --silent)
+fi
