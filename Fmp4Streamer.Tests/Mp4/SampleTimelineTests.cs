@@ -164,6 +164,20 @@ public class SampleTimelineTests
         }
     }
 
+    [Test]
+    public void PlacingFramesAllocatesNothing()
+    {
+        var timeline = new SampleTimeline(Timescales.Video, 30);
+        timeline.Next(1_000_000);
+        ulong sum = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 1; i <= 10_000; i++)
+            sum += timeline.Next(i % 500 == 0 ? 0 : 1_000_000 + i * 33_333L).Duration;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(allocated, Is.Zero);
+        Assert.That(sum, Is.GreaterThan(0ul));
+    }
+
     [TestCase(0u, 30)]
     [TestCase(90000u, 0)]
     [TestCase(90000u, -1)]
