@@ -3,9 +3,6 @@ using System.Text;
 
 namespace Fmp4Streamer.Tests.Mp4;
 
-/// <summary>One box found by <see cref="BoxWalker"/>: where it is and its path from the top ("moov/trak/tkhd").</summary>
-internal readonly record struct BoxInfo(string Path, string Type, int Offset, int Size, int Depth);
-
 /// <summary>
 /// A tiny independent ISO BMFF reader for tests: walks containers, fails when a size does not add up, and finds
 /// boxes by path. Knows only the containers this project writes.
