@@ -1,0 +1,111 @@
+using Fmp4Streamer.Mp4;
+
+namespace Fmp4Streamer.Tests.Mp4;
+
+public class FragmentWriterTests
+{
+    /// <summary>Writes the sample first (as the caller does during its one copy), then the header in front of it.</summary>
+    private static byte[] Fragment(uint seq, ulong decodeTime, uint duration, bool sync, byte[] sample)
+    {
+        var buffer = new byte[FragmentWriter.HeaderSize + sample.Length];
+        buffer.AsSpan().Fill(0xCA);
+        sample.CopyTo(buffer, FragmentWriter.HeaderSize);
+        int header = FragmentWriter.WriteHeader(buffer, seq, decodeTime, duration, sync, sample.Length);
+        Assert.That(header, Is.EqualTo(FragmentWriter.HeaderSize));
+        return buffer;
+    }
+
+    [Test]
+    public void HeaderSizeIsMoofPlusMdatHeader() => Assert.That(FragmentWriter.HeaderSize, Is.EqualTo(104 + 8));
+
+    /// <summary>Spec 5.3: the fragments are byte-identical to the original's for the same inputs.</summary>
+    [Test]
+    public void IdrFragmentMatchesTheOriginal()
+    {
+        byte[] sample = GoldenVectors.Avcc(GoldenVectors.Sps, GoldenVectors.Pps, GoldenVectors.IdrSlice);
+        Assert.That(Hex.Format(Fragment(0, 0, 1, true, sample)), Is.EqualTo(Hex.Format(GoldenVectors.OriginalIdrFragment)));
+    }
+
+    [Test]
+    public void NonIdrFragmentMatchesTheOriginal()
+    {
+        byte[] sample = GoldenVectors.Avcc(GoldenVectors.NonIdrSlice);
+        Assert.That(Hex.Format(Fragment(1, 1, 500, false, sample)), Is.EqualTo(Hex.Format(GoldenVectors.OriginalNonIdrFragment)));
+    }
+
+    private static IEnumerable<TestCaseData> Headers()
+    {
+        yield return new TestCaseData(1u, 0ul, 3000u, true, 0, """
+            00 00 00 68 6d 6f 6f 66                               // moof 104
+               00 00 00 10 6d 66 68 64 00 00 00 00                // mfhd 16
+                  00 00 00 01                                     //   sequence_number 1
+               00 00 00 50 74 72 61 66                            // traf 80
+                  00 00 00 14 74 66 68 64 00 02 00 20             // tfhd 20, default-base-is-moof | default-sample-flags
+                     00 00 00 01 01 01 00 00                      //   track 1, default flags non-sync
+                  00 00 00 14 74 66 64 74 01 00 00 00             // tfdt 20, v1
+                     00 00 00 00 00 00 00 00                      //   baseMediaDecodeTime 0
+                  00 00 00 20 74 72 75 6e 00 00 03 05             // trun 32, offset | first flags | duration | size
+                     00 00 00 01 00 00 00 70                      //   1 sample, data_offset 112
+                     02 00 00 00                                  //   first_sample_flags: sync
+                     00 00 0b b8 00 00 00 00                      //   duration 3000, size 0
+            00 00 00 08 6d 64 61 74                               // mdat 8, empty
+            """).SetName("Sync, empty sample");
+        yield return new TestCaseData(0xFFFFFFFFu, 0x0000_0001_2345_6789ul, 0xFFFFFFFFu, false, 0x12345, """
+            00 00 00 68 6d 6f 6f 66                               // moof 104
+               00 00 00 10 6d 66 68 64 00 00 00 00                // mfhd 16
+                  ff ff ff ff                                     //   sequence_number 2^32-1
+               00 00 00 50 74 72 61 66                            // traf 80
+                  00 00 00 14 74 66 68 64 00 02 00 20             // tfhd 20
+                     00 00 00 01 01 01 00 00
+                  00 00 00 14 74 66 64 74 01 00 00 00             // tfdt 20, v1
+                     00 00 00 01 23 45 67 89                      //   beyond 32 bits (13.3 h at 90 kHz)
+                  00 00 00 20 74 72 75 6e 00 00 03 05             // trun 32
+                     00 00 00 01 00 00 00 70
+                     01 01 00 00                                  //   first_sample_flags: non-sync
+                     ff ff ff ff 00 01 23 45                      //   duration 2^32-1, size 0x12345
+            00 01 23 4d 6d 64 61 74                               // mdat 8 + 0x12345
+            """).SetName("Non-sync, 64-bit decode time, large sample");
+    }
+
+    [TestCaseSource(nameof(Headers))]
+    public void HeaderIsExact(uint seq, ulong decodeTime, uint duration, bool sync, int sampleSize, string expectedHex)
+    {
+        // Only the header's bytes are touched, so a header-only buffer works (for gathered sends).
+        var header = new byte[FragmentWriter.HeaderSize];
+        header.AsSpan().Fill(0xCA);
+        FragmentWriter.WriteHeader(header, seq, decodeTime, duration, sync, sampleSize);
+        Assert.That(Hex.Format(header), Is.EqualTo(Hex.Format(Hex.Parse(expectedHex))));
+    }
+
+    [Test]
+    public void DataOffsetPointsAtTheSample()
+    {
+        byte[] sample = GoldenVectors.Avcc(GoldenVectors.NonIdrSlice);
+        byte[] fragment = Fragment(9, 12345, 3000, false, sample);
+        var moof = BoxWalker.Find(fragment, "moof");
+        var trun = BoxWalker.Find(fragment, "moof/traf/trun");
+        int dataOffset = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(fragment.AsSpan(trun.Offset + 16));
+        Assert.That(dataOffset, Is.EqualTo(moof.Size + 8));
+        Assert.That(Hex.Format(fragment.AsSpan(moof.Offset + dataOffset)), Is.EqualTo(Hex.Format(sample)));
+    }
+
+    [Test]
+    public void NegativeSampleSizeIsRejected() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => FragmentWriter.WriteHeader(new byte[200], 1, 0, 1, true, -1));
+
+    [Test]
+    public void TooSmallBufferIsRejected() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => FragmentWriter.WriteHeader(new byte[100], 1, 0, 1, true, 0));
+
+    [Test]
+    public void WritingHeadersAllocatesNothing()
+    {
+        var buffer = new byte[FragmentWriter.HeaderSize + 1000];
+        FragmentWriter.WriteHeader(buffer, 0, 0, 1, true, 1000); // JIT and static initialisation outside the measurement
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+            FragmentWriter.WriteHeader(buffer, (uint)i, (ulong)i * 3000, 3000, (i % 30) == 0, 1000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(allocated, Is.Zero);
+    }
+}
