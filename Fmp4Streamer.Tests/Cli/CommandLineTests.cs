@@ -49,6 +49,9 @@ public class CommandLineTests
                      "--test-pattern", "--listen <ADDR>", "--port <N>" })
             Assert.That(outcome.Output, Does.Contain(option));
         Assert.That(outcome.Output, Does.Contain("fmp4streamer [options]"));
+        foreach (ConfigKey key in ConfigKeys.All)
+            Assert.That(outcome.Output, Does.Contain($"    {key.Name} "), "help lists config key " + key.Name);
+        Assert.That(outcome.Output, Does.Contain("    port                  TCP port of the HTTP server (default: 8000)"));
     }
 
     [Test]

@@ -52,10 +52,13 @@ public static class CommandLine
             CustomParser = ParsePort,
         };
 
+        var help = new HelpOption();
+        help.Action = new ConfigKeysHelp(help.Action);
+
         var root = new Command(ProgramName,
             "Streams V4L2 cameras as fragmented MP4 (H264) over HTTP to browsers and media players.")
         {
-            new HelpOption(),
+            help,
             new VersionOption { Action = new VersionAction() },
             config,
             listControls,

@@ -17,7 +17,7 @@ public static class ConfigKeys
     // [server]
 
     public static readonly ConfigKey Listen = new("listen", ConfigScope.Server, ConfigKeyType.Address, "",
-        "(empty)", "address to listen on; empty = every IPv4 and IPv6 address (dual-stack ::)");
+        "empty", "address to listen on; empty = every IPv4 and IPv6 address (dual-stack ::)");
 
     public static readonly ConfigKey Port = new("port", ConfigScope.Server, ConfigKeyType.Port, "8000",
         "8000", "TCP port of the HTTP server", 1, 65535);
@@ -49,7 +49,7 @@ public static class ConfigKeys
         "stream name used in URLs; letters, digits, '.', '_', '-'; unique");
 
     public static readonly ConfigKey Command = new("command", ConfigScope.Source, ConfigKeyType.Text, "",
-        "(none)", "shell command writing Annex-B H264 to stdout; makes the section a command source");
+        "none", "shell command writing Annex-B H264 to stdout; makes the section a command source");
 
     public static readonly ConfigKey TestPattern = new("test_pattern", ConfigScope.Source, ConfigKeyType.Boolean,
         "no", "no", "yes = built-in test pattern instead of a device");
@@ -74,10 +74,10 @@ public static class ConfigKeys
         "device capture format: H264, MJPGH264, YUYV, MJPG, JPEG or another fourcc");
 
     public static readonly ConfigKey Decoder = new("decoder", ConfigScope.Device, ConfigKeyType.DevicePath, "",
-        "(none)", "M2M decoder device, e.g. /dev/video10 (MJPG -> NV12)");
+        "none", "M2M decoder device, e.g. /dev/video10 (MJPG -> NV12)");
 
     public static readonly ConfigKey Encoder = new("encoder", ConfigScope.Device, ConfigKeyType.DevicePath, "",
-        "(none)", "M2M H264 encoder device, e.g. /dev/video11");
+        "none", "M2M H264 encoder device, e.g. /dev/video11");
 
     public static readonly ConfigKey CaptureMemory = new("capture_memory", ConfigScope.Device,
         ConfigKeyType.Memory, null, "DMABUF with a decoder or encoder, else MMAP",
