@@ -284,4 +284,79 @@ public class ConfigParserTests
         Assert.That((source.Kind, source.Name, source.Width, source.Height, source.Fps, source.Rotation),
             Is.EqualTo((SourceKind.TestPattern, "test", 1280, 720, 15, 90)));
     }
+
+    // The original v3.4.7 fmp4streamer.conf.dist as quoted in its README: copied configs must keep loading.
+    private const string OriginalConfDist = """
+        [server]
+        listen =
+        port = 8000
+        [/dev/video0]
+        width = 640
+        height = 480
+        fps = 30
+
+        # Device capture format (default: H264)
+        # H264, MJPGH264, YUYV, MJPG, JPEG
+        # capture_format = H264
+
+        # Decoder M2M device (default: disabled)
+        # To decode the stream to a compatible format with the encoder (eg MJPG -> NV12 -> H264)
+        # decoder = /dev/video10
+
+        # Encoder M2M device (default: disabled)
+        # To encode the stream to H264 (eg YUYV -> H264 or MJPG -> NV12 -> H264)
+        # encoder = /dev/video11
+
+        # Auto Sleep mode (default: yes)
+        # Sleep the camera when no one is watching the stream
+        # auto_sleep = yes
+
+        # Sets the MP4 TRAK rotation matrix (default: 0)
+        # 0, 90, 180, 270
+        # rotation = 0
+
+        # Controls
+
+        # you can set any V4L2 control too, list them with the -l option
+        h264_profile = High
+        h264_level = 4.2
+        h264_i_frame_period = 15
+
+        uvcx_h264_i_frame_period = 1000
+        uvcx_h264_profile = High
+
+        # Advanced (change only if you know, what you are doing)
+
+        # Buffer memory configurations (MMAP or DMABUF)
+        # Sometimes contigous memory is not large enough for hardwares and tuning needed
+
+        # default: DMABUF if encoder or decoder else MMAP
+        # capture_memory = DMABUF
+
+        # decoder_memory = MMAP-DMABUF
+        # encoder_memory = MMAP-MMAP
+
+        # Input format for the decoder (default: MJPG if capture_format == JPEG else capture_format)
+        # If the capture_format isn't supported by the decoder directly,
+        # but it can decode it with another format eg (capture_format = JPEG, decoder_input_format = MJPG)
+        # decoder_input_format = MJPG
+
+        # Input format for the encoder (default: NV12 if decoder else capture_format)
+        # encoder_input_format = NV12
+        """;
+
+    [Test]
+    public void OriginalConfDistLoadsUnchanged()
+    {
+        StreamerConfig config = ConfigLoader.Parse(OriginalConfDist, "fmp4streamer.conf");
+        Assert.That((config.Server.Listen, config.Server.Port), Is.EqualTo(("", 8000)));
+        SourceConfig camera = config.Sources.Single();
+        Assert.That((camera.Section, camera.Width, camera.Height, camera.Fps, camera.CaptureFormat, camera.AutoSleep),
+            Is.EqualTo(("/dev/video0", 640, 480, 30, "H264", true)));
+        Assert.That(Controls(camera.Controls), Is.EqualTo(
+            "h264_profile=High@fmp4streamer.conf:32 h264_level=4.2@fmp4streamer.conf:33 " +
+            "h264_i_frame_period=15@fmp4streamer.conf:34 uvcx_h264_i_frame_period=1000@fmp4streamer.conf:36 " +
+            "uvcx_h264_profile=High@fmp4streamer.conf:37"));
+        Assert.That(config.Warnings, Is.Empty);
+    }
 }
