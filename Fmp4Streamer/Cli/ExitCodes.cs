@@ -1,0 +1,13 @@
+namespace Fmp4Streamer.Cli;
+
+/// <summary>Process exit codes (the original used 2 for usage and 3 for configuration/device errors).</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>Bad command line or bad config file: the user must fix the invocation or the file.</summary>
+    public const int Usage = 2;
+
+    /// <summary>A device could not be set up or failed (format not offered, busy, gone).</summary>
+    public const int Device = 3;
+}

@@ -1,0 +1,124 @@
+namespace Fmp4Streamer.Config;
+
+/// <summary>
+/// The one table of config keys (camera-streamer's option table): the parser validates with it, the built-in
+/// defaults are parsed from it, fmp4streamer.conf.dist is checked against it and help text comes from it.
+/// Spellings and defaults of the original keys follow fmp4streamer v3.4.7 (spec section 2).
+/// </summary>
+public static class ConfigKeys
+{
+    public const string ServerSection = "server";
+
+    /// <summary>configparser's default section: its keys are visible in every section.</summary>
+    public const string DefaultSection = "DEFAULT";
+
+    public const string MjpgH264 = "MJPGH264";
+
+    // [server]
+
+    public static readonly ConfigKey Listen = new("listen", ConfigScope.Server, ConfigKeyType.Address, "",
+        "empty", "address to listen on; empty = every IPv4 and IPv6 address (dual-stack ::)");
+
+    public static readonly ConfigKey Port = new("port", ConfigScope.Server, ConfigKeyType.Port, "8000",
+        "8000", "TCP port of the HTTP server", 1, 65535);
+
+    public static readonly ConfigKey Priority = new("priority", ConfigScope.Server, ConfigKeyType.Integer, "0",
+        "0", "process nice value, -20..19 (negative values need CAP_SYS_NICE; failure only warns)", -20, 19);
+
+    public static readonly ConfigKey MaxClients = new("max_clients", ConfigScope.Server, ConfigKeyType.Integer,
+        "100", "100", "most simultaneous HTTP clients; more are refused", 1, 10000);
+
+    // 4 MiB is 4 s of an 8 Mbit/s 1080p stream: longer than one GOP at the usual 1-2 s key-frame period, and
+    // many times the largest key frame (~0.3-0.5 MB at 1080p), so a Wi-Fi hiccup does not cost a skip. The
+    // bytes are references to shared fragments, so memory is bounded by the slowest client, not the sum.
+    public static readonly ConfigKey ClientQueueBytes = new("client_queue_bytes", ConfigScope.Server,
+        ConfigKeyType.Bytes, "4M", "4M",
+        "unsent bytes a slow client may queue before it skips to the next key frame (K, M, G suffixes)",
+        64 * 1024, 1024L * 1024 * 1024);
+
+    public static readonly ConfigKey ClientStallTimeout = new("client_stall_timeout", ConfigScope.Server,
+        ConfigKeyType.Seconds, "10", "10", "seconds a client may accept no bytes before it is dropped", 1, 3600);
+
+    public static readonly ConfigKey SleepGrace = new("sleep_grace", ConfigScope.Server, ConfigKeyType.Seconds,
+        "5", "5", "seconds a source keeps streaming after its last client left (with auto_sleep)", 0, 3600);
+
+    // source sections
+
+    public static readonly ConfigKey Name = new("name", ConfigScope.Source, ConfigKeyType.StreamName, null,
+        "device basename (video0) or section name",
+        "stream name used in URLs; letters, digits, '.', '_', '-'; unique");
+
+    public static readonly ConfigKey Command = new("command", ConfigScope.Source, ConfigKeyType.Text, "",
+        "none", "shell command writing Annex-B H264 to stdout; makes the section a command source");
+
+    public static readonly ConfigKey TestPattern = new("test_pattern", ConfigScope.Source, ConfigKeyType.Boolean,
+        "no", "no", "yes = built-in test pattern instead of a device");
+
+    public static readonly ConfigKey Width = new("width", ConfigScope.Source, ConfigKeyType.Integer, "640",
+        "640", "stream width in pixels", 1, 16384);
+
+    public static readonly ConfigKey Height = new("height", ConfigScope.Source, ConfigKeyType.Integer, "480",
+        "480", "stream height in pixels", 1, 16384);
+
+    public static readonly ConfigKey Fps = new("fps", ConfigScope.Source, ConfigKeyType.Integer, "30",
+        "30", "frames per second requested from the device", 1, 240);
+
+    public static readonly ConfigKey AutoSleep = new("auto_sleep", ConfigScope.Source, ConfigKeyType.Boolean,
+        "yes", "yes", "stop the source while no one is watching");
+
+    public static readonly ConfigKey Rotation = new("rotation", ConfigScope.Source, ConfigKeyType.Rotation,
+        "0", "0", "MP4 track rotation: 0, 90, 180 or 270");
+
+    public static readonly ConfigKey CaptureFormat = new("capture_format", ConfigScope.Device,
+        ConfigKeyType.CaptureFormat, "H264", "H264",
+        "device capture format: H264, MJPGH264, YUYV, MJPG, JPEG or another fourcc");
+
+    public static readonly ConfigKey Decoder = new("decoder", ConfigScope.Device, ConfigKeyType.DevicePath, "",
+        "none", "M2M decoder device, e.g. /dev/video10 (MJPG -> NV12)");
+
+    public static readonly ConfigKey Encoder = new("encoder", ConfigScope.Device, ConfigKeyType.DevicePath, "",
+        "none", "M2M H264 encoder device, e.g. /dev/video11");
+
+    public static readonly ConfigKey CaptureMemory = new("capture_memory", ConfigScope.Device,
+        ConfigKeyType.Memory, null, "DMABUF with a decoder or encoder, else MMAP",
+        "memory of the camera's capture queue: MMAP or DMABUF");
+
+    public static readonly ConfigKey DecoderMemory = new("decoder_memory", ConfigScope.Device,
+        ConfigKeyType.MemoryPair, "MMAP-DMABUF", "MMAP-DMABUF", "decoder memory, INPUT-CAPTURE");
+
+    public static readonly ConfigKey EncoderMemory = new("encoder_memory", ConfigScope.Device,
+        ConfigKeyType.MemoryPair, "MMAP-MMAP", "MMAP-MMAP", "encoder memory, INPUT-CAPTURE");
+
+    public static readonly ConfigKey DecoderInputFormat = new("decoder_input_format", ConfigScope.Device,
+        ConfigKeyType.FourCC, null, "MJPG if capture_format is JPEG, else capture_format",
+        "fourcc set on the decoder's input queue");
+
+    public static readonly ConfigKey EncoderInputFormat = new("encoder_input_format", ConfigScope.Device,
+        ConfigKeyType.FourCC, null, "NV12 with a decoder, else capture_format",
+        "fourcc set on the encoder's input queue");
+
+    public static IReadOnlyList<ConfigKey> All { get; } =
+    [
+        Listen, Port, Priority, MaxClients, ClientQueueBytes, ClientStallTimeout, SleepGrace,
+        Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation,
+        CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,
+        DecoderInputFormat, EncoderInputFormat,
+    ];
+
+    /// <summary>The row for a (lower-case) key, or null for a control.</summary>
+    public static ConfigKey? Find(string name)
+    {
+        foreach (ConfigKey key in All)
+            if (key.Name == name) return key;
+        return null;
+    }
+
+    /// <summary>Comma-separated names of the keys of one scope (for "valid keys: ..." messages).</summary>
+    public static string Names(ConfigScope scope)
+    {
+        var names = new List<string>();
+        foreach (ConfigKey key in All)
+            if (key.Scope == scope) names.Add(key.Name);
+        return string.Join(", ", names);
+    }
+}

@@ -1,0 +1,37 @@
+namespace Fmp4Streamer.Config;
+
+/// <summary>The [server] section, typed.</summary>
+public sealed record ServerConfig
+{
+    /// <summary>As written; empty = all addresses. See <see cref="BindAddress"/>.</summary>
+    public required string Listen { get; init; }
+
+    public required int Port { get; init; }
+
+    /// <summary>Nice value for setpriority(PRIO_PROCESS, 0, n).</summary>
+    public required int Priority { get; init; }
+
+    public required int MaxClients { get; init; }
+
+    /// <summary>Unsent bytes a client may have queued before it skips to the next key frame.</summary>
+    public required long ClientQueueBytes { get; init; }
+
+    /// <summary>A client that accepted no bytes for this long is dropped.</summary>
+    public required TimeSpan ClientStallTimeout { get; init; }
+
+    /// <summary>With auto_sleep, how long a source keeps streaming after its last client left.</summary>
+    public required TimeSpan SleepGrace { get; init; }
+
+    /// <summary>The [server] header (or the file, line 0, when the section is absent).</summary>
+    public required ConfigLocation Location { get; init; }
+
+    /// <summary>The typed keys that were written (in [server] or [DEFAULT]), by key.</summary>
+    public required IReadOnlyDictionary<string, ConfigEntry> Entries { get; init; }
+
+    /// <summary>"::" (dual-stack, every IPv4 and IPv6 address) for an empty listen, else the value.</summary>
+    public string BindAddress => Listen.Length == 0 ? "::" : Listen;
+
+    /// <summary>A ConfigException at the key's line if it was written, else at the section header.</summary>
+    public ConfigException Error(string key, string reason) =>
+        Entries.TryGetValue(key, out ConfigEntry? entry) ? entry.Error(reason) : new ConfigException(Location, key, reason);
+}
