@@ -23,7 +23,8 @@ public ref struct BitReader
     public readonly bool Failed => _failed;
 
     /// <summary>True while unread bits remain before the end of the data (trailing bits included).</summary>
-    public readonly bool HasMoreData => !_failed && (_bitsLeft > 0 || _next < _data.Length);
+    public readonly bool HasMoreData =>
+        !_failed && (_bitsLeft > 0 || _next + (IsEmulationPrevention(_next) ? 1 : 0) < _data.Length);
 
     public uint ReadBit()
     {
@@ -77,10 +78,12 @@ public ref struct BitReader
         return (code & 1) != 0 ? magnitude : -magnitude;
     }
 
+    private readonly bool IsEmulationPrevention(int index) => _zeros >= 2 && index < _data.Length && _data[index] == 3;
+
     private bool LoadByte()
     {
         if (_failed) return false;
-        if (_zeros >= 2 && _next < _data.Length && _data[_next] == 3)
+        if (IsEmulationPrevention(_next))
         {
             _next++;
             _zeros = 0;
