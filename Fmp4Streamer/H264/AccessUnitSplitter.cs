@@ -136,7 +136,8 @@ public sealed class AccessUnitSplitter
             int lower = _inNal ? _nalPayload : KeepFrom;
             int zeroRun = found;
             while (zeroRun > lower && _buffer[zeroRun - 1] == 0) zeroRun--;
-            _nalPrevEnd = zeroRun;
+            // After an empty NAL (00 00 01 00 00 01) the bytes before this code still end where the last real NAL did.
+            if (!_inNal || _nalPayload < found) _nalPrevEnd = zeroRun;
             _nalCodeStart = zeroRun < found ? found - 1 : found;
             _nalPayload = found + 3;
             _inNal = true;
