@@ -52,6 +52,14 @@ public static class FfmpegFixtures
     /// <summary>Runs a tool and returns its stdout; throws when it is missing (naming the apt package) or fails.</summary>
     public static string RunTool(string exe, string args)
     {
+        var (exitCode, stdout, stderr) = RunToolUnchecked(exe, args);
+        if (exitCode != 0) throw new InvalidOperationException($"'{exe} {args}' exited with {exitCode}: {stderr.Trim()}");
+        return stdout;
+    }
+
+    /// <summary>Runs a tool whatever its exit code; throws only when it is missing (naming the apt package).</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunToolUnchecked(string exe, string args)
+    {
         var startInfo = new ProcessStartInfo(exe, args)
         {
             RedirectStandardOutput = true,
@@ -74,12 +82,7 @@ public static class FfmpegFixtures
             var stderr = process.StandardError.ReadToEndAsync();
             string stdout = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException(
-                    $"'{exe} {args}' exited with {process.ExitCode}: {stderr.Result.Trim()}");
-            }
-            return stdout;
+            return (process.ExitCode, stdout, stderr.Result);
         }
     }
 

@@ -55,6 +55,13 @@ public readonly record struct Sps
     public uint TimeScale { get; init; }
     public bool FixedFrameRate { get; init; }
 
+    /// <summary>
+    /// VUI max_num_reorder_frames: 0 means output order is decode order (no B-frames, no composition offsets);
+    /// null when the SPS does not say (then up to the DPB size may be reordered).
+    /// </summary>
+    public int? MaxNumReorderFrames { get; init; }
+    public int? MaxDecFrameBuffering { get; init; }
+
     /// <summary>Frames per second from the VUI timing (time_scale / (2 * num_units_in_tick), Annex E), or null.</summary>
     public double? FrameRate =>
         TimingInfoPresent && NumUnitsInTick != 0 && TimeScale != 0 ? TimeScale / (2.0 * NumUnitsInTick) : null;
@@ -190,7 +197,7 @@ public readonly record struct Sps
         return true;
     }
 
-    /// <summary>VUI up to the timing info (H.264 E.1.1); fields after it are not needed.</summary>
+    /// <summary>VUI (H.264 E.1.1): aspect ratio, timing and bitstream restrictions; each part kept only if read whole.</summary>
     private static Sps ReadVui(ref BitReader r, Sps sps)
     {
         int sarWidth = 0, sarHeight = 0;
@@ -222,18 +229,53 @@ public readonly record struct Sps
         if (r.Failed) return sps;
         sps = sps with { SarWidth = sarWidth, SarHeight = sarHeight };
 
-        if (!r.ReadFlag()) return sps;
-        uint numUnitsInTick = r.ReadBits(32);
-        uint timeScale = r.ReadBits(32);
-        bool fixedFrameRate = r.ReadFlag();
-        if (r.Failed) return sps;
-        return sps with
+        if (r.ReadFlag())
         {
-            TimingInfoPresent = true,
-            NumUnitsInTick = numUnitsInTick,
-            TimeScale = timeScale,
-            FixedFrameRate = fixedFrameRate,
-        };
+            uint numUnitsInTick = r.ReadBits(32);
+            uint timeScale = r.ReadBits(32);
+            bool fixedFrameRate = r.ReadFlag();
+            if (r.Failed) return sps;
+            sps = sps with
+            {
+                TimingInfoPresent = true,
+                NumUnitsInTick = numUnitsInTick,
+                TimeScale = timeScale,
+                FixedFrameRate = fixedFrameRate,
+            };
+        }
+
+        bool nalHrd = r.ReadFlag();
+        if (nalHrd && !SkipHrdParameters(ref r)) return sps;
+        bool vclHrd = r.ReadFlag();
+        if (vclHrd && !SkipHrdParameters(ref r)) return sps;
+        if (nalHrd || vclHrd) r.SkipBits(1); // low_delay_hrd_flag
+        r.SkipBits(1); // pic_struct_present_flag
+        if (!r.ReadFlag() || r.Failed) return sps; // bitstream_restriction_flag
+        r.SkipBits(1); // motion_vectors_over_pic_boundaries_flag
+        r.ReadUe();    // max_bytes_per_pic_denom
+        r.ReadUe();    // max_bits_per_mb_denom
+        r.ReadUe();    // log2_max_mv_length_horizontal
+        r.ReadUe();    // log2_max_mv_length_vertical
+        uint maxNumReorderFrames = r.ReadUe();
+        uint maxDecFrameBuffering = r.ReadUe();
+        if (r.Failed || maxNumReorderFrames > 16 || maxDecFrameBuffering > 16) return sps;
+        return sps with { MaxNumReorderFrames = (int)maxNumReorderFrames, MaxDecFrameBuffering = (int)maxDecFrameBuffering };
+    }
+
+    /// <summary>hrd_parameters() (H.264 E.1.2), read only to reach the fields after it.</summary>
+    private static bool SkipHrdParameters(ref BitReader r)
+    {
+        uint cpbCount = r.ReadUe() + 1;
+        if (cpbCount > 32) return false;
+        r.SkipBits(8); // bit_rate_scale, cpb_size_scale
+        for (uint i = 0; i < cpbCount && !r.Failed; i++)
+        {
+            r.ReadUe();    // bit_rate_value_minus1
+            r.ReadUe();    // cpb_size_value_minus1
+            r.SkipBits(1); // cbr_flag
+        }
+        r.SkipBits(20); // four 5-bit delay and length fields
+        return !r.Failed;
     }
 
     private const uint ExtendedSar = 255;
