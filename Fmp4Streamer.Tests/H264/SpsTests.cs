@@ -262,7 +262,7 @@ public class SpsTests
         {
             // Spliced streams fail later, in their slices: the exit code does not matter, the SPS trace comes first.
             var (_, _, stderr) = FfmpegFixtures.RunToolUnchecked("ffmpeg",
-                $"-v debug -nostdin -f h264 -i {path} -c:v copy -bsf:v trace_headers -f null -");
+                $"-v debug -nostdin -f h264 -i \"{path}\" -c:v copy -bsf:v trace_headers -f null -");
             var fields = new Dictionary<string, long>();
             bool inSps = false;
             foreach (string line in stderr.Split('\n'))
@@ -392,7 +392,7 @@ public class SpsTests
         try
         {
             string output = FfmpegFixtures.RunTool("ffprobe",
-                $"-v error -select_streams v:0 -show_entries stream=profile,level,width,height -of default=noprint_wrappers=1 -f h264 {path}");
+                $"-v error -select_streams v:0 -show_entries stream=profile,level,width,height -of default=noprint_wrappers=1 -f h264 \"{path}\"");
             var values = new Dictionary<string, string>();
             foreach (string line in output.Split('\n'))
             {

@@ -35,7 +35,7 @@ public static class FfmpegFixtures
         string temp = Path.Combine(CacheDirectory, $"{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         RunTool("ffmpeg",
             $"-v error -nostdin -y -f lavfi -i testsrc=size={w}x{h}:rate=30 -frames:v {frames} -c:v libx264 " +
-            $"-profile:v {profile} -pix_fmt {pixFmt}{x264Params} -f h264 {temp}");
+            $"-profile:v {profile} -pix_fmt {pixFmt}{x264Params} -f h264 \"{temp}\"");
         File.Move(temp, path, overwrite: true);
         return path;
     }
@@ -103,7 +103,7 @@ public static class FfmpegFixtures
     public static Dictionary<string, string> ProbeStream(string path)
     {
         string output = RunTool("ffprobe",
-            $"-v error -count_frames -select_streams v:0 -show_streams -of default=noprint_wrappers=1 {path}");
+            $"-v error -count_frames -select_streams v:0 -show_streams -of default=noprint_wrappers=1 \"{path}\"");
         var values = new Dictionary<string, string>();
         foreach (string line in output.Split('\n'))
         {
