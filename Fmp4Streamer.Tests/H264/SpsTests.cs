@@ -206,7 +206,7 @@ public class SpsTests
             ? File.ReadAllBytes(FfmpegFixtures.EncodeH264(profile, width, height, 2, x264Params))
             : Splice(spsNal);
         var nal = AnnexB.FindNal(stream, NalUnitType.Sps).ToArray();
-        var t = TraceSps(stream);
+        var t = FfmpegTrace.FirstSection(stream, "Sequence Parameter Set");
         Assert.That(Sps.TryParse(nal, out var sps), Is.True);
 
         long Field(string name, long absent = 0) => t.TryGetValue(name, out long v) ? v : absent;
@@ -252,45 +252,6 @@ public class SpsTests
             Assert.That(sps.MaxNumReorderFrames, Is.EqualTo(Optional("max_num_reorder_frames")), "max_num_reorder_frames");
             Assert.That(sps.MaxDecFrameBuffering, Is.EqualTo(Optional("max_dec_frame_buffering")), "max_dec_frame_buffering");
         });
-    }
-
-    /// <summary>The fields of the first SPS that FFmpeg's trace_headers filter prints, by name.</summary>
-    private static Dictionary<string, long> TraceSps(byte[] stream)
-    {
-        string path = FfmpegFixtures.WriteTemp("trace.h264", stream);
-        try
-        {
-            // Spliced streams fail later, in their slices: the exit code does not matter, the SPS trace comes first.
-            var (_, _, stderr) = FfmpegFixtures.RunToolUnchecked("ffmpeg",
-                $"-v debug -nostdin -f h264 -i \"{path}\" -c:v copy -bsf:v trace_headers -f null -");
-            var fields = new Dictionary<string, long>();
-            bool inSps = false;
-            foreach (string line in stderr.Split('\n'))
-            {
-                if (!line.StartsWith("[trace_headers", StringComparison.Ordinal)) continue;
-                string text = line.Substring(line.IndexOf(']') + 1).Trim();
-                if (text == "Sequence Parameter Set")
-                {
-                    if (fields.Count > 0) break;
-                    inSps = true;
-                    continue;
-                }
-                if (!inSps) continue;
-                var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length != 5 || parts[3] != "=" || !char.IsDigit(parts[0][0]))
-                {
-                    if (fields.Count > 0) break; // the next section's title
-                    continue;
-                }
-                fields[parts[1]] = long.Parse(parts[4], CultureInfo.InvariantCulture);
-            }
-            Assert.That(fields, Does.ContainKey("profile_idc"), "ffmpeg printed no SPS trace:\n" + stderr);
-            return fields;
-        }
-        finally
-        {
-            File.Delete(path);
-        }
     }
 
     [Test]
