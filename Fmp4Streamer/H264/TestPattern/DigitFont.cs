@@ -7,7 +7,7 @@ internal static class DigitFont
     public const int GlyphHeight = 5;
 
     // One glyph per digit, 15 bits row-major from the top-left pixel at bit 14.
-    private static ReadOnlySpan<ushort> Glyphs =>
+    private static readonly ushort[] s_glyphs =
     [
         0b111_101_101_101_111, // 0
         0b010_110_010_010_111, // 1
@@ -22,5 +22,5 @@ internal static class DigitFont
     ];
 
     public static bool IsSet(int digit, int x, int y) =>
-        (Glyphs[digit] >> (14 - (y * GlyphWidth + x)) & 1) != 0;
+        (s_glyphs[digit] >> (14 - (y * GlyphWidth + x)) & 1) != 0;
 }

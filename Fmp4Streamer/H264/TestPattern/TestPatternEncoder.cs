@@ -88,10 +88,8 @@ public sealed class TestPatternEncoder
     /// <summary>The PPS NAL unit without start code.</summary>
     public ReadOnlySpan<byte> Pps => _pps.AsSpan(4);
 
-    /// <summary>Luma of the last painted picture (macroblock-aligned, stride = padded width), for tests.</summary>
-    internal ReadOnlySpan<byte> PictureLuma => _painter.Picture.Y;
-
-    internal int PictureStride => _painter.Picture.Width;
+    /// <summary>The last painted picture (macroblock-aligned, not cropped), for tests.</summary>
+    internal YuvPlanes Picture => _painter.Picture;
 
     /// <summary>
     /// Paints frame <paramref name="frameNumber"/> stamped with <paramref name="wallClockMs"/> and writes it as one
