@@ -35,6 +35,8 @@ public sealed class TestPatternEncoder
     private bool _hadKeyFrame;
     private int _frameNum;
     private int _idrPicId;
+    private int _pcmCount;
+    private int _intraCount;
 
     public TestPatternEncoder(int width, int height, int fps)
     {
@@ -88,6 +90,9 @@ public sealed class TestPatternEncoder
     /// <summary>The PPS NAL unit without start code.</summary>
     public ReadOnlySpan<byte> Pps => _pps.AsSpan(4);
 
+    /// <summary>Macroblocks of the last frame coded as I_PCM, as Intra_16x16 and skipped, for tests and tuning.</summary>
+    internal (int Pcm, int Intra16x16, int Skipped) LastMacroblockCounts => (_pcmCount, _intraCount, _mbCols * _mbRows - _pcmCount - _intraCount);
+
     /// <summary>The last painted picture (macroblock-aligned, not cropped), for tests.</summary>
     internal YuvPlanes Picture => _painter.Picture;
 
@@ -116,6 +121,8 @@ public sealed class TestPatternEncoder
             _frameNum = (_frameNum + 1) & ((1 << ParameterSetWriter.Log2MaxFrameNum) - 1);
         }
 
+        _pcmCount = 0;
+        _intraCount = 0;
         w.StartNal(keyFrame ? 3 : 2, keyFrame ? NalIdr : NalNonIdr);
         WriteSliceHeader(ref w, keyFrame);
         if (keyFrame)
@@ -205,6 +212,7 @@ public sealed class TestPatternEncoder
             w.WriteSe(0);                                        // mb_qp_delta
             WriteEmptyLumaDcBlock(ref w, mbX, mbY);
             _isPcm[index] = false;
+            _intraCount++;
             return;
         }
 
@@ -218,6 +226,7 @@ public sealed class TestPatternEncoder
         for (int row = 0; row < 8; row++) w.WriteAlignedBytes(picture.Cb.AsSpan(chromaOffset + row * chromaStride, 8));
         for (int row = 0; row < 8; row++) w.WriteAlignedBytes(picture.Cr.AsSpan(chromaOffset + row * chromaStride, 8));
         _isPcm[index] = true;
+        _pcmCount++;
     }
 
     /// <summary>

@@ -2,14 +2,14 @@ namespace Fmp4Streamer.H264.TestPattern;
 
 /// <summary>
 /// Draws the test picture: the strip (<see cref="TestPatternStrip"/>) and a decimal frame counter on black in the top
-/// macroblock rows, 75% colour bars over a grey ramp below, and a white bar one macroblock wide that moves one
-/// column per frame. Each frame only repaints the overlay rows and the two bar columns, and tells the encoder
+/// macroblock rows, 75% colour bars over a grey ramp (black at its top, white at the bottom), and a white bar one macroblock wide that moves one
+/// column per frame (columns 1 to the last). Each frame only repaints the overlay rows and the two bar columns, and tells the encoder
 /// which macroblocks can therefore have changed.
 /// </summary>
 internal sealed class TestPatternPainter
 {
-    private const int CounterMbRows = 2;
-    private const int DigitScale = 4;       // 3x5 glyphs become 12x20 pixels, one digit per macroblock column
+    private const int CounterMbRows = 1;
+    private const int DigitScale = 3;       // 3x5 glyphs become 9x15 pixels: one digit per macroblock, one I_PCM per change
     private const int MaxDigits = 8;
     private const byte White = 235;
     private const byte Black = 16;
@@ -62,7 +62,8 @@ internal sealed class TestPatternPainter
     {
         Picture.CopyMbRows(_background, 0, OverlayMbRows);
         PreviousBarColumn = BarColumn;
-        BarColumn = (int)(((frameNumber % MbCols) + MbCols) % MbCols);
+        // Column 0 is left out: restoring it after the bar would need I_PCM in every ramp row (no left neighbour).
+        BarColumn = 1 + (int)(((frameNumber % (MbCols - 1)) + MbCols - 1) % (MbCols - 1));
         if (PreviousBarColumn >= 0 && PreviousBarColumn != BarColumn)
         {
             for (int mbY = OverlayMbRows; mbY < MbRows; mbY++) Picture.CopyMacroblock(_background, PreviousBarColumn, mbY);
@@ -79,6 +80,8 @@ internal sealed class TestPatternPainter
         int overlayHeight = OverlayMbRows * 16;
         _background.Fill(0, 0, paddedWidth, overlayHeight, Black, Neutral, Neutral);
 
+        // Bars vary across and the ramp varies down, so below their first macroblock row almost every macroblock
+        // is a copy of its upper (bars) or left (ramp) neighbour: Intra_16x16 vertical or horizontal prediction.
         int rampTop = (OverlayMbRows + (MbRows - OverlayMbRows) * 2 / 3) * 16;
         int bottom = MbRows * 16;
         // Columns of two pixels so that every chroma sample lies inside one bar; the padding repeats the last bar.
@@ -86,9 +89,13 @@ internal sealed class TestPatternPainter
         {
             int bar = Math.Min(7, x * 8 / Width);
             _background.Fill(x, overlayHeight, 2, rampTop - overlayHeight, BarY[bar], BarCb[bar], BarCr[bar]);
-            int visibleX = Math.Min(x, Width - 1);
-            byte grey = (byte)(Black + visibleX * (White - Black) / (Width - 1));
-            if (bottom > rampTop) _background.Fill(x, rampTop, 2, bottom - rampTop, grey, Neutral, Neutral);
+        }
+        int rampHeight = Math.Min(Height, bottom) - rampTop;
+        for (int y = rampTop; y < bottom; y += 2)
+        {
+            int step = Math.Min(y - rampTop, rampHeight - 2);
+            byte grey = (byte)(Black + step * (White - Black) / Math.Max(1, rampHeight - 2));
+            _background.Fill(0, y, paddedWidth, 2, grey, Neutral, Neutral);
         }
     }
 
@@ -120,7 +127,7 @@ internal sealed class TestPatternPainter
                 for (int gx = 0; gx < DigitFont.GlyphWidth; gx++)
                 {
                     if (DigitFont.IsSet(digit, gx, gy))
-                        Picture.Fill(left + gx * DigitScale, top + gy * DigitScale, DigitScale, DigitScale, White, Neutral, Neutral);
+                        Picture.FillLuma(left + gx * DigitScale, top + gy * DigitScale, DigitScale, DigitScale, White);
                 }
             }
         }

@@ -73,6 +73,13 @@ internal sealed class YuvPlanes
         }
     }
 
+    /// <summary>Fills a luma rectangle only, for grey drawings on a grey background (chroma stays neutral).</summary>
+    public void FillLuma(int x, int y, int width, int height, byte luma)
+    {
+        Debug.Assert(x >= 0 && y >= 0 && x + width <= Width && y + height <= Height);
+        for (int row = y; row < y + height; row++) Y.AsSpan(row * Width + x, width).Fill(luma);
+    }
+
     private static void CopyBlock(byte[] from, byte[] to, int stride, int x, int y, int size)
     {
         for (int row = 0; row < size; row++)
