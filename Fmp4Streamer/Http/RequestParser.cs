@@ -97,7 +97,11 @@ public static class RequestParser
         request.TargetStart = start + sp1 + 1;
         request.TargetLength = target.Length;
         int pathOffset = 0;
-        if (target[0] != '/')
+        if (target.Length == 1 && target[0] == '*')
+        {
+            pathOffset = 1; // asterisk-form (RFC 9112 3.2.4): only OPTIONS uses it, and that gets 405.
+        }
+        else if (target[0] != '/')
         {
             // absolute-form (RFC 9112 3.2.2): skip scheme and authority.
             int schemeEnd = target.IndexOf("://"u8);
