@@ -64,6 +64,11 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
     /// <summary>Bytes queued for this client and not yet taken by the kernel.</summary>
     public long QueuedBytes => _queue.QueuedBytes;
 
+    /// <summary>Frames this streaming client did not get because it read too slowly.</summary>
+    public long Skipped => _skipped;
+
+    public long FragmentsSent => _queue.FragmentsSent;
+
     public void Start(bool reject)
     {
         _events = EPOLLIN | EPOLLRDHUP;

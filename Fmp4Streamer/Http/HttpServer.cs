@@ -69,6 +69,9 @@ public sealed class HttpServer : ITimerCallback, IDisposable
         }
     }
 
+    /// <summary>Every open connection (tests inspect queues through it).</summary>
+    internal IReadOnlyList<HttpConnection> Connections => _connections;
+
     /// <summary>Open connections counted against MaxClients.</summary>
     public int ClientCount => _connections.Count - _rejecting;
 
