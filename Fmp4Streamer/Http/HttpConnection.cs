@@ -41,8 +41,8 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
 
     private ILiveStream? _stream;
     private InitSegment? _init;
-    private bool _subscribed, _awaitingFirst, _skipping, _ending, _failed;
-    private long _joinedUs, _skipped, _episodeSkipped;
+    private bool _subscribed, _awaitingFirst, _skipping, _behind, _ending, _failed;
+    private long _joinedUs, _skipped;
 
     public HttpConnection(HttpServer server, int fd, string peer, int index)
     {
@@ -88,7 +88,8 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
         if (_state == State.Closed) return;
         if ((events & EPOLLERR) != 0)
         {
-            Close("connection error");
+            int error = TcpSocket.PendingError(_fd);
+            Close(error == ECONNRESET || error == EPIPE ? "closed by client" : "socket error: " + LinuxError.Name(error));
             return;
         }
         if ((events & EPOLLOUT) != 0) OnWritable();
@@ -371,7 +372,6 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
             if (!fragment.IsKeyFrame)
             {
                 _skipped++;
-                _episodeSkipped++;
                 return;
             }
             _skipping = false;
@@ -382,21 +382,19 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
         {
             // Whole fragments only: drop what has not started and resume at a key frame, so the bytes the
             // client gets stay a valid fMP4 stream (camera-streamer's keyed queue limit).
-            int dropped = _queue.DropUnstarted();
-            _skipped += dropped;
-            _episodeSkipped += dropped;
+            _skipped += _queue.DropUnstarted();
+            if (!_behind)
+            {
+                // One line per episode: it ends when the client has caught up (its queue ran empty).
+                _behind = true;
+                Log.Info(_component, "falling behind: skipping to the next key frame");
+            }
             if (!fragment.IsKeyFrame)
             {
                 _skipping = true;
                 _skipped++;
-                _episodeSkipped++;
                 return;
             }
-        }
-        if (_episodeSkipped > 0)
-        {
-            Log.Info(_component, "slow reader: skipped " + _episodeSkipped + " frames, resuming at a key frame");
-            _episodeSkipped = 0;
         }
 
         if (_queue.IsEmpty) _lastProgressUs = MonotonicClock.NowUs;
@@ -415,7 +413,11 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
     private void FlushStreaming()
     {
         var result = FlushQueue();
-        if (result == FlushResult.Done) SetEvents(EPOLLIN | EPOLLRDHUP);
+        if (result == FlushResult.Done)
+        {
+            _behind = false;
+            SetEvents(EPOLLIN | EPOLLRDHUP);
+        }
         else if (result == FlushResult.WouldBlock) SetEvents(EPOLLIN | EPOLLRDHUP | EPOLLOUT);
         else if (!_failed)
         {

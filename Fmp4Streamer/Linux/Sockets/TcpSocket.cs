@@ -74,6 +74,15 @@ public static unsafe class TcpSocket
         }
     }
 
+    /// <summary>SO_ERROR: why the socket failed (for EPOLLERR), 0 if it did not.</summary>
+    public static int PendingError(int fd)
+    {
+        int error = 0;
+        socklen_t length = sizeof(int);
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+        return error;
+    }
+
     /// <summary>Sends our FIN while still reading, so the peer sees the whole response before the close.</summary>
     public static void ShutdownWrite(int fd) => shutdown(fd, SHUT_WR);
 
