@@ -12,8 +12,9 @@ public static class IndexPage
     public const string FallbackCodecs = "avc1.42e01e";
 
     // Chromium's progressive player starts ~2 s behind the newest data and then plays at exactly 1.0x, so the
-    // delay stays for good (clients.md section 4). Every 500 ms: far behind -> jump near the buffered end;
-    // a little behind -> play 10% faster until caught up.
+    // delay stays for good (clients.md section 4). Every 500 ms the script plays faster while behind. It seeks
+    // only where the player allows it: for a streaming source Chromium reports seekable = [0, 0], and setting
+    // currentTime would jump back to the start.
     private const string Template = """
         <!doctype html>
         <html lang="en">
@@ -45,9 +46,11 @@ public static class IndexPage
           setInterval(function () {
             if (v.paused || v.seeking || !v.buffered.length) return;
             var end = v.buffered.end(v.buffered.length - 1), lag = end - v.currentTime;
-            if (lag > 1.5) { v.currentTime = end - 0.1; v.playbackRate = 1; }
-            else if (lag > 0.5) v.playbackRate = 1.1;
-            else if (v.playbackRate !== 1) v.playbackRate = 1;
+            var s = v.seekable;
+            if (lag > 3 && s.length && s.start(s.length - 1) <= end - 0.1 && s.end(s.length - 1) >= end - 0.1) v.currentTime = end - 0.1;
+            else if (lag > 1) v.playbackRate = 1.5;
+            else if (lag > 0.8) v.playbackRate = 1.1;
+            else if (lag < 0.6) v.playbackRate = 1;
           }, 500);
         })();
         </script>
