@@ -1,0 +1,49 @@
+using Fmp4Streamer.Http;
+
+namespace Fmp4Streamer.Tests.Http;
+
+public class HttpAllocationTests
+{
+    [Test]
+    public void FanOutToFiveClientsAllocatesNothingPerFragment()
+    {
+        const int Clients = 5, WarmUp = 300, Measured = 1000;
+        using var f = new ServerFixture(new HttpServerOptions { ClientQueueBytes = 8 * 1024 * 1024 });
+        var readers = new List<FragmentReader>();
+        for (int i = 0; i < Clients; i++)
+        {
+            var c = f.Connect();
+            c.Send("GET /stream.mp4 HTTP/1.1\r\nHost: a\r\n\r\n");
+            Assert.That(c.ReadResponse(headOnly: true).Status, Is.EqualTo(200));
+            readers.Add(new FragmentReader(c));
+        }
+        Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == Clients), Is.True);
+
+        var producer = f.LoopThread.Invoke(() =>
+        {
+            // Fill the pool first so a reader that lags for a moment does not make it grow during the measurement.
+            var warm = new List<Fmp4Streamer.Streaming.SharedFragment>();
+            for (int i = 0; i < 400; i++) warm.Add(f.Stream.Pool.Rent(30_000));
+            foreach (var w in warm) w.Release();
+            var p = new PacedProducer(f.LoopThread.Loop, f.Stream, intervalUs: 300, WarmUp, Measured, gop: 30, keySize: 30_000, size: 3_000);
+            p.Start();
+            return p;
+        });
+        var end = DateTime.UtcNow.AddSeconds(30);
+        while (!producer.Done && DateTime.UtcNow < end) Thread.Sleep(10);
+        Assert.That(producer.Done, Is.True);
+
+        foreach (var r in readers) Assert.That(r.WaitForCount(WarmUp + Measured), Is.True, "every client received every fragment");
+        long skipped = f.LoopThread.Invoke(() =>
+        {
+            long s = 0;
+            foreach (var c in f.Server.Connections) s += c.Skipped;
+            return s;
+        });
+        Assert.That(skipped, Is.EqualTo(0), "no client fell behind, so this measured the plain fan-out path");
+        TestContext.Out.WriteLine($"loop thread allocated {producer.AllocatedBytes} bytes for {Measured} fragments x {Clients} clients");
+        Assert.That(producer.AllocatedBytes, Is.EqualTo(0));
+        foreach (var r in readers) r.Dispose();
+        Assert.That(f.WaitFor(() => f.Stream.Pool.Outstanding == 0), Is.True);
+    }
+}

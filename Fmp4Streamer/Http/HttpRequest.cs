@@ -1,0 +1,26 @@
+namespace Fmp4Streamer.Http;
+
+/// <summary>
+/// A parsed request head as offsets into the buffer it was parsed from (no strings). The path is the
+/// origin-form path even for an absolute-form target ("http://host/x?y" gives path "/x", query "y").
+/// </summary>
+public struct HttpRequest
+{
+    public RequestMethod Method;
+    /// <summary>1 for HTTP/1.1, 0 for HTTP/1.0.</summary>
+    public int MinorVersion;
+    public int TargetStart, TargetLength;
+    public int PathStart, PathLength;
+    /// <summary>Query after '?', without it; -1 when the target has no '?'.</summary>
+    public int QueryStart, QueryLength;
+    public int HeaderCount;
+    /// <summary>Bytes of the head including the empty line that ends it.</summary>
+    public int HeadLength;
+    /// <summary>HTTP/1.1 without "Connection: close"; HTTP/1.0 always closes here.</summary>
+    public bool KeepAlive;
+
+    public readonly ReadOnlySpan<byte> Target(ReadOnlySpan<byte> buffer) => buffer.Slice(TargetStart, TargetLength);
+    public readonly ReadOnlySpan<byte> Path(ReadOnlySpan<byte> buffer) => buffer.Slice(PathStart, PathLength);
+    public readonly ReadOnlySpan<byte> Query(ReadOnlySpan<byte> buffer) =>
+        QueryStart < 0 ? default : buffer.Slice(QueryStart, QueryLength);
+}

@@ -1,0 +1,190 @@
+using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Linux;
+using Fmp4Streamer.Linux.Sockets;
+using Fmp4Streamer.Streaming;
+using static Tmds.Linux.LibC;
+
+namespace Fmp4Streamer.Http;
+
+/// <summary>
+/// The HTTP/1.1 server on the event loop: listening sockets, accepting, the client limit, and one timer that
+/// enforces request, stall and linger deadlines of all connections.
+/// </summary>
+public sealed class HttpServer : ITimerCallback, IDisposable
+{
+    private const string Component = "HTTP";
+    private const int AcceptsPerWake = 64;
+    // Over-limit connections still get their 503 and a graceful close, but only this many at once.
+    private const int MaxRejecting = 16;
+    private const long AcceptRetryUs = 200_000;
+
+    private readonly EventLoop _loop;
+    private readonly List<Acceptor> _acceptors = new();
+    private readonly List<HttpConnection> _connections = new();
+    private readonly List<HttpConnection> _deferred = new();
+    private readonly LoopTimer _sweepTimer;
+    private readonly LoopTimer _deferredTimer;
+    private readonly LoopTimer _acceptRetryTimer;
+    private readonly long _sweepIntervalUs;
+    private int _rejecting;
+    private bool _disposed;
+
+    public HttpServer(EventLoop loop, HttpServerOptions options, IReadOnlyList<ILiveStream> streams)
+    {
+        _loop = loop;
+        Options = options;
+        Routes = new Routes(streams);
+        ReadBuffer = new byte[Math.Max(options.MaxHeaderBytes, 4096)];
+        RequestTimeoutUs = (long)(options.RequestTimeout.TotalMilliseconds * 1000);
+        StallTimeoutUs = (long)(options.ClientStallTimeout.TotalMilliseconds * 1000);
+        LingerUs = Math.Min(RequestTimeoutUs, 2_000_000);
+        _sweepIntervalUs = Math.Clamp(Math.Min(RequestTimeoutUs, StallTimeoutUs) / 4, 10_000, 500_000);
+        _sweepTimer = new LoopTimer(loop, this);
+        _deferredTimer = new LoopTimer(loop, this);
+        _acceptRetryTimer = new LoopTimer(loop, this);
+    }
+
+    public HttpServerOptions Options { get; }
+    internal Routes Routes { get; }
+    internal EventLoop Loop => _loop;
+
+    /// <summary>Scratch for reads on the loop thread; a connection copies out only an incomplete request.</summary>
+    internal byte[] ReadBuffer { get; }
+
+    internal long RequestTimeoutUs { get; }
+    internal long StallTimeoutUs { get; }
+    internal long LingerUs { get; }
+
+    /// <summary>The bound port (the kernel's choice when <see cref="HttpServerOptions.Port"/> is 0).</summary>
+    public int Port => _acceptors.Count > 0 ? _acceptors[0].Socket.Port : throw new InvalidOperationException("not started");
+
+    /// <summary>"[::]:8000", "127.0.0.1:8000 [::1]:8000" for the start-up log.</summary>
+    public string Endpoints
+    {
+        get
+        {
+            var parts = new string[_acceptors.Count];
+            for (int i = 0; i < parts.Length; i++) parts[i] = _acceptors[i].Socket.Local.ToString();
+            return string.Join(" ", parts);
+        }
+    }
+
+    /// <summary>Every open connection (tests inspect queues through it).</summary>
+    internal IReadOnlyList<HttpConnection> Connections => _connections;
+
+    /// <summary>Open connections counted against MaxClients.</summary>
+    public int ClientCount => _connections.Count - _rejecting;
+
+    public int StreamingClientCount
+    {
+        get
+        {
+            int n = 0;
+            foreach (var c in _connections) if (c.IsStreaming) n++;
+            return n;
+        }
+    }
+
+    /// <summary>Binds and starts accepting; throws <see cref="LinuxException"/> (e.g. EADDRINUSE) or ArgumentException.</summary>
+    public void Start()
+    {
+        foreach (var socket in ListeningSocket.OpenAll(Options.Listen, Options.Port))
+        {
+            var acceptor = new Acceptor(this, socket);
+            _acceptors.Add(acceptor);
+            _loop.Add(socket.Fd, EPOLLIN, acceptor);
+        }
+        Log.Info(Component, "listening on " + Endpoints);
+    }
+
+    internal void AcceptAll(Acceptor acceptor)
+    {
+        for (int i = 0; i < AcceptsPerWake; i++)
+        {
+            int fd = TcpSocket.Accept(acceptor.Socket.Fd, out var peer);
+            if (fd < 0)
+            {
+                int errno = -fd;
+                if (errno == EAGAIN || errno == ECONNABORTED) return;
+                Log.Warning(Component, "accept: " + LinuxError.Name(errno));
+                if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                {
+                    // Level-triggered: leaving the listener armed would spin until a descriptor frees up.
+                    foreach (var a in _acceptors) _loop.Modify(a.Socket.Fd, 0);
+                    _acceptRetryTimer.Start(AcceptRetryUs);
+                }
+                return;
+            }
+            bool reject = ClientCount >= Options.MaxClients;
+            if (reject && _rejecting >= MaxRejecting)
+            {
+                TcpSocket.Close(fd);
+                continue;
+            }
+            var connection = new HttpConnection(this, fd, peer.ToString(), _connections.Count);
+            _connections.Add(connection);
+            if (reject) _rejecting++;
+            connection.Start(reject);
+            if (!_sweepTimer.IsActive) _sweepTimer.Start(_sweepIntervalUs);
+        }
+    }
+
+    /// <summary>Runs <see cref="HttpConnection.OnDeferred"/> right after the current dispatch (never inside a hub callback).</summary>
+    internal void Defer(HttpConnection connection)
+    {
+        _deferred.Add(connection);
+        if (!_deferredTimer.IsActive) _deferredTimer.Start(0);
+    }
+
+    internal void OnClosed(HttpConnection connection, bool wasRejecting)
+    {
+        int index = connection.Index;
+        int last = _connections.Count - 1;
+        _connections[index] = _connections[last];
+        _connections[index].Index = index;
+        _connections.RemoveAt(last);
+        if (wasRejecting) _rejecting--;
+    }
+
+    public void OnTimer(LoopTimer timer)
+    {
+        if (timer == _deferredTimer)
+        {
+            // Index loop: OnDeferred may close connections, which never touches this list.
+            for (int i = 0; i < _deferred.Count; i++) _deferred[i].OnDeferred();
+            _deferred.Clear();
+        }
+        else if (timer == _sweepTimer)
+        {
+            long now = MonotonicClock.NowUs;
+            for (int i = _connections.Count - 1; i >= 0; i--)
+            {
+                if (i < _connections.Count) _connections[i].CheckDeadlines(now);
+            }
+            if (_connections.Count > 0) _sweepTimer.StartAt(now + _sweepIntervalUs);
+        }
+        else if (timer == _acceptRetryTimer)
+        {
+            foreach (var a in _acceptors) _loop.Modify(a.Socket.Fd, EPOLLIN);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        for (int i = _connections.Count - 1; i >= 0; i--)
+        {
+            if (i < _connections.Count) _connections[i].Close("server stopping");
+        }
+        foreach (var a in _acceptors)
+        {
+            _loop.Remove(a.Socket.Fd);
+            a.Socket.Dispose();
+        }
+        _acceptors.Clear();
+        _sweepTimer.Stop();
+        _deferredTimer.Stop();
+        _acceptRetryTimer.Stop();
+    }
+}

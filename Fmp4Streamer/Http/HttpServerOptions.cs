@@ -1,0 +1,26 @@
+namespace Fmp4Streamer.Http;
+
+/// <summary>Settings of the HTTP server; Program maps the [server] config section to it.</summary>
+public sealed record HttpServerOptions
+{
+    /// <summary>"" = every address (dual-stack "::", or 0.0.0.0 without IPv6), an IPv4/IPv6 literal, or "localhost".</summary>
+    public string Listen { get; init; } = "";
+
+    /// <summary>TCP port; 0 lets the kernel choose (tests), see <see cref="HttpServer.Port"/>.</summary>
+    public int Port { get; init; } = 8000;
+
+    /// <summary>Open connections beyond this get a 503 and are closed.</summary>
+    public int MaxClients { get; init; } = 64;
+
+    /// <summary>Bytes a streaming client may have queued before it skips to the next key frame (~2 s at 8 Mbit/s).</summary>
+    public int ClientQueueBytes { get; init; } = 2 * 1024 * 1024;
+
+    /// <summary>A client with data pending that accepts no byte for this long is closed.</summary>
+    public TimeSpan ClientStallTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Request line plus headers; longer gets 414 or 431.</summary>
+    public int MaxHeaderBytes { get; init; } = 8 * 1024;
+
+    /// <summary>A connection that has not sent a complete request by then is closed (slowloris, idle keep-alive).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

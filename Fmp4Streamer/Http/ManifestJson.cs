@@ -1,0 +1,23 @@
+using System.Text;
+
+namespace Fmp4Streamer.Http;
+
+/// <summary>The web app manifest (seed spec 3.4, without its trailing comma so it is valid JSON).</summary>
+public static class ManifestJson
+{
+    public static readonly byte[] Bytes = Encoding.UTF8.GetBytes($$"""
+        {
+          "name": "Fmp4streamer",
+          "short_name": "Fmp4streamer",
+          "icons": [
+            { "src": "logo.png", "sizes": "{{Icons.LogoSize}}x{{Icons.LogoSize}}", "type": "image/png" },
+            { "src": "apple-touch-icon.png", "sizes": "{{Icons.AppleTouchSize}}x{{Icons.AppleTouchSize}}", "type": "image/png" }
+          ],
+          "start_url": ".",
+          "display": "standalone",
+          "background_color": "#303030",
+          "theme_color": "#303030"
+        }
+
+        """);
+}

@@ -1,0 +1,3 @@
+namespace Fmp4Streamer.Http;
+
+public enum ParseStatus { Incomplete, Complete, Rejected }

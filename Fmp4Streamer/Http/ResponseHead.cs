@@ -1,0 +1,81 @@
+using System.Text;
+
+namespace Fmp4Streamer.Http;
+
+/// <summary>Writes a status line and headers into a byte span (ASCII), without allocating.</summary>
+public ref struct ResponseHead
+{
+    /// <summary>Header lines for pages, playlists and the stream (as the seed sends them).</summary>
+    public const string NoCache = "Age: 0\r\nCache-Control: no-cache, no-store, must-revalidate\r\n";
+
+    private readonly Span<byte> _buffer;
+    private int _length;
+
+    public ResponseHead(Span<byte> buffer)
+    {
+        _buffer = buffer;
+        _length = 0;
+    }
+
+    public readonly int Length => _length;
+
+    /// <summary>Status line, Server and Date.</summary>
+    public void Start(int status)
+    {
+        Append("HTTP/1.1 ");
+        Append(status);
+        Append(" ");
+        Append(ReasonPhrase(status));
+        Append("\r\nServer: fmp4streamer\r\nDate: ");
+        Span<char> date = stackalloc char[32];
+        DateTime.UtcNow.TryFormat(date, out int n, "r");
+        Append(date[..n]);
+        Append("\r\n");
+    }
+
+    public void Header(string name, string value)
+    {
+        Append(name);
+        Append(": ");
+        Append(value);
+        Append("\r\n");
+    }
+
+    public void ContentLength(int length)
+    {
+        Append("Content-Length: ");
+        Append(length);
+        Append("\r\n");
+    }
+
+    public void Connection(bool keepAlive) => Append(keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
+
+    public void End() => Append("\r\n");
+
+    public void Append(scoped ReadOnlySpan<char> text)
+    {
+        int n = Encoding.ASCII.GetBytes(text, _buffer[_length..]);
+        _length += n;
+    }
+
+    public void Append(int value)
+    {
+        value.TryFormat(_buffer[_length..], out int n);
+        _length += n;
+    }
+
+    public static string ReasonPhrase(int status) => status switch
+    {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "Unknown",
+    };
+}
