@@ -1,2 +1,4 @@
-// Composition root: filled in as the layers land.
-return 0;
+using Fmp4Streamer;
+using Fmp4Streamer.Cli;
+
+return CommandLine.Run(args, Streamer.Run);

@@ -44,7 +44,10 @@ public static class ToolRun
     {
         var args = new List<string> { "-nostdin", "-v", "error", "-xerror", "-err_detect", "explode" };
         args.AddRange(inputOptions);
-        args.AddRange(new[] { "-i", input, "-frames:v", frames.ToString(), "-map", "0:v:0", "-f", "null", "-progress", "pipe:1", "-" });
+        args.AddRange(new[] { "-i", input, "-frames:v", frames.ToString(), "-map", "0:v:0", 
+            // The demuxer's time base for the null output: a live source's jittered timestamps must not be
+            // rounded onto a 1/fps grid, where ffmpeg reports the collisions as errors.
+            "-enc_time_base", "-1", "-f", "null", "-progress", "pipe:1", "-" });
         var result = Run("ffmpeg", args, timeout, aptPackage: "ffmpeg");
         int decoded = 0;
         foreach (var line in result.StdOut.Split('\n'))

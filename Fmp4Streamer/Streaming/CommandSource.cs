@@ -114,7 +114,7 @@ public sealed unsafe class CommandSource : IVideoSource, IPollable, ITimerCallba
                     _sink?.OnAccessUnit(accessUnit, MonotonicClock.NowUs);
                 continue;
             }
-            if (n < 0 && LinuxError.Last is EAGAIN or EINTR) return;
+            if (n < 0 && (LinuxError.Last == EAGAIN || LinuxError.Last == EINTR)) return;
             OnChildEnded();
             return;
         }

@@ -11,6 +11,12 @@ public sealed class FragmentPool
 
     public FragmentPool(int initialCapacity = 64 * 1024) => _initialCapacity = initialCapacity;
 
+    /// <summary>
+    /// Time from a frame's arrival to the release of its last reference: the moment the last client's kernel
+    /// accepted its last byte (clients release a fragment when it is fully sent).
+    /// </summary>
+    public DelayHistogram FanOutDelay { get; } = new();
+
     /// <summary>Fragments currently rented (held by someone).</summary>
     public int Outstanding { get; private set; }
 
@@ -27,6 +33,7 @@ public sealed class FragmentPool
     internal void Return(SharedFragment fragment)
     {
         Outstanding--;
+        FanOutDelay.Record(Linux.MonotonicClock.NowUs - fragment.ArrivalUs);
         fragment.Length = 0;
         _free.Push(fragment);
     }

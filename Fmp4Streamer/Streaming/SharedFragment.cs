@@ -27,6 +27,9 @@ public sealed class SharedFragment
     /// <summary>Capture time of the frame (CLOCK_MONOTONIC, µs), for latency accounting.</summary>
     public long CaptureTimeUs { get; internal set; }
 
+    /// <summary>When the hub received the frame (CLOCK_MONOTONIC, µs), for the fan-out delay statistics.</summary>
+    public long ArrivalUs { get; internal set; }
+
     /// <summary>The fragment's baseMediaDecodeTime and duration in the track timescale (HLS needs them).</summary>
     public ulong DecodeTime { get; internal set; }
     public uint Duration { get; internal set; }

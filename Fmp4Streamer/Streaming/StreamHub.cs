@@ -52,6 +52,9 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     /// <summary>Fragments still referenced by someone; 0 when every subscriber has released its share.</summary>
     public int OutstandingFragments => _pool.Outstanding;
 
+    /// <summary>Arrival-to-last-byte-sent delay of every muxed frame.</summary>
+    public DelayHistogram FanOutDelay => _pool.FanOutDelay;
+
     /// <summary>Starts the source at once when it must not sleep; otherwise it starts with the first subscriber.</summary>
     public void Open()
     {
@@ -108,6 +111,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 
     public void OnAccessUnit(ReadOnlySpan<byte> annexB, long captureTimeUs)
     {
+        long arrivalUs = MonotonicClock.NowUs;
         var frame = AccessUnitInfo.Scan(annexB);
         if (frame.HasParameterSets && _parameterSets.Update(annexB)) OnParameterSetsChanged();
         if (!frame.HasPicture) return;
@@ -135,6 +139,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         fragment.Length = FragmentWriter.HeaderSize + sampleSize;
         fragment.IsKeyFrame = frame.IsKeyFrame;
         fragment.CaptureTimeUs = captureTimeUs;
+        fragment.ArrivalUs = arrivalUs;
         fragment.DecodeTime = decodeTime;
         fragment.Duration = duration;
         fragment.Init = init;
@@ -156,15 +161,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
             Log.Warning(Name, "cannot parse the SPS: keeping the previous stream parameters");
             return;
         }
-        byte[] bytes = InitSegmentWriter.Build(new InitSegmentParameters
-        {
-            Sps = _parameterSets.Sps.ToArray(),
-            Pps = _parameterSets.Pps.ToArray(),
-            Width = sps.Width,
-            Height = sps.Height,
-            Timescale = Timescales.Video,
-            Rotation = _options.Rotation,
-        });
+        byte[] bytes = InitSegmentWriter.Build(new InitSegmentParameters(
+            _parameterSets.Sps, _parameterSets.Pps, sps.Width, sps.Height, Timescales.Video, _options.Rotation));
         bool replaced = Init is not null;
         Init = new InitSegment(bytes, sps.CodecsString, sps.Width, sps.Height, Timescales.Video);
         Log.Info(Name, $"{(replaced ? "new stream parameters" : "stream")}: {sps.Width}x{sps.Height} {sps.CodecsString}");

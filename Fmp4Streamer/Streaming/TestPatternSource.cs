@@ -14,9 +14,12 @@ public sealed class TestPatternSource : IVideoSource, ITimerCallback
     private readonly LoopTimer _frameTimer;
     private readonly byte[] _frame;
     private readonly long _frameIntervalUs;
+    private readonly int _fps;
     private readonly int _keyFrameInterval;
     private IAccessUnitSink? _sink;
     private long _frameNumber;
+    private long _startUs;
+    private long _framesSinceStart;
     private long _nextDueUs;
     private int _framesSinceKey;
     private bool _keyFrameRequested;
@@ -27,6 +30,7 @@ public sealed class TestPatternSource : IVideoSource, ITimerCallback
         _frame = new byte[_encoder.MaxFrameSize];
         _frameTimer = new LoopTimer(loop, this);
         _frameIntervalUs = 1_000_000 / fps;
+        _fps = fps;
         _keyFrameInterval = fps;
         FramesPerSecond = fps;
         Description = $"test pattern {width}x{height}@{fps}";
@@ -39,7 +43,8 @@ public sealed class TestPatternSource : IVideoSource, ITimerCallback
     {
         _sink = sink;
         _keyFrameRequested = true;
-        _nextDueUs = MonotonicClock.NowUs;
+        _startUs = _nextDueUs = MonotonicClock.NowUs;
+        _framesSinceStart = 0;
         _frameTimer.StartAt(_nextDueUs);
     }
 
@@ -56,15 +61,23 @@ public sealed class TestPatternSource : IVideoSource, ITimerCallback
         var sink = _sink;
         if (sink is null) return;
         long now = MonotonicClock.NowUs;
+        // A synthetic camera's frames are taken exactly on its schedule; the loop's wake-up jitter is not
+        // part of the picture's time, so the stamp is the ideal time and durations come out exact.
+        long captureTimeUs = _nextDueUs;
         bool key = _keyFrameRequested || _framesSinceKey >= _keyFrameInterval;
         int length = _encoder.EncodeFrame(_frameNumber++, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), key, _frame);
         _framesSinceKey = key ? 1 : _framesSinceKey + 1;
         _keyFrameRequested = false;
         // Schedule from the ideal time, not from now, so the rate does not drift; after a long stall, resync.
-        _nextDueUs += _frameIntervalUs;
-        if (_nextDueUs < now - 10 * _frameIntervalUs) _nextDueUs = now + _frameIntervalUs;
+        _framesSinceStart++;
+        _nextDueUs = _startUs + _framesSinceStart * 1_000_000 / _fps;
+        if (_nextDueUs < now - 10 * _frameIntervalUs)
+        {
+            _startUs = _nextDueUs = now + _frameIntervalUs;
+            _framesSinceStart = 0;
+        }
         _frameTimer.StartAt(_nextDueUs);
-        sink.OnAccessUnit(_frame.AsSpan(0, length), now);
+        sink.OnAccessUnit(_frame.AsSpan(0, length), captureTimeUs);
     }
 
     public void Dispose() => Stop();

@@ -1,0 +1,110 @@
+using System.Runtime.InteropServices;
+using Fmp4Streamer.Cli;
+using Fmp4Streamer.Config;
+using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Http;
+using Fmp4Streamer.Linux;
+using Fmp4Streamer.Streaming;
+
+namespace Fmp4Streamer;
+
+/// <summary>
+/// The composition root: builds one source and hub per configured stream and the HTTP server on one event loop,
+/// runs until SIGTERM/SIGINT, then stops every source (and child process) before exiting 0.
+/// </summary>
+public static class Streamer
+{
+    private const string Component = "fmp4streamer";
+
+    public static int Run(CliOptions options)
+    {
+        StreamerConfig config = options.LoadConfig();
+        foreach (var warning in config.Warnings) Log.Warning(Component, warning);
+        if (options.ListControls) return ControlListing.Print(config, options.ConfigPath);
+
+        if (config.Server.Priority != 0 && !ProcessPriority.TrySet(config.Server.Priority))
+            Log.Warning(Component, $"cannot set priority {config.Server.Priority}: {LinuxError.Name(LinuxError.Last)}");
+
+        using var loop = new EventLoop();
+        var hubs = new List<StreamHub>();
+        try
+        {
+            foreach (var source in config.Sources) hubs.Add(CreateHub(loop, config.Server, source));
+        }
+        catch (SourceSetupException e)
+        {
+            Log.Error(Component, e.Message);
+            foreach (var hub in hubs) hub.Source.Dispose();
+            return ExitCodes.Device;
+        }
+
+        using var server = new HttpServer(loop, ServerOptions(config.Server), hubs);
+        try
+        {
+            server.Start();
+        }
+        catch (LinuxException e)
+        {
+            Log.Error(Component, $"cannot listen on {config.Server.BindAddress} port {config.Server.Port}: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        Log.Info(Component, $"listening on {server.Endpoints}");
+        foreach (var hub in hubs)
+        {
+            Log.Info(hub.Name, $"{hub.Source.Description}, {hub.ConfiguredWidth}x{hub.ConfiguredHeight}, at {hub.Name}/stream.mp4" +
+                (hubs[0] == hub ? " and /stream.mp4" : ""));
+            hub.Open();
+        }
+
+        // The runtime cannot deliver signals through a signalfd (NOTES.md): it wakes the loop instead.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
+        void OnStopSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            loop.RequestStop();
+        }
+
+        loop.Run();
+
+        Log.Info(Component, "stopping");
+        server.Dispose();
+        foreach (var hub in hubs)
+        {
+            hub.Close();
+            hub.Source.Dispose();
+            if (hub.FanOutDelay.Count > 0)
+                Log.Info(hub.Name, $"{hub.FramesMuxed} frames muxed; fan-out delay: median {hub.FanOutDelay.Quantile(0.5)} us, " +
+                    $"p99 {hub.FanOutDelay.Quantile(0.99)} us");
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static HttpServerOptions ServerOptions(ServerConfig server) => new()
+    {
+        Listen = server.Listen,
+        Port = server.Port,
+        MaxClients = server.MaxClients,
+        ClientQueueBytes = (int)Math.Min(server.ClientQueueBytes, int.MaxValue),
+        ClientStallTimeout = server.ClientStallTimeout,
+    };
+
+    private static StreamHub CreateHub(EventLoop loop, ServerConfig server, SourceConfig source)
+    {
+        IVideoSource video = source.Kind switch
+        {
+            SourceKind.TestPattern => new TestPatternSource(loop, source.Width, source.Height, source.Fps),
+            SourceKind.Command => new CommandSource(loop, source.Name, source.Command!, source.Fps),
+            _ => DeviceSources.Create(loop, source),
+        };
+        return new StreamHub(loop, video, new StreamHubOptions
+        {
+            Name = source.Name,
+            ConfiguredWidth = source.Width,
+            ConfiguredHeight = source.Height,
+            Rotation = source.Rotation,
+            AutoSleep = source.AutoSleep,
+            SleepGraceUs = (long)(server.SleepGrace.TotalMilliseconds * 1000),
+        });
+    }
+}

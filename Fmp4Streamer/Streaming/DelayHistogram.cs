@@ -1,0 +1,50 @@
+namespace Fmp4Streamer.Streaming;
+
+/// <summary>
+/// Counts delays in microseconds in buckets that grow by 1/8 of a power of two (under 10% error), allocation-free,
+/// so the loop can record every frame's fan-out delay and report the median and p99 when it stops.
+/// </summary>
+public sealed class DelayHistogram
+{
+    private const int SubBuckets = 8;
+    private readonly long[] _counts = new long[64 * SubBuckets];
+
+    public long Count { get; private set; }
+
+    public void Record(long delayUs)
+    {
+        if (delayUs < 0) delayUs = 0;
+        _counts[BucketOf(delayUs)]++;
+        Count++;
+    }
+
+    /// <summary>The upper bound of the bucket holding the given quantile (0..1), in µs; 0 when empty.</summary>
+    public long Quantile(double q)
+    {
+        if (Count == 0) return 0;
+        long rank = (long)Math.Ceiling(q * Count);
+        long seen = 0;
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            seen += _counts[i];
+            if (seen >= rank && _counts[i] > 0) return UpperBound(i);
+        }
+        return UpperBound(_counts.Length - 1);
+    }
+
+    private static int BucketOf(long value)
+    {
+        if (value < SubBuckets) return (int)value;
+        int exponent = 63 - (int)long.LeadingZeroCount(value); // >= 3
+        int fraction = (int)(value >> (exponent - 3)) & (SubBuckets - 1);
+        return (exponent - 2) * SubBuckets + fraction;
+    }
+
+    private static long UpperBound(int bucket)
+    {
+        if (bucket < SubBuckets) return bucket;
+        int exponent = bucket / SubBuckets + 2;
+        int fraction = bucket % SubBuckets;
+        return ((long)(SubBuckets + fraction + 1) << (exponent - 3)) - 1;
+    }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Fan-out benchmark: a 1920x1080 30 fps ~8 Mbit/s H264 stream (made once with ffmpeg, replayed through a
+# `command =` source) served to 1, 10, 100 and 500 loopback clients read by one epoll load client.
+# Prints a Markdown table: daemon CPU per streamed second, fan-out delay (frame arrival -> last byte accepted
+# by the kernel for the last client) median and p99, peak RSS, frames the clients missed.
+# usage: tests/bench/run.sh [SECONDS per step, default 20] [client counts...]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-20}; shift || true
+counts=("$@"); [ ${#counts[@]} -gt 0 ] || counts=(1 10 100 500)
+work=.work/bench; mkdir -p "$work"
+src="$work/bench1080.h264"
+if [ ! -s "$src" ]; then
+  echo "making the 1080p test stream (once)..." >&2
+  ffmpeg -hide_banner -loglevel error -nostdin -f lavfi -i testsrc2=size=1920x1080:rate=30 -t 20 \
+    -c:v libx264 -preset veryfast -tune zerolatency -g 30 -b:v 8M -maxrate 8M -bufsize 4M -pix_fmt yuv420p \
+    -x264-params aud=1 -f h264 "$src"
+fi
+gcc -O2 -o "$work/loadclient" tests/bench/loadclient.c
+[ -x ./fmp4streamer ] || ./build.sh >/dev/null
+ls -l fmp4streamer | awk '{printf "binary size: %.2f MB\n", $5/1048576}'
+
+port=18765
+clk=$(getconf CLK_TCK)
+printf '| clients | daemon CPU (%% of one core) | fan-out delay median | p99 | peak RSS | frames missed | frames per client |\n'
+printf '|---:|---:|---:|---:|---:|---:|---:|\n'
+for n in "${counts[@]}"; do
+  cat > "$work/bench.conf" <<CONF
+[server]
+listen = 127.0.0.1
+port = $port
+max_clients = 1000
+
+[bench]
+command = ffmpeg -hide_banner -loglevel error -nostdin -re -stream_loop -1 -f h264 -framerate 30 -i $PWD/$src -c copy -f h264 -
+width = 1920
+height = 1080
+fps = 30
+auto_sleep = no
+CONF
+  ./fmp4streamer -c "$work/bench.conf" 2> "$work/daemon-$n.log" &
+  pid=$!
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
+  sleep 2
+  read -r u0 s0 < <(awk '{print $14, $15}' /proc/$pid/stat)
+  result=$("$work/loadclient" 127.0.0.1 $port /stream.mp4 "$n" "$seconds")
+  read -r u1 s1 < <(awk '{print $14, $15}' /proc/$pid/stat)
+  hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+  kill -TERM $pid; wait $pid || true
+  cpu=$(awk -v a=$((u1 + s1 - u0 - s0)) -v c=$clk -v s="$seconds" 'BEGIN { printf "%.1f", 100 * a / c / s }')
+  delay=$(grep -o 'fan-out delay: median [0-9]* us, p99 [0-9]* us' "$work/daemon-$n.log" | tail -1)
+  med=$(sed -E 's/.*median ([0-9]+) us.*/\1/' <<<"$delay"); p99=$(sed -E 's/.*p99 ([0-9]+) us.*/\1/' <<<"$delay")
+  gaps=$(sed -E 's/.*"gaps":([0-9]+).*/\1/' <<<"$result")
+  minf=$(sed -E 's/.*"min_frames":([0-9]+).*/\1/' <<<"$result"); maxf=$(sed -E 's/.*"max_frames":([0-9]+).*/\1/' <<<"$result")
+  printf '| %d | %s %% | %s µs | %s µs | %.1f MB | %s | %s–%s |\n' "$n" "$cpu" "${med:-?}" "${p99:-?}" "$(awk -v k=$hwm 'BEGIN{print k/1024}')" "$gaps" "$minf" "$maxf"
+done
+t0=$(date +%s%N)
+./fmp4streamer --test-pattern --listen 127.0.0.1 --port $port 2>/dev/null & p=$!
+until (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do sleep 0.002; done
+t1=$(date +%s%N); kill -TERM $p; wait $p || true
+echo "start to listening: $(( (t1 - t0) / 1000000 )) ms (includes the shell's polling)"
