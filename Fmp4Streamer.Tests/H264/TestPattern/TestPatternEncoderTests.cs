@@ -114,6 +114,9 @@ public class TestPatternEncoderTests
         byte[] output = new byte[encoder.MaxFrameSize];
         int keySize = encoder.EncodeFrame(0, Epoch, true, output);
         int firstP = encoder.EncodeFrame(1, Epoch + 33, false, output);
+        int macroblocks = (width / 16) * (height / 16);
+        Assert.That(encoder.LastMacroblockCounts.Skipped, Is.GreaterThan(macroblocks * 9 / 10), "unchanged macroblocks are skipped");
+        Assert.That(encoder.LastMacroblockCounts.Pcm, Is.LessThanOrEqualTo(2), "only the counter's last digit needs I_PCM");
         int largestP = firstP;
         long totalP = firstP;
         for (int i = 2; i < Gop; i++)

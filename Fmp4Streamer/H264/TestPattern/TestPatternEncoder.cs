@@ -4,8 +4,8 @@ namespace Fmp4Streamer.H264.TestPattern;
 
 /// <summary>
 /// Encodes the test pattern (<see cref="TestPatternPainter"/>) as Constrained Baseline H264 without any library.
-/// Every coded macroblock is lossless: Intra_16x16 with no residual where a prediction mode reproduces it exactly,
-/// I_PCM otherwise. P frames code only the macroblocks that changed and skip the rest (P_Skip, whose motion vector
+/// Every coded macroblock is lossless: Intra_16x16 where a prediction mode reproduces it exactly (flat luma may add
+/// one DC coefficient, <see cref="LumaDcResidual"/>), I_PCM otherwise. P frames code only the macroblocks that changed and skip the rest (P_Skip, whose motion vector
 /// is always zero here because no macroblock ever has another). Deblocking is off, so the decoded picture equals
 /// the painted one bit for bit, and frames cost little CPU: no transform, no motion search. All buffers are
 /// allocated in the constructor; <see cref="EncodeFrame"/> allocates nothing.
