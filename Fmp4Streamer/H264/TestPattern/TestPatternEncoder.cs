@@ -143,7 +143,7 @@ public sealed class TestPatternEncoder
     private void WriteSliceHeader(ref BitWriter w, bool idr)
     {
         w.WriteUe(0);                                            // first_mb_in_slice
-        w.WriteUe(idr ? SliceTypeI : SliceTypeP);              // slice_type
+        w.WriteUe(idr ? SliceTypeI : SliceTypeP);                // slice_type
         w.WriteUe(0);                                            // pic_parameter_set_id
         w.WriteBits((uint)_frameNum, ParameterSetWriter.Log2MaxFrameNum);
         if (idr) w.WriteUe((uint)_idrPicId);
@@ -162,7 +162,7 @@ public sealed class TestPatternEncoder
         {
             w.WriteBit(false);                                   // adaptive_ref_pic_marking_mode_flag: sliding window
         }
-        w.WriteSe(0);                                            // slice_qp_delta
+        w.WriteSe(0);                                            // slice_qp_delta: QP 26, which LumaDcResidual assumes
         w.WriteUe(1);                                            // disable_deblocking_filter_idc: off, keeps it lossless
     }
 
