@@ -71,13 +71,14 @@ public class TestPatternEncoderTests
         }
 
         ToolProcess.Result probe = ToolProcess.Run("ffprobe", "-v", "error", "-select_streams", "v:0",
-            "-show_entries", "stream=width,height,profile,r_frame_rate,has_b_frames", "-of", "default=nw=1", file);
+            "-show_entries", "stream=width,height,profile,level,r_frame_rate,has_b_frames", "-of", "default=nw=1", file);
         Assert.That(probe.ExitCode, Is.Zero, probe.StdErr);
         Assert.That(probe.StdOut, Does.Contain($"width={width}\n"));
         Assert.That(probe.StdOut, Does.Contain($"height={height}\n"));
         Assert.That(probe.StdOut, Does.Contain("profile=Constrained Baseline\n"));
         Assert.That(probe.StdOut, Does.Contain("r_frame_rate=30/1\n"));
         Assert.That(probe.StdOut, Does.Contain("has_b_frames=0\n"));
+        Assert.That(probe.StdOut, Does.Contain($"level={expectedLevel}\n"));
     }
 
     [Test]
@@ -114,6 +115,9 @@ public class TestPatternEncoderTests
         byte[] output = new byte[encoder.MaxFrameSize];
         int keySize = encoder.EncodeFrame(0, Epoch, true, output);
         int firstP = encoder.EncodeFrame(1, Epoch + 33, false, output);
+        int macroblocks = (width / 16) * (height / 16);
+        Assert.That(encoder.LastMacroblockCounts.Skipped, Is.GreaterThan(macroblocks * 9 / 10), "unchanged macroblocks are skipped");
+        Assert.That(encoder.LastMacroblockCounts.Pcm, Is.LessThanOrEqualTo(2), "only the counter's last digit needs I_PCM");
         int largestP = firstP;
         long totalP = firstP;
         for (int i = 2; i < Gop; i++)

@@ -1,8 +1,9 @@
 namespace Fmp4Streamer.H264.TestPattern;
 
 /// <summary>
-/// Finds an Intra_16x16 luma mode and an intra chroma mode whose prediction alone (no residual) reproduces a
-/// macroblock exactly, so it can be coded in a few bits instead of as I_PCM. Predictions follow H.264 8.3.3
+/// Finds an Intra_16x16 luma mode and an intra chroma mode whose prediction reproduces a macroblock exactly, so it
+/// can be coded in a few bits instead of as I_PCM: the prediction alone, or for flat luma the DC prediction plus
+/// one DC coefficient (<see cref="LumaDcResidual"/>). Predictions follow H.264 8.3.3
 /// (luma) and 8.3.4 (chroma) from the neighbouring samples of the same picture; the encoder only ever emits
 /// exact macroblocks, so the picture is also what the decoder reconstructs.
 /// </summary>
@@ -18,14 +19,19 @@ internal static class Intra16x16Matcher
     public const int ChromaHorizontal = 1;
     public const int ChromaVertical = 2;
 
-    public static bool TryMatch(YuvPlanes picture, int mbX, int mbY, out int lumaMode, out int chromaMode)
+    /// <summary>
+    /// True when the macroblock can be coded as Intra_16x16; <paramref name="dcLevel"/> is then the luma DC
+    /// coefficient to send (0 for none).
+    /// </summary>
+    public static bool TryMatch(YuvPlanes picture, int mbX, int mbY, out int lumaMode, out int dcLevel, out int chromaMode)
     {
         chromaMode = -1;
-        return TryMatchLuma(picture, mbX, mbY, out lumaMode) && TryMatchChroma(picture, mbX, mbY, out chromaMode);
+        return TryMatchLuma(picture, mbX, mbY, out lumaMode, out dcLevel) && TryMatchChroma(picture, mbX, mbY, out chromaMode);
     }
 
-    private static bool TryMatchLuma(YuvPlanes picture, int mbX, int mbY, out int mode)
+    private static bool TryMatchLuma(YuvPlanes picture, int mbX, int mbY, out int mode, out int dcLevel)
     {
+        dcLevel = 0;
         byte[] y = picture.Y;
         int stride = picture.Width;
         int x0 = mbX * 16, y0 = mbY * 16;
@@ -48,6 +54,13 @@ internal static class Intra16x16Matcher
         if (IsFlat(y, stride, x0, y0, 16, 16, (byte)dc))
         {
             mode = LumaDc;
+            return true;
+        }
+        byte value = y[y0 * stride + x0];
+        if (IsFlat(y, stride, x0, y0, 16, 16, value))
+        {
+            mode = LumaDc;
+            dcLevel = LumaDcResidual.LevelFor(value - dc);
             return true;
         }
         mode = -1;

@@ -4,8 +4,8 @@ namespace Fmp4Streamer.H264.TestPattern;
 
 /// <summary>
 /// Encodes the test pattern (<see cref="TestPatternPainter"/>) as Constrained Baseline H264 without any library.
-/// Every coded macroblock is lossless: Intra_16x16 with no residual where a prediction mode reproduces it exactly,
-/// I_PCM otherwise. P frames code only the macroblocks that changed and skip the rest (P_Skip, whose motion vector
+/// Every coded macroblock is lossless: Intra_16x16 where a prediction mode reproduces it exactly (flat luma may add
+/// one DC coefficient, <see cref="LumaDcResidual"/>), I_PCM otherwise. P frames code only the macroblocks that changed and skip the rest (P_Skip, whose motion vector
 /// is always zero here because no macroblock ever has another). Deblocking is off, so the decoded picture equals
 /// the painted one bit for bit, and frames cost little CPU: no transform, no motion search. All buffers are
 /// allocated in the constructor; <see cref="EncodeFrame"/> allocates nothing.
@@ -143,7 +143,7 @@ public sealed class TestPatternEncoder
     private void WriteSliceHeader(ref BitWriter w, bool idr)
     {
         w.WriteUe(0);                                            // first_mb_in_slice
-        w.WriteUe(idr ? SliceTypeI : SliceTypeP);              // slice_type
+        w.WriteUe(idr ? SliceTypeI : SliceTypeP);                // slice_type
         w.WriteUe(0);                                            // pic_parameter_set_id
         w.WriteBits((uint)_frameNum, ParameterSetWriter.Log2MaxFrameNum);
         if (idr) w.WriteUe((uint)_idrPicId);
@@ -162,7 +162,7 @@ public sealed class TestPatternEncoder
         {
             w.WriteBit(false);                                   // adaptive_ref_pic_marking_mode_flag: sliding window
         }
-        w.WriteSe(0);                                            // slice_qp_delta
+        w.WriteSe(0);                                            // slice_qp_delta: QP 26, which LumaDcResidual assumes
         w.WriteUe(1);                                            // disable_deblocking_filter_idc: off, keeps it lossless
     }
 
@@ -204,13 +204,13 @@ public sealed class TestPatternEncoder
         YuvPlanes picture = _painter.Picture;
         int index = mbY * _mbCols + mbX;
         uint typeOffset = predictedSlice ? MbTypeIntraOffsetInP : 0;
-        if (Intra16x16Matcher.TryMatch(picture, mbX, mbY, out int lumaMode, out int chromaMode))
+        if (Intra16x16Matcher.TryMatch(picture, mbX, mbY, out int lumaMode, out int dcLevel, out int chromaMode))
         {
             // Table 7-11: I_16x16_<mode>_0_0 = 1 + mode (coded_block_pattern 0 for luma and chroma).
             w.WriteUe(typeOffset + 1 + (uint)lumaMode);
             w.WriteUe((uint)chromaMode);                         // intra_chroma_pred_mode
             w.WriteSe(0);                                        // mb_qp_delta
-            WriteEmptyLumaDcBlock(ref w, mbX, mbY);
+            WriteLumaDcBlock(ref w, mbX, mbY, dcLevel);
             _isPcm[index] = false;
             _intraCount++;
             return;
@@ -230,21 +230,65 @@ public sealed class TestPatternEncoder
     }
 
     /// <summary>
-    /// Intra16x16DCLevel with no coefficient: coeff_token for TotalCoeff 0 (Table 9-5), whose code depends on nC
-    /// (9.2.1) from the left and upper neighbours' 4x4 blocks: 16 for I_PCM, 0 for P_Skip and for our Intra_16x16
-    /// (their AC blocks are not coded).
+    /// residual_block_cavlc() (7.3.5.3.2, 9.2) of Intra16x16DCLevel holding at most one coefficient, the first.
+    /// coeff_token (Table 9-5) depends on nC (9.2.1) from the left and upper neighbours' 4x4 blocks: 16 for I_PCM,
+    /// 0 for P_Skip and for our Intra_16x16 (their AC blocks are never coded; the DC block does not count).
     /// </summary>
-    private void WriteEmptyLumaDcBlock(ref BitWriter w, int mbX, int mbY)
+    private void WriteLumaDcBlock(ref BitWriter w, int mbX, int mbY, int level)
     {
         int index = mbY * _mbCols + mbX;
         bool left = mbX > 0, top = mbY > 0;
         int nA = left && _isPcm[index - 1] ? 16 : 0;
         int nB = top && _isPcm[index - _mbCols] ? 16 : 0;
         int nC = left && top ? (nA + nB + 1) >> 1 : left ? nA : nB;
-        if (nC < 2) w.WriteBits(0b1, 1);
-        else if (nC < 4) w.WriteBits(0b11, 2);
-        else if (nC < 8) w.WriteBits(0b1111, 4);
-        else w.WriteBits(0b000011, 6);
+        int table = nC < 2 ? 0 : nC < 4 ? 1 : nC < 8 ? 2 : 3;
+        if (level == 0)
+        {
+            WriteCoeffToken(ref w, table, 0, 0);
+            return;
+        }
+        bool trailingOne = level == 1 || level == -1;
+        WriteCoeffToken(ref w, table, 1, trailingOne ? 1 : 0);
+        if (trailingOne)
+        {
+            w.WriteBit(level < 0);                              // trailing_ones_sign_flag
+        }
+        else
+        {
+            // 9.2.2.1 with suffixLength 0; the decoder adds 2 to the first level when TrailingOnes < 3.
+            int levelCode = (level > 0 ? 2 * level - 2 : -2 * level - 1) - 2;
+            if (levelCode < 14)
+            {
+                w.WriteBits(1, levelCode + 1);                  // level_prefix = levelCode
+            }
+            else if (levelCode < 30)
+            {
+                w.WriteBits(1, 15);                             // level_prefix = 14
+                w.WriteBits((uint)(levelCode - 14), 4);
+            }
+            else
+            {
+                Debug.Assert(levelCode - 30 < 4096);
+                w.WriteBits(1, 16);                             // level_prefix = 15
+                w.WriteBits((uint)(levelCode - 30), 12);
+            }
+        }
+        w.WriteBits(1, 1);                                      // total_zeros = 0 for TotalCoeff 1 (Table 9-7)
+    }
+
+    /// <summary>coeff_token codes of Table 9-5 for TotalCoeff 0 and 1, per nC range.</summary>
+    private static void WriteCoeffToken(ref BitWriter w, int table, int totalCoeff, int trailingOnes)
+    {
+        // (bits, length) for TotalCoeff 0; TotalCoeff 1 with TrailingOnes 0; TotalCoeff 1 with TrailingOnes 1.
+        ReadOnlySpan<byte> codes =
+        [
+            0b1, 1, 0b000101, 6, 0b01, 2,          // 0 <= nC < 2
+            0b11, 2, 0b001011, 6, 0b10, 2,         // 2 <= nC < 4
+            0b1111, 4, 0b001111, 6, 0b1110, 4,     // 4 <= nC < 8
+            0b000011, 6, 0b000000, 6, 0b000001, 6, // 8 <= nC: 6-bit fixed length
+        ];
+        int entry = table * 6 + (totalCoeff == 0 ? 0 : trailingOnes == 0 ? 2 : 4);
+        w.WriteBits(codes[entry], codes[entry + 1]);
     }
 
     private static void ThrowOutputTooSmall(int length) =>
