@@ -88,28 +88,30 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
         if (_state == State.Closed) return;
         if ((events & EPOLLERR) != 0)
         {
+            // SO_ERROR 0: the error was already reported to a send, or the event was fetched for an earlier socket
+            // with this fd number in the same epoll batch; the send/read paths see real failures anyway.
             int error = TcpSocket.PendingError(_fd);
-            Close(error == ECONNRESET || error == EPIPE ? "closed by client" : "socket error: " + LinuxError.Name(error));
-            return;
+            if (error != 0)
+            {
+                Close(error == ECONNRESET || error == EPIPE ? "closed by client" : "socket error: " + LinuxError.Name(error));
+                return;
+            }
         }
         if ((events & EPOLLOUT) != 0) OnWritable();
         if (_state == State.Closed) return;
-        if ((events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) != 0) OnReadable(events);
+        if ((events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) != 0) OnReadable();
     }
 
     // ---- requests --------------------------------------------------------------------------------------------
 
-    private void OnReadable(int events)
+    private void OnReadable()
     {
         switch (_state)
         {
             case State.Reading: ReadRequests(); break;
             case State.Streaming:
             case State.Lingering: Drain(); break;
-            case State.Responding:
-                // Only EPOLLOUT is armed while a response is pending; a hang-up still arrives.
-                if ((events & EPOLLHUP) != 0) Close("closed by client");
-                break;
+            // Responding: only EPOLLOUT is armed; a hang-up also reports EPOLLOUT, whose send then fails.
         }
     }
 
@@ -359,6 +361,7 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
     public void OnFragment(SharedFragment fragment)
     {
         if (_state != State.Streaming || _failed || _ending) return;
+        bool wasEmpty = _queue.IsEmpty;
         if (_awaitingFirst)
         {
             // The hub starts every subscriber at a key frame; never start a client anywhere else.
@@ -397,7 +400,8 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
             }
         }
 
-        if (_queue.IsEmpty) _lastProgressUs = MonotonicClock.NowUs;
+        // The stall clock runs from the moment data is pending.
+        if (wasEmpty) _lastProgressUs = MonotonicClock.NowUs;
         _queue.TryEnqueue(fragment);
         // Send at once; while EPOLLOUT is armed the socket was full at the last try and the poll will flush.
         if ((_events & EPOLLOUT) == 0) FlushStreaming();
