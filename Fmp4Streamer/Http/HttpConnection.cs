@@ -56,6 +56,9 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
 
     public string Peer { get; }
 
+    /// <summary>The socket (tests shrink its send buffer to exercise EPOLLOUT).</summary>
+    internal int Fd => _fd;
+
     /// <summary>Slot in the server's connection list.</summary>
     internal int Index;
 
@@ -68,6 +71,9 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
     public long Skipped => _skipped;
 
     public long FragmentsSent => _queue.FragmentsSent;
+
+    /// <summary>Times a streaming send found the socket full and armed EPOLLOUT.</summary>
+    public long WouldBlockCount { get; private set; }
 
     public void Start(bool reject)
     {
@@ -422,7 +428,11 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
             _behind = false;
             SetEvents(EPOLLIN | EPOLLRDHUP);
         }
-        else if (result == FlushResult.WouldBlock) SetEvents(EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+        else if (result == FlushResult.WouldBlock)
+        {
+            if ((_events & EPOLLOUT) == 0) WouldBlockCount++;
+            SetEvents(EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+        }
         else if (!_failed)
         {
             // Maybe inside the hub's fan-out: unsubscribe and close after it (see OnDeferred).
