@@ -376,6 +376,12 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
             _queue.EnqueuePlain(_init.Bytes, 0, _init.Bytes.Length);
             _awaitingFirst = false;
         }
+        else if (!ReferenceEquals(fragment.Init, _init))
+        {
+            // New parameter sets without a reset: these fragments do not fit the moov this client already has.
+            OnStreamReset();
+            return;
+        }
         if (_skipping)
         {
             if (!fragment.IsKeyFrame)
