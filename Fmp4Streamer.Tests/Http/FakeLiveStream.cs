@@ -62,6 +62,20 @@ internal sealed class FakeLiveStream : ILiveStream
         span[12] = keyFrame ? (byte)1 : (byte)0;
         span[FragmentHeader..].Fill(0xAB);
         fragment.Length = size;
+        FanOut(fragment, keyFrame);
+    }
+
+    /// <summary>Publishes real fragment bytes (moof+mdat from ffmpeg).</summary>
+    public void PublishData(ReadOnlySpan<byte> data, bool keyFrame)
+    {
+        var fragment = Pool.Rent(data.Length);
+        data.CopyTo(fragment.Buffer);
+        fragment.Length = data.Length;
+        FanOut(fragment, keyFrame);
+    }
+
+    private void FanOut(SharedFragment fragment, bool keyFrame)
+    {
         fragment.IsKeyFrame = keyFrame;
         fragment.Init = Init!;
         Sequence++;

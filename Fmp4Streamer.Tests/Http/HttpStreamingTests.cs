@@ -232,6 +232,21 @@ public class HttpStreamingTests
     }
 
     [Test]
+    public void FragmentsOfANewInitSegmentEndTheResponse()
+    {
+        using var f = new ServerFixture();
+        using var reader = new FragmentReader(JoinStream(f, 1));
+        PublishGops(f, 3);
+        f.LoopThread.Invoke(() => f.Stream.Init = FakeLiveStream.MakeInit("avc1.640028"));
+        PublishGops(f, 3);
+        Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 0), Is.True);
+        var end = DateTime.UtcNow.AddSeconds(5);
+        while (!reader.Ended && DateTime.UtcNow < end) Thread.Sleep(5);
+        Assert.That(reader.Ended, Is.True);
+        Assert.That(reader.Count, Is.EqualTo(3), "only the fragments of the first init segment");
+    }
+
+    [Test]
     public void ClientThatDisconnectsIsUnsubscribed()
     {
         using var f = new ServerFixture();

@@ -34,14 +34,14 @@ internal static class PngCheck
         Assert.That(order[0], Is.EqualTo("IHDR"));
         Assert.That(order[^1], Is.EqualTo("IEND"));
         Assert.That(pos, Is.EqualTo(png.Length));
-        Assert.That(depth, Is.EqualTo(8));
-        int bytesPerPixel = colourType switch { 3 => 1, 2 => 3, 6 => 4, 0 => 1, _ => throw new AssertionException("colour type " + colourType) };
+        int channels = colourType switch { 3 => 1, 2 => 3, 6 => 4, 0 => 1, _ => throw new AssertionException("colour type " + colourType) };
+        Assert.That(depth, colourType == 3 ? Is.AnyOf(1, 2, 4, 8) : Is.EqualTo(8));
         if (colourType == 3) Assert.That(order, Does.Contain("PLTE"));
         idat.Position = 0;
         using var z = new ZLibStream(idat, CompressionMode.Decompress);
         var raw = new MemoryStream();
         z.CopyTo(raw);
-        Assert.That(raw.Length, Is.EqualTo((long)(width * bytesPerPixel + 1) * height), "inflated scanlines");
+        Assert.That(raw.Length, Is.EqualTo((long)((width * channels * depth + 7) / 8 + 1) * height), "inflated scanlines");
         return (width, height);
     }
 
@@ -54,5 +54,34 @@ internal static class PngCheck
             for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
         }
         return c ^ 0xffffffff;
+    }
+
+    /// <summary>RGB of one pixel of a palette PNG whose scanlines use filter 0 (what <c>PngWriter</c> writes).</summary>
+    public static (byte R, byte G, byte B) PaletteRgb(byte[] png, int x, int y)
+    {
+        int pos = 8, width = 0, depth = 0;
+        byte[] palette = [];
+        var idat = new MemoryStream();
+        while (pos < png.Length)
+        {
+            int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(pos));
+            string type = Encoding.ASCII.GetString(png, pos + 4, 4);
+            var data = png.AsSpan(pos + 8, length);
+            if (type == "IHDR") { width = BinaryPrimitives.ReadInt32BigEndian(data); depth = data[8]; }
+            if (type == "PLTE") palette = data.ToArray();
+            if (type == "IDAT") idat.Write(data);
+            pos += 12 + length;
+        }
+        idat.Position = 0;
+        using var z = new ZLibStream(idat, CompressionMode.Decompress);
+        var raw = new MemoryStream();
+        z.CopyTo(raw);
+        var bytes = raw.ToArray();
+        int rowBytes = (width * depth + 7) / 8;
+        Assert.That(bytes[y * (rowBytes + 1)], Is.EqualTo(0), "filter type");
+        int bit = x * depth;
+        int b = bytes[y * (rowBytes + 1) + 1 + bit / 8];
+        int index = (b >> (8 - depth - bit % 8)) & ((1 << depth) - 1);
+        return (palette[index * 3], palette[index * 3 + 1], palette[index * 3 + 2]);
     }
 }

@@ -56,6 +56,9 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
 
     public string Peer { get; }
 
+    /// <summary>The socket (tests shrink its send buffer to exercise EPOLLOUT).</summary>
+    internal int Fd => _fd;
+
     /// <summary>Slot in the server's connection list.</summary>
     internal int Index;
 
@@ -68,6 +71,9 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
     public long Skipped => _skipped;
 
     public long FragmentsSent => _queue.FragmentsSent;
+
+    /// <summary>Times a streaming send found the socket full and armed EPOLLOUT.</summary>
+    public long WouldBlockCount { get; private set; }
 
     public void Start(bool reject)
     {
@@ -88,28 +94,30 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
         if (_state == State.Closed) return;
         if ((events & EPOLLERR) != 0)
         {
+            // SO_ERROR 0: the error was already reported to a send, or the event was fetched for an earlier socket
+            // with this fd number in the same epoll batch; the send/read paths see real failures anyway.
             int error = TcpSocket.PendingError(_fd);
-            Close(error == ECONNRESET || error == EPIPE ? "closed by client" : "socket error: " + LinuxError.Name(error));
-            return;
+            if (error != 0)
+            {
+                Close(error == ECONNRESET || error == EPIPE ? "closed by client" : "socket error: " + LinuxError.Name(error));
+                return;
+            }
         }
         if ((events & EPOLLOUT) != 0) OnWritable();
         if (_state == State.Closed) return;
-        if ((events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) != 0) OnReadable(events);
+        if ((events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) != 0) OnReadable();
     }
 
     // ---- requests --------------------------------------------------------------------------------------------
 
-    private void OnReadable(int events)
+    private void OnReadable()
     {
         switch (_state)
         {
             case State.Reading: ReadRequests(); break;
             case State.Streaming:
             case State.Lingering: Drain(); break;
-            case State.Responding:
-                // Only EPOLLOUT is armed while a response is pending; a hang-up still arrives.
-                if ((events & EPOLLHUP) != 0) Close("closed by client");
-                break;
+            // Responding: only EPOLLOUT is armed; a hang-up also reports EPOLLOUT, whose send then fails.
         }
     }
 
@@ -359,6 +367,7 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
     public void OnFragment(SharedFragment fragment)
     {
         if (_state != State.Streaming || _failed || _ending) return;
+        bool wasEmpty = _queue.IsEmpty;
         if (_awaitingFirst)
         {
             // The hub starts every subscriber at a key frame; never start a client anywhere else.
@@ -366,6 +375,12 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
             _init = fragment.Init;
             _queue.EnqueuePlain(_init.Bytes, 0, _init.Bytes.Length);
             _awaitingFirst = false;
+        }
+        else if (!ReferenceEquals(fragment.Init, _init))
+        {
+            // New parameter sets without a reset: these fragments do not fit the moov this client already has.
+            OnStreamReset();
+            return;
         }
         if (_skipping)
         {
@@ -397,7 +412,8 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
             }
         }
 
-        if (_queue.IsEmpty) _lastProgressUs = MonotonicClock.NowUs;
+        // The stall clock runs from the moment data is pending.
+        if (wasEmpty) _lastProgressUs = MonotonicClock.NowUs;
         _queue.TryEnqueue(fragment);
         // Send at once; while EPOLLOUT is armed the socket was full at the last try and the poll will flush.
         if ((_events & EPOLLOUT) == 0) FlushStreaming();
@@ -418,7 +434,11 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
             _behind = false;
             SetEvents(EPOLLIN | EPOLLRDHUP);
         }
-        else if (result == FlushResult.WouldBlock) SetEvents(EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+        else if (result == FlushResult.WouldBlock)
+        {
+            if ((_events & EPOLLOUT) == 0) WouldBlockCount++;
+            SetEvents(EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+        }
         else if (!_failed)
         {
             // Maybe inside the hub's fan-out: unsubscribe and close after it (see OnDeferred).

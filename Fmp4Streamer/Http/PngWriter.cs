@@ -11,12 +11,23 @@ public static class PngWriter
     private static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0d, 0x0a, 0x1a, 0x0a];
 
     /// <param name="pixels">width*height palette indices, row by row.</param>
-    /// <param name="palette">RGB triplets.</param>
+    /// <param name="palette">RGB triplets; up to 4 colours are packed at 2 bits per pixel.</param>
     public static byte[] Encode(int width, int height, ReadOnlySpan<byte> pixels, ReadOnlySpan<byte> palette)
     {
-        // Raw scanlines: filter type 0 (None) then the row.
-        var raw = new byte[(width + 1) * height];
-        for (int y = 0; y < height; y++) pixels.Slice(y * width, width).CopyTo(raw.AsSpan(y * (width + 1) + 1));
+        int depth = palette.Length <= 4 * 3 ? 2 : 8;
+        int perByte = 8 / depth;
+        int rowBytes = (width + perByte - 1) / perByte;
+        // Raw scanlines: filter type 0 (None), then the row, leftmost pixel in the high bits (PNG 7.2).
+        var raw = new byte[(rowBytes + 1) * height];
+        for (int y = 0; y < height; y++)
+        {
+            var row = raw.AsSpan(y * (rowBytes + 1) + 1, rowBytes);
+            for (int x = 0; x < width; x++)
+            {
+                int shift = 8 - depth * (x % perByte + 1);
+                row[x / perByte] |= (byte)(pixels[y * width + x] << shift);
+            }
+        }
 
         var output = new MemoryStream();
         output.Write(Signature);
@@ -24,7 +35,7 @@ public static class PngWriter
         Span<byte> ihdr = stackalloc byte[13];
         BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
         BinaryPrimitives.WriteInt32BigEndian(ihdr[4..], height);
-        ihdr[8] = 8;   // bit depth
+        ihdr[8] = (byte)depth;
         ihdr[9] = 3;   // colour type: palette
         ihdr[10] = 0;  // deflate
         ihdr[11] = 0;  // adaptive filtering
