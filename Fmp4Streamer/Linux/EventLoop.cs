@@ -7,7 +7,8 @@ namespace Fmp4Streamer.Linux;
 
 /// <summary>
 /// The single-threaded epoll loop that drives devices, pipes and sockets. Handlers are found through a table
-/// indexed by fd (the fd travels in the epoll data), timers through the epoll_wait timeout, and other threads
+/// indexed by fd (the fd and a registration generation travel in the epoll data, so events fetched for a closed
+/// fd never reach a new registration that reused its number within the same batch), timers through the epoll_wait timeout, and other threads
 /// reach the loop only through <see cref="Post"/>, which wakes it with an eventfd.
 /// </summary>
 public sealed unsafe class EventLoop : IDisposable
@@ -18,6 +19,8 @@ public sealed unsafe class EventLoop : IDisposable
     private readonly int _wakeFd;
     private readonly epoll_event* _events;
     private IPollable?[] _handlers = new IPollable?[1024];
+    private uint[] _generations = new uint[1024];
+    private uint _nextGeneration;
     private readonly List<LoopTimer> _timers = new();
     private readonly ConcurrentQueue<Action> _posted = new();
     private volatile bool _stopRequested;
@@ -38,8 +41,14 @@ public sealed unsafe class EventLoop : IDisposable
 
     public void Add(int fd, int events, IPollable handler)
     {
-        if (fd >= _handlers.Length) Array.Resize(ref _handlers, Math.Max(fd + 1, _handlers.Length * 2));
+        if (fd >= _handlers.Length)
+        {
+            int size = Math.Max(fd + 1, _handlers.Length * 2);
+            Array.Resize(ref _handlers, size);
+            Array.Resize(ref _generations, size);
+        }
         _handlers[fd] = handler;
+        _generations[fd] = ++_nextGeneration;
         Control(EPOLL_CTL_ADD, fd, events);
     }
 
@@ -143,7 +152,8 @@ public sealed unsafe class EventLoop : IDisposable
     {
         epoll_event ev = default;
         ev.events = events;
-        ev.data.fd = fd;
+        uint generation = fd < _generations.Length ? _generations[fd] : 0;
+        ev.data.u64 = (ulong)generation << 32 | (uint)fd;
         if (epoll_ctl(_epollFd, op, fd, &ev) < 0) throw LinuxError.Exception("epoll_ctl", fd.ToString());
     }
 
