@@ -229,11 +229,16 @@ public sealed unsafe class Controls
         return value.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>What a config key may name: a writable, enabled control of a type that takes a value.</summary>
+    public static bool IsConfigurable(ControlInfo c) => !c.IsDisabled && !c.IsReadOnly && c.Type is V4L2_CTRL_TYPE_INTEGER
+        or V4L2_CTRL_TYPE_BOOLEAN or V4L2_CTRL_TYPE_MENU or V4L2_CTRL_TYPE_INTEGER_MENU or V4L2_CTRL_TYPE_INTEGER64
+        or V4L2_CTRL_TYPE_STRING or V4L2_CTRL_TYPE_BITMASK;
+
     private string ValidNames()
     {
         var names = new List<string>();
         foreach (var c in _all)
-            if (!c.IsClass && !c.IsDisabled && !c.IsReadOnly) names.Add(c.Name);
+            if (IsConfigurable(c)) names.Add(c.Name);
         return names.Count == 0 ? "(none)" : string.Join(", ", names);
     }
 }

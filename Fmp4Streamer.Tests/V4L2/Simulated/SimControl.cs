@@ -18,6 +18,9 @@ public sealed class SimControl
     public SortedDictionary<uint, string> MenuNames { get; init; } = new();
     public SortedDictionary<uint, long> MenuValues { get; init; } = new();
 
+    /// <summary>When non-zero, writes fail with this errno (a busy or confused device).</summary>
+    public int FailWith { get; set; }
+
     /// <summary>Successful writes (buttons: presses).</summary>
     public int Writes { get; set; }
 

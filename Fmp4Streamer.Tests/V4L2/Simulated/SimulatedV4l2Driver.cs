@@ -664,6 +664,7 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
     private int Store(SimControl c, long value, string? text)
     {
         if (c.Type == V4L2_CTRL_TYPE_CTRL_CLASS || (c.Flags & V4L2_CTRL_FLAG_READ_ONLY) != 0) return LibC.EACCES;
+        if (c.FailWith != 0) return c.FailWith;
         switch (c.Type)
         {
             case V4L2_CTRL_TYPE_INTEGER:
