@@ -222,7 +222,8 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         if (reason != _lastFailure)
         {
             _lastFailure = reason;
-            string message = $"{reason}; reopening with back-off (up to {_options.RetryMax.TotalSeconds:0} s)";
+            string maxDelay = _options.RetryMax.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+            string message = $"{reason}; reopening with back-off (up to {maxDelay} s)";
             if (error) Log.Error(_component, message);
             else Log.Warning(_component, message);
         }

@@ -95,6 +95,7 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
     public int OpenFdCount => _handles.Count + _dmabufs.Count;
     public int LiveMappingCount => _mappings.Count;
     public int OpenCount { get; private set; }
+    public int OpenAttempts { get; private set; }
     public bool Streaming { get; private set; }
     public int BufferCount => _buffers.Count;
     public int QueuedCount => _queued.Count;
@@ -168,6 +169,7 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
     public int Open(string path, int flags, out int fd)
     {
         fd = -1;
+        OpenAttempts++;
         if (path != Path || !Present) return LibC.ENOENT;
         if ((flags & LibC.O_NONBLOCK) == 0) throw new InvalidOperationException("the daemon must open devices non-blocking");
         fd = NewEventFd();
