@@ -75,6 +75,31 @@ public class KernelLayoutTests
         Assert.That(expressions, Has.Count.GreaterThan(400));
     }
 
+    [Test]
+    public void InMemorySizeEqualsTheMarshalledSize()
+    {
+        // ioctls get pointers to the managed structs themselves, so the unmarshalled layout is the one that counts.
+        var sizeOf = typeof(System.Runtime.CompilerServices.Unsafe).GetMethod("SizeOf")!;
+        foreach (var (type, cName) in KernelLayoutGenerator.Structs)
+        {
+            int inMemory = (int)sizeOf.MakeGenericMethod(type).Invoke(null, null)!;
+            Assert.That(inMemory, Is.EqualTo(System.Runtime.InteropServices.Marshal.SizeOf(type)), cName);
+            Assert.That(System.Runtime.InteropServices.Marshal.SizeOf(type) > 0 && IsBlittable(type), Is.True, cName);
+        }
+    }
+
+    private static bool IsBlittable(Type type)
+    {
+        foreach (var f in type.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance))
+        {
+            var t = f.FieldType;
+            if (t.IsPrimitive && t != typeof(bool) && t != typeof(char)) continue;
+            if (t.IsValueType && !t.IsPrimitive && IsBlittable(t)) continue;
+            return false;
+        }
+        return true;
+    }
+
     /// <summary>Values quoted in the reference spec (6.1) for the 64-bit ABI, as a second, independent source.</summary>
     [TestCase("VIDIOC_QUERYCAP", 0x80685600u)]
     [TestCase("VIDIOC_G_FMT", 0xc0d05604u)]

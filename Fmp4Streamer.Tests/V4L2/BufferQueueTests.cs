@@ -120,6 +120,22 @@ public class BufferQueueTests
     }
 
     [Test]
+    public void CountsFramesTheDriverDroppedFromSequenceGaps()
+    {
+        using var queue = new BufferQueue(_device, CaptureType, 2);
+        queue.Start();
+        _driver.Feed(new byte[] { 1 }, 1);
+        _driver.Feed(new byte[] { 2 }, 2);
+        _driver.Feed(new byte[] { 3 }, 3); // no buffer queued: lost, the sequence moves on
+        var receiver = new RecordingReceiver();
+        queue.Drain(receiver);
+        _driver.Feed(new byte[] { 4 }, 4);
+        queue.Drain(receiver);
+        Assert.That(receiver.Frames.ConvertAll(f => f.Sequence), Is.EqualTo(new[] { 0u, 1u, 3u }));
+        Assert.That(queue.DroppedFrames, Is.EqualTo(1));
+    }
+
+    [Test]
     public void WorksWithoutExpbuf()
     {
         _driver.SupportsExpbuf = false;

@@ -21,6 +21,8 @@ public sealed unsafe class BufferQueue : IDisposable
     private readonly Mapping[] _buffers;
     private bool _streaming;
     private bool _disposed;
+    private bool _haveSequence;
+    private uint _lastSequence;
 
     private struct Mapping
     {
@@ -65,6 +67,9 @@ public sealed unsafe class BufferQueue : IDisposable
 
     public bool IsStreaming => _streaming;
 
+    /// <summary>Frames the driver dropped since Start, from gaps in the buffer sequence numbers.</summary>
+    public long DroppedFrames { get; private set; }
+
     /// <summary>The exported dmabuf fd of buffer <paramref name="index"/>, or -1 when the driver cannot export (v4l2loopback).</summary>
     public int DmabufFd(int index) => _buffers[index].DmabufFd;
 
@@ -104,6 +109,8 @@ public sealed unsafe class BufferQueue : IDisposable
     {
         if (_streaming) return;
         for (int i = 0; i < _buffers.Length; i++) Queue(i);
+        _haveSequence = false;
+        DroppedFrames = 0;
         int type = (int)BufferType;
         _device.IoctlOrThrow(VIDIOC_STREAMON, &type, "VIDIOC_STREAMON");
         _streaming = true;
@@ -143,6 +150,10 @@ public sealed unsafe class BufferQueue : IDisposable
             if (err != 0) throw new LinuxException(err, "VIDIOC_DQBUF", _device.Path);
             int index = (int)buf.index;
             if ((uint)index >= (uint)_buffers.Length) throw new LinuxException(Tmds.Linux.LibC.EINVAL, "VIDIOC_DQBUF index", _device.Path);
+
+            if (_haveSequence && buf.sequence - _lastSequence - 1 < int.MaxValue) DroppedFrames += buf.sequence - _lastSequence - 1;
+            _haveSequence = true;
+            _lastSequence = buf.sequence;
 
             uint start = _multiPlanar ? planes[0].data_offset : 0;
             uint end = _multiPlanar ? planes[0].bytesused : buf.bytesused;

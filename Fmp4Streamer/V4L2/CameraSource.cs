@@ -60,6 +60,9 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
 
     public long FramesDelivered { get; private set; }
 
+    /// <summary>Frames the driver dropped in the current streaming session (sequence gaps).</summary>
+    public long DroppedFrames => _queue?.DroppedFrames ?? 0;
+
     /// <summary>The negotiated format of the current (or last) open.</summary>
     public VideoFormat Format { get; private set; }
 
