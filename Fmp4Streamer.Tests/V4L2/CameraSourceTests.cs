@@ -63,6 +63,7 @@ public class CameraSourceTests
         Assert.That(_driver.Streaming, Is.True);
         Assert.That(_driver.Current, Is.EqualTo((V4L2_PIX_FMT_H264, 1280, 720, 30)));
         Assert.That(_driver.Control("Brightness").Value, Is.EqualTo(99));
+        Assert.That(_driver.IoctlLog.Count(n => n == "VIDIOC_G_EXT_CTRLS"), Is.EqualTo(1), "only the read-back of the one setting");
         Assert.That(_driver.OpenFdCount, Is.EqualTo(1 + 4), "device + exported dmabufs");
         _driver.Feed(Idr, 5_000_000, V4L2_BUF_FLAG_KEYFRAME);
         _driver.Feed(Slice, 5_033_333);

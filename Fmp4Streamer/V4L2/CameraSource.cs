@@ -207,7 +207,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     {
         uint type = device.RequireCapture();
         var warnings = new List<string>();
-        var controls = Controls.Enumerate(device, warnings);
+        var controls = Controls.Enumerate(device, warnings, readValues: false);
         controls.Apply(_options.Controls, warnings);
         Format = device.SetFormat(type, _options.Width, _options.Height, _pixelFormat);
         device.SetFrameRate(type, _options.Fps, warnings);

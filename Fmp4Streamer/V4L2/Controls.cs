@@ -25,11 +25,15 @@ public sealed unsafe class Controls
 
     public string DevicePath => _device.Path;
 
-    /// <summary>Walks every control of the device in driver order; unreadable values add a warning and stay null.</summary>
-    public static Controls Enumerate(VideoDevice device, ICollection<string>? warnings = null)
+    /// <summary>
+    /// Walks every control of the device in driver order; unreadable values add a warning and stay null. Start-up
+    /// skips reading values (<paramref name="readValues"/> false): on UVC cameras each read is a USB round trip, and
+    /// a wake-up from auto-sleep should reach STREAMON quickly.
+    /// </summary>
+    public static Controls Enumerate(VideoDevice device, ICollection<string>? warnings = null, bool readValues = true)
     {
         var controls = new Controls(device);
-        controls.Walk(warnings);
+        controls.Walk(warnings, readValues);
         return controls;
     }
 
@@ -48,7 +52,7 @@ public sealed unsafe class Controls
         return null;
     }
 
-    private void Walk(ICollection<string>? warnings)
+    private void Walk(ICollection<string>? warnings, bool readValues)
     {
         uint next = V4L2_CTRL_FLAG_NEXT_CTRL | V4L2_CTRL_FLAG_NEXT_COMPOUND;
         uint previous = 0;
@@ -61,7 +65,7 @@ public sealed unsafe class Controls
             previous = c.Id;
             next = c.Id | V4L2_CTRL_FLAG_NEXT_CTRL | V4L2_CTRL_FLAG_NEXT_COMPOUND;
             _all.Add(c);
-            if ((c.IsScalar || c.Type == V4L2_CTRL_TYPE_INTEGER64) && !c.IsWriteOnly)
+            if (readValues && (c.IsScalar || c.Type == V4L2_CTRL_TYPE_INTEGER64) && !c.IsWriteOnly)
             {
                 int err = Read(c, out long value);
                 if (err == 0) c.Value = value;
