@@ -76,10 +76,10 @@ public class VideoDeviceTests
     private static IEnumerable<TestCaseData> RefusedFormats()
     {
         yield return new TestCaseData(1920, 1080, "H264",
-            "/dev/video-sim cannot capture H264 1920x1080: the driver offered H264 1280x720 instead. It lists H264 (640x480 1280x720), MJPG (640x480)")
+            "/dev/video-sim cannot capture H264 1920x1080: the driver offered H264 1280x720 instead (formats H264, MJPG; H264 sizes 640x480 1280x720)")
             .SetName("size changed");
         yield return new TestCaseData(640, 480, "NV12",
-            "/dev/video-sim cannot capture NV12 640x480: the driver offered H264 640x480 instead. It lists H264 (640x480 1280x720), MJPG (640x480)")
+            "/dev/video-sim cannot capture NV12 640x480: the driver offered H264 640x480 instead (formats H264, MJPG)")
             .SetName("format changed");
     }
 

@@ -114,7 +114,7 @@ public sealed unsafe class VideoDevice : IDisposable
         {
             var wanted = new VideoFormat(bufferType, width, height, pixelFormat, 0);
             throw new V4l2Exception(
-                $"{Path} cannot capture {wanted}: the driver offered {got} instead. It lists {ListFormats(bufferType)}");
+                $"{Path} cannot capture {wanted}: the driver offered {got} instead ({ListFormats(bufferType, pixelFormat)})");
         }
         // Some drivers leave sizeimage 0 in the S_FMT answer and fill it in G_FMT.
         if (got.SizeImage == 0) got = got with { SizeImage = GetFormat(bufferType).SizeImage };
@@ -150,21 +150,28 @@ public sealed unsafe class VideoDevice : IDisposable
         }
     }
 
-    /// <summary>The formats of VIDIOC_ENUM_FMT as "H264, MJPG, YUYV" (for error messages).</summary>
-    public string ListFormats(uint bufferType)
+    /// <summary>
+    /// For error messages: "formats H264, MJPG, YUYV" from VIDIOC_ENUM_FMT, plus the frame sizes of
+    /// <paramref name="wanted"/> when the device has that format ("; H264 sizes 640x480 1280x720").
+    /// </summary>
+    public string ListFormats(uint bufferType, uint wanted)
     {
         var names = new List<string>();
-        for (uint i = 0; i < 64; i++)
+        bool hasWanted = false;
+        for (uint i = 0; i < 256; i++)
         {
             v4l2_fmtdesc d = default;
             d.index = i;
             d.type = bufferType;
             if (Ioctl(VIDIOC_ENUM_FMT, &d) != 0) break;
-            string name = FourCc.ToText(d.pixelformat);
-            string sizes = ListFrameSizes(d.pixelformat);
-            names.Add(sizes.Length == 0 ? name : name + " (" + sizes + ")");
+            names.Add(FourCc.ToText(d.pixelformat));
+            hasWanted |= d.pixelformat == wanted;
         }
-        return names.Count == 0 ? "no formats" : string.Join(", ", names);
+        if (names.Count == 0) return "no formats";
+        string list = "formats " + string.Join(", ", names);
+        if (!hasWanted) return list;
+        string sizes = ListFrameSizes(wanted);
+        return sizes.Length == 0 ? list : $"{list}; {FourCc.ToText(wanted)} sizes {sizes}";
     }
 
     private string ListFrameSizes(uint pixelFormat)
