@@ -76,6 +76,21 @@ public class CameraSourceTests
     }
 
     [Test]
+    public void V4l2LoopbackIsReRegisteredWithTheLoopAfterEachDrain()
+    {
+        _driver.Driver = "v4l2 loopback";
+        using var camera = new CameraSource(_loop, _driver, Options());
+        camera.Start(_sink);
+        for (int i = 0; i < 5; i++)
+        {
+            _driver.Feed(Slice, i);
+            RunUntil(() => _sink.Units.Count == i + 1, "frame " + i);
+        }
+        camera.Stop();
+        AssertReleased();
+    }
+
+    [Test]
     public void StopReleasesTheDeviceAndStartReappliesControls()
     {
         using var camera = new CameraSource(_loop, _driver, Options(new ControlSetting("brightness", "99", "c:2")));

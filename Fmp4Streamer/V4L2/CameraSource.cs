@@ -33,6 +33,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     private bool _interrupted;
     private string? _lastFailure;
     private bool _keyFrameWarned;
+    private bool _rearmPoll;
     private bool _inDrain;
     private bool _releasePending;
 
@@ -137,6 +138,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
                 if (_sink is null) Release();
                 return;
             }
+            if (_rearmPoll && _queue == queue) Rearm();
             if (delivered == 0 && _queue == queue && (events & (Tmds.Linux.LibC.EPOLLERR | Tmds.Linux.LibC.EPOLLHUP)) != 0)
                 Fail($"{_options.DevicePath} reported an error (EPOLLERR/EPOLLHUP)", error: false);
         }
@@ -202,10 +204,23 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         }
     }
 
+    /// <summary>
+    /// v4l2loopback (0.12.x, Debian 12's) only joins the poll wait queue when nothing is readable at the time it is
+    /// polled, and epoll polls with a registering table only on EPOLL_CTL_ADD. A frame already waiting at ADD time
+    /// therefore leaves epoll deaf after the first drain (seen in the VM: one frame per session). Re-adding the fd
+    /// after each drain, when it has just answered EAGAIN, registers it again; two syscalls per frame, this driver only.
+    /// </summary>
+    private void Rearm()
+    {
+        _loop.Remove(_registeredFd);
+        _loop.Add(_registeredFd, Tmds.Linux.LibC.EPOLLIN, this);
+    }
+
     /// <summary>QUERYCAP, controls, S_FMT, S_PARM on an open device (spec 2.3 order: controls before the format).</summary>
     private uint Negotiate(VideoDevice device)
     {
         uint type = device.RequireCapture();
+        _rearmPoll = device.Capabilities!.Driver == "v4l2 loopback";
         var warnings = new List<string>();
         var controls = Controls.Enumerate(device, warnings, readValues: false);
         controls.Apply(_options.Controls, warnings);
