@@ -108,6 +108,18 @@ public class BufferQueueTests
     }
 
     [Test]
+    public void BytesusedBeyondTheMappingIsClampedToIt()
+    {
+        using var queue = new BufferQueue(_device, CaptureType, 2);
+        queue.Start();
+        _driver.Feed(new byte[] { 1, 2, 3 }, 1, reportBytesUsed: _driver.BufferSize + 4096);
+        var receiver = new RecordingReceiver();
+        Assert.That(queue.Drain(receiver), Is.EqualTo(1));
+        Assert.That(receiver.Frames[0].Data.Length, Is.EqualTo(_driver.BufferSize));
+        Assert.That(receiver.Frames[0].Data[..3], Is.EqualTo(new byte[] { 1, 2, 3 }));
+    }
+
+    [Test]
     public void AcceptsFewerBuffersThanAskedButNotFewerThanTwo()
     {
         _driver.GrantBuffers = 3;

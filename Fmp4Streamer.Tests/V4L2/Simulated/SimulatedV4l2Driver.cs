@@ -113,7 +113,7 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
     /// Completes a frame into queued buffer <paramref name="index"/> (default: the oldest queued), as the hardware
     /// would. Returns the buffer index, or -1 when no buffer was queued (the frame is lost, the sequence advances).
     /// </summary>
-    public int Feed(ReadOnlySpan<byte> frame, long timestampUs, uint flags = 0, int index = -1)
+    public int Feed(ReadOnlySpan<byte> frame, long timestampUs, uint flags = 0, int index = -1, int? reportBytesUsed = null)
     {
         uint sequence = _sequence++;
         if (!Streaming) return -1;
@@ -130,7 +130,7 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
         var b = _buffers[index];
         int n = Math.Min(frame.Length, b.Length);
         frame[..n].CopyTo(new Span<byte>(b.Memory, b.Length));
-        b.BytesUsed = n;
+        b.BytesUsed = reportBytesUsed ?? n; // a buggy driver may claim more than the buffer holds
         b.TimestampUs = timestampUs;
         b.Flags = flags | V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
         b.Sequence = sequence;
