@@ -1,0 +1,296 @@
+using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Linux;
+using Fmp4Streamer.Streaming;
+using static Fmp4Streamer.Linux.Native.videodev2;
+
+namespace Fmp4Streamer.V4L2;
+
+/// <summary>
+/// A V4L2 camera that delivers H264 as an <see cref="IVideoSource"/> on the event loop. Start opens the device,
+/// applies the controls, sets format and rate, maps buffers and streams; Stop releases everything (closing the node
+/// lets other programs use the camera, and controls that drivers forget are applied again on the next start). A
+/// device that is missing, vanishes (ENODEV/EIO) or stops delivering frames is released and reopened with back-off;
+/// this is the one place that decides to retry.
+/// </summary>
+public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFrameReceiver
+{
+    private readonly EventLoop _loop;
+    private readonly ILinuxIo _io;
+    private readonly CameraOptions _options;
+    private readonly uint _pixelFormat;
+    private readonly string _component;
+    private readonly LoopTimer _retryTimer;
+    private readonly LoopTimer _watchdogTimer;
+    private readonly HashSet<string> _loggedWarnings = new();
+
+    private IAccessUnitSink? _sink;
+    private VideoDevice? _device;
+    private Controls? _controls;
+    private BufferQueue? _queue;
+    private int _registeredFd = -1;
+    private long _retryDelayUs;
+    private long _lastFrameUs;
+    private bool _interrupted;
+    private string? _lastFailure;
+    private bool _keyFrameWarned;
+    private bool _rearmPoll;
+    private bool _inDrain;
+    private bool _releasePending;
+
+    /// <summary>Throws <see cref="V4l2Exception"/> for a capture_format this build cannot stream.</summary>
+    public CameraSource(EventLoop loop, ILinuxIo io, CameraOptions options)
+    {
+        _loop = loop;
+        _io = io;
+        _options = options;
+        _pixelFormat = RequireDirectH264(options);
+        _component = "V4L2 " + DeviceName(options.DevicePath);
+        _retryTimer = new LoopTimer(loop, this);
+        _watchdogTimer = new LoopTimer(loop, this);
+        _retryDelayUs = Microseconds(options.RetryInitial);
+    }
+
+    public string Description => $"{_options.DevicePath} H264 {_options.Width}x{_options.Height}@{_options.Fps}";
+
+    public int FramesPerSecond => _options.Fps;
+
+    public bool IsStreaming => _queue?.IsStreaming ?? false;
+
+    /// <summary>True while the device is released and a reopen is scheduled.</summary>
+    public bool IsWaitingForDevice => _retryTimer.IsActive;
+
+    public long FramesDelivered { get; private set; }
+
+    /// <summary>Frames the driver dropped in the current streaming session (sequence gaps).</summary>
+    public long DroppedFrames => _queue?.DroppedFrames ?? 0;
+
+    /// <summary>The negotiated format of the current (or last) open.</summary>
+    public VideoFormat Format { get; private set; }
+
+    /// <summary>
+    /// Checks the configuration against the device once at start-up: open, QUERYCAP, controls, format, rate, then
+    /// close. Throws <see cref="V4l2Exception"/> for what no retry fixes (exit 3). A missing or busy device is logged
+    /// and returns false: streaming will wait for it.
+    /// </summary>
+    public bool Probe()
+    {
+        try
+        {
+            using var device = VideoDevice.Open(_io, _options.DevicePath);
+            Negotiate(device);
+            return true;
+        }
+        catch (LinuxException e)
+        {
+            Log.Warning(_component, $"{e.Message}; will keep trying when streaming starts");
+            return false;
+        }
+    }
+
+    public void Start(IAccessUnitSink sink)
+    {
+        _releasePending = false;
+        bool wasStarted = _sink is not null || _device is not null;
+        _sink = sink;
+        if (wasStarted) return;
+        _retryDelayUs = Microseconds(_options.RetryInitial);
+        _interrupted = false;
+        TryOpen();
+    }
+
+    public void Stop()
+    {
+        _sink = null;
+        _retryTimer.Stop();
+        _interrupted = false;
+        // Called from inside OnAccessUnit: the frame's span points into a mapping, so unmap after the drain.
+        if (_inDrain) _releasePending = true;
+        else Release();
+    }
+
+    /// <summary>VIDIOC_S_CTRL FORCE_KEY_FRAME where the device has it; a device without it starts with one anyway.</summary>
+    public void RequestKeyFrame()
+    {
+        if (_controls is null || _queue is null || !_queue.IsStreaming) return;
+        var c = _controls.FindById(V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME);
+        if (c is null) return;
+        int err = _controls.Write(c, 0);
+        if (err != 0 && !_keyFrameWarned)
+        {
+            _keyFrameWarned = true;
+            Log.Warning(_component, $"can't request a key frame: {LinuxError.Name(err)}");
+        }
+    }
+
+    void IPollable.OnPoll(int events)
+    {
+        var queue = _queue;
+        if (queue is null) return;
+        try
+        {
+            _inDrain = true;
+            int delivered;
+            try { delivered = queue.Drain(this); }
+            finally { _inDrain = false; }
+            if (_releasePending)
+            {
+                _releasePending = false;
+                if (_sink is null) Release();
+                return;
+            }
+            if (_rearmPoll && _queue == queue) Rearm();
+            if (delivered == 0 && _queue == queue && (events & (Tmds.Linux.LibC.EPOLLERR | Tmds.Linux.LibC.EPOLLHUP)) != 0)
+                Fail($"{_options.DevicePath} reported an error (EPOLLERR/EPOLLHUP)", error: false);
+        }
+        catch (LinuxException e)
+        {
+            Fail(e.Message, error: false);
+        }
+    }
+
+    void IFrameReceiver.OnFrame(in CapturedFrame frame)
+    {
+        _lastFrameUs = MonotonicClock.NowUs;
+        if (_lastFailure is not null || _interrupted)
+        {
+            Log.Info(_component, "streaming again");
+            _lastFailure = null;
+            _interrupted = false;
+            _retryDelayUs = Microseconds(_options.RetryInitial);
+        }
+        FramesDelivered++;
+        _sink?.OnAccessUnit(frame.Data, frame.TimestampUs);
+    }
+
+    void ITimerCallback.OnTimer(LoopTimer timer)
+    {
+        if (timer == _retryTimer)
+        {
+            if (_sink is not null && _device is null) TryOpen();
+            return;
+        }
+        if (_queue is null) return;
+        long timeoutUs = Microseconds(_options.FrameTimeout);
+        long silentUs = MonotonicClock.NowUs - _lastFrameUs;
+        if (silentUs >= timeoutUs)
+            Fail($"{_options.DevicePath} delivered no frame for {silentUs / 1000} ms; restarting it", error: false);
+        else
+            _watchdogTimer.StartAt(_lastFrameUs + timeoutUs);
+    }
+
+    private void TryOpen()
+    {
+        try
+        {
+            var device = VideoDevice.Open(_io, _options.DevicePath);
+            _device = device;
+            uint type = Negotiate(device);
+            _queue = new BufferQueue(device, type, _options.BufferCount);
+            _queue.Start();
+            _loop.Add(device.Fd, Tmds.Linux.LibC.EPOLLIN, this);
+            _registeredFd = device.Fd;
+            _lastFrameUs = MonotonicClock.NowUs;
+            _watchdogTimer.Start(Microseconds(_options.FrameTimeout));
+            if (Log.IsEnabled(Log.Level.Debug))
+                Log.Debug(_component, $"streaming {Format} with {_queue.Count} buffers");
+        }
+        catch (LinuxException e)
+        {
+            Fail(e.Message, error: false);
+        }
+        catch (V4l2Exception e)
+        {
+            Fail(e.Message, error: true);
+        }
+    }
+
+    /// <summary>
+    /// v4l2loopback (0.12.x, Debian 12's) only joins the poll wait queue when nothing is readable at the time it is
+    /// polled, and epoll polls with a registering table only on EPOLL_CTL_ADD. A frame already waiting at ADD time
+    /// therefore leaves epoll deaf after the first drain (seen in the VM: one frame per session). Re-adding the fd
+    /// after each drain, when it has just answered EAGAIN, registers it again; two syscalls per frame, this driver only.
+    /// </summary>
+    private void Rearm()
+    {
+        _loop.Remove(_registeredFd);
+        _loop.Add(_registeredFd, Tmds.Linux.LibC.EPOLLIN, this);
+    }
+
+    /// <summary>QUERYCAP, controls, S_FMT, S_PARM on an open device (spec 2.3 order: controls before the format).</summary>
+    private uint Negotiate(VideoDevice device)
+    {
+        uint type = device.RequireCapture();
+        _rearmPoll = device.Capabilities!.Driver == "v4l2 loopback";
+        var warnings = new List<string>();
+        var controls = Controls.Enumerate(device, warnings, readValues: false);
+        controls.Apply(_options.Controls, warnings);
+        Format = device.SetFormat(type, _options.Width, _options.Height, _pixelFormat);
+        device.SetFrameRate(type, _options.Fps, warnings);
+        _controls = controls;
+        // Re-applied on every open; say each thing once.
+        foreach (var w in warnings)
+            if (_loggedWarnings.Add(w)) Log.Warning(_component, w);
+        return type;
+    }
+
+    private void Fail(string reason, bool error)
+    {
+        Release();
+        if (_sink is null) return;
+        if (reason != _lastFailure)
+        {
+            _lastFailure = reason;
+            string maxDelay = _options.RetryMax.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+            string message = $"{reason}; reopening with back-off (up to {maxDelay} s)";
+            if (error) Log.Error(_component, message);
+            else Log.Warning(_component, message);
+        }
+        if (!_interrupted)
+        {
+            _interrupted = true;
+            _sink.OnSourceInterrupted(reason);
+        }
+        _retryTimer.Start(_retryDelayUs);
+        _retryDelayUs = Math.Min(_retryDelayUs * 2, Microseconds(_options.RetryMax));
+    }
+
+    private void Release()
+    {
+        _watchdogTimer.Stop();
+        if (_registeredFd >= 0)
+        {
+            _loop.Remove(_registeredFd);
+            _registeredFd = -1;
+        }
+        _queue?.Dispose();
+        _queue = null;
+        _controls = null;
+        _device?.Dispose();
+        _device = null;
+    }
+
+    private static uint RequireDirectH264(CameraOptions options)
+    {
+        string format = options.PixelFormat;
+        if (format == "H264") return V4L2_PIX_FMT_H264;
+        throw new V4l2Exception(
+            $"{options.DevicePath}: capture_format = {format} needs an encoder (M2M) — not supported yet; " +
+            "use capture_format = H264 with a camera that delivers H264");
+    }
+
+    private static string DeviceName(string path)
+    {
+        try
+        {
+            var target = File.ResolveLinkTarget(path, returnFinalTarget: true);
+            if (target is not null) return System.IO.Path.GetFileName(target.FullName);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return System.IO.Path.GetFileName(path);
+    }
+
+    private static long Microseconds(TimeSpan span) => span.Ticks / TimeSpan.TicksPerMicrosecond;
+
+    public void Dispose() => Stop();
+}
