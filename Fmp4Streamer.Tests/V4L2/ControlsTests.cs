@@ -99,6 +99,14 @@ public class ControlsTests
         Assert.That(_driver.Control("String").Text, Is.EqualTo("abc"));
     }
 
+    [TestCase("h264_level")]
+    [TestCase("h264_i_frame_period")]
+    public void ControlsOfTheOriginalSampleConfigOnlyWarnWhereMissing(string key)
+    {
+        var warnings = Apply((key, "High"));
+        Assert.That(warnings, Is.EqualTo(new[] { $"test.conf:3: /dev/video-sim has no control '{key}' (the original sample configuration sets it for Raspberry Pi cameras); ignored" }));
+    }
+
     private static IEnumerable<TestCaseData> Refused()
     {
         yield return new TestCaseData("nonexistent", "1",

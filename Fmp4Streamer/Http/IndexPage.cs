@@ -48,10 +48,10 @@ public static class IndexPage
             var end = v.buffered.end(v.buffered.length - 1), lag = end - v.currentTime;
             var s = v.seekable;
             if (lag > 3 && s.length && s.start(s.length - 1) <= end - 0.1 && s.end(s.length - 1) >= end - 0.1) v.currentTime = end - 0.1;
-            else if (lag > 1.5) v.playbackRate = 1.5;
-            else if (lag > 0.8) v.playbackRate = 1.1;
-            else if (lag < 0.5) v.playbackRate = 1;
-          }, 500);
+            else if (lag > 1) v.playbackRate = 1.5;
+            else if (lag > 0.3) v.playbackRate = 1.2;
+            else if (lag < 0.15) v.playbackRate = 1;
+          }, 250);
         })();
         </script>
         </body>

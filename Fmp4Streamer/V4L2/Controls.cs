@@ -203,6 +203,11 @@ public sealed unsafe class Controls
     {
         foreach (var setting in settings)
         {
+            if (Find(setting.Key) is null && IsOriginalSampleControl(setting.Key))
+            {
+                warnings.Add($"{setting.Location}: {_device.Path} has no control '{setting.Key}' (the original sample configuration sets it for Raspberry Pi cameras); ignored");
+                continue;
+            }
             var c = Find(setting.Key) ?? throw new V4l2Exception(
                 $"{setting.Location}: {_device.Path} has no control '{setting.Key}'; valid controls: {ValidNames()}");
             var value = ControlValueParser.Parse(c, setting, _device.Path);
@@ -225,6 +230,13 @@ public sealed unsafe class Controls
                 warnings.Add($"{setting.Location}: {_device.Path} set {setting.Key} to {Describe(c, used)} instead of {setting.Value}");
         }
     }
+
+    /// <summary>
+    /// Controls that the original program's sample configuration sets unconditionally. Users copy that file to any
+    /// camera, so on devices without them these only warn, as the original did; every other unknown key is an error.
+    /// </summary>
+    private static bool IsOriginalSampleControl(string key) =>
+        key is "h264_profile" or "h264_level" or "h264_i_frame_period";
 
     /// <summary>A value as the config would write it (menu items by name).</summary>
     public static string Describe(ControlInfo c, long value)
