@@ -24,6 +24,16 @@ public class BrowserTests
     }
 
     [Test]
+    public void ThePagePlaysWithoutJavaScript()
+    {
+        using var daemon = DaemonProcess.Start(null, "--test-pattern");
+        var report = BrowserPlayback.Play(daemon.BaseUrl + "/", 4, withoutScript: true);
+        Assert.That(report.Raw, Does.Contain("\"scriptRemoved\":true"));
+        Assert.That(report.Ok, Is.True, report.Raw);
+        Assert.That((report.Width, report.Height), Is.EqualTo((640, 480)));
+    }
+
+    [Test]
     public void BadClientsDoNotDisturbAPlayingClient()
     {
         using var daemon = DaemonProcess.Start(null, "--test-pattern");
@@ -57,7 +67,7 @@ public class BrowserTests
         int quarter = values.Count / 4;
         double early = Median(values.GetRange(quarter, quarter));
         double late = Median(values.GetRange(values.Count - quarter, quarter));
-        TestContext.Out.WriteLine($"glass-to-glass latency on loopback: median {Median(values):0} ms, " +
+        TestContext.Progress.WriteLine($"glass-to-glass latency on loopback: median {Median(values):0} ms, " +
             $"second quarter {early:0} ms, last quarter {late:0} ms, min {values.Min():0} ms, max {values.Max():0} ms");
         Assert.That(late, Is.LessThanOrEqualTo(early + 500), "playback drifts further behind");
     }

@@ -1,7 +1,9 @@
 // Plays a page in Debian's headless Chromium and reports what a viewer would see, as one JSON line.
-// Usage: node play.js URL SECONDS [--strip] [--shot FILE] [--hlsjs]
+// Usage: node play.js URL SECONDS [--strip] [--shot FILE] [--no-script]
 //   --strip  read the test pattern's strip (frame number, wall-clock ms) from the displayed frame every 250 ms
 //            and report the glass-to-glass latency (Date.now() - strip time) over time.
+//   --no-script  remove the page's own <script> elements before Chromium sees them: what a browser without
+//            JavaScript (or a user who disabled it) gets.
 // Exit code 0 when the video played: currentTime advanced, frames decoded, size known, no media error.
 const { chromium } = require('playwright-core');
 const fs = require('fs'), os = require('os'), path = require('path');
@@ -23,6 +25,14 @@ const shot = argv.includes('--shot') ? argv[argv.indexOf('--shot') + 1] : null;
   try {
     const page = await ctx.newPage();
     page.on('pageerror', e => out.errors.push(e.message));
+    if (flag('--no-script')) {
+      await page.route(u => u.href === url, async route => {
+        const response = await route.fetch();
+        const body = (await response.text()).replace(/<script[\s\S]*?<\/script>/g, '');
+        out.scriptRemoved = true;
+        await route.fulfill({ response, body });
+      });
+    }
     const resp = await page.goto(url, { waitUntil: 'domcontentloaded' });
     out.status = resp && resp.status();
     await page.evaluate(readStripSource());
