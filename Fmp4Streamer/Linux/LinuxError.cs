@@ -13,8 +13,8 @@ public static class LinuxError
     {
         1 => "EPERM", 2 => "ENOENT", 4 => "EINTR", 5 => "EIO", 6 => "ENXIO", 9 => "EBADF", 11 => "EAGAIN",
         12 => "ENOMEM", 13 => "EACCES", 14 => "EFAULT", 16 => "EBUSY", 19 => "ENODEV", 22 => "EINVAL",
-        25 => "ENOTTY", 28 => "ENOSPC", 32 => "EPIPE", 38 => "ENOSYS", 61 => "ENODATA", 95 => "EOPNOTSUPP",
-        98 => "EADDRINUSE", 99 => "EADDRNOTAVAIL", 104 => "ECONNRESET", 110 => "ETIMEDOUT", 111 => "ECONNREFUSED",
+        25 => "ENOTTY", 28 => "ENOSPC", 32 => "EPIPE", 38 => "ENOSYS", 56 => "EBADRQC", 61 => "ENODATA", 95 => "EOPNOTSUPP",
+        98 => "EADDRINUSE", 99 => "EADDRNOTAVAIL", 104 => "ECONNRESET", 105 => "ENOBUFS", 110 => "ETIMEDOUT", 111 => "ECONNREFUSED",
         _ => "errno " + errno,
     };
 }

@@ -56,7 +56,8 @@ public sealed unsafe class SimulatedUvcDriver : ILinuxIo, IDisposable
                 data[0] = c.Info;
                 return 0;
         }
-        if (q->size != c.Length) return LibC.ENOBUFS;
+        // uvcvideo learnt the control's size from GET_LEN when it bound the unit and accepts only that size.
+        if (q->size != (c.ReportedLength ?? c.Length)) return LibC.ENOBUFS;
         switch (q->query)
         {
             case UVC_SET_CUR:
