@@ -247,7 +247,6 @@ public class CameraSourceTests
     [TestCase("YUYV")]
     [TestCase("MJPG")]
     [TestCase("JPEG")]
-    [TestCase("MJPGH264")]
     public void FormatsThatNeedAnEncoderAreRefused(string format)
     {
         var e = Assert.Throws<V4l2Exception>(() => new CameraSource(_loop, _driver, Options() with { PixelFormat = format }));

@@ -1,8 +1,8 @@
 namespace Fmp4Streamer.V4L2;
 
 /// <summary>
-/// What the camera section asks for. <see cref="PixelFormat"/> is the config's capture_format; only H264 is captured
-/// directly (the others need an M2M encoder). Durations are wall-clock spans on the monotonic clock.
+/// What the camera section asks for. <see cref="PixelFormat"/> is the config's capture_format; H264 and MJPGH264 are
+/// captured directly (the others need an M2M encoder). Durations are wall-clock spans on the monotonic clock.
 /// </summary>
 public sealed record CameraOptions(
     string DevicePath,
@@ -22,4 +22,7 @@ public sealed record CameraOptions(
 
     /// <summary>MMAP buffers to request; the driver may grant another count (at least 2 is accepted).</summary>
     public int BufferCount { get; init; } = 4;
+
+    /// <summary>Where /dev and /sys are looked up for the UVC extension unit ids ("/"; tests use a fake tree).</summary>
+    public string SysfsRoot { get; init; } = "/";
 }

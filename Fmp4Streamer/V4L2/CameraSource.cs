@@ -1,12 +1,14 @@
 using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Streaming;
+using Fmp4Streamer.V4L2.Uvc;
 using static Fmp4Streamer.Linux.Native.videodev2;
 
 namespace Fmp4Streamer.V4L2;
 
 /// <summary>
-/// A V4L2 camera that delivers H264 as an <see cref="IVideoSource"/> on the event loop. Start opens the device,
+/// A V4L2 camera that delivers H264 (directly, or muxed into MJPG by a UVC 1.5 camera: MJPGH264) as an
+/// <see cref="IVideoSource"/> on the event loop. Start opens the device,
 /// applies the controls, sets format and rate, maps buffers and streams; Stop releases everything (closing the node
 /// lets other programs use the camera, and controls that drivers forget are applied again on the next start). A
 /// device that is missing, vanishes (ENODEV/EIO) or stops delivering frames is released and reopened with back-off;
@@ -22,6 +24,9 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     private readonly LoopTimer _retryTimer;
     private readonly LoopTimer _watchdogTimer;
     private readonly HashSet<string> _loggedWarnings = new();
+    private readonly List<ControlSetting> _v4l2Controls = new();
+    private readonly List<ControlSetting> _uvcxControls = new();
+    private readonly MjpegH264Demuxer? _demuxer;
 
     private IAccessUnitSink? _sink;
     private VideoDevice? _device;
@@ -36,6 +41,9 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     private bool _rearmPoll;
     private bool _inDrain;
     private bool _releasePending;
+    private UvcExtensions? _uvc;
+    private int _framesWithoutPayload;
+    private string? _payloadFailure;
 
     /// <summary>Throws <see cref="V4l2Exception"/> for a capture_format this build cannot stream.</summary>
     public CameraSource(EventLoop loop, ILinuxIo io, CameraOptions options)
@@ -44,13 +52,15 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _io = io;
         _options = options;
         _pixelFormat = RequireDirectH264(options);
+        if (options.PixelFormat == MjpgH264) _demuxer = new MjpegH264Demuxer();
+        foreach (var c in options.Controls) (UvcExtensions.IsUvcxKey(c.Key) ? _uvcxControls : _v4l2Controls).Add(c);
         _component = "V4L2 " + DeviceName(options.DevicePath);
         _retryTimer = new LoopTimer(loop, this);
         _watchdogTimer = new LoopTimer(loop, this);
         _retryDelayUs = Microseconds(options.RetryInitial);
     }
 
-    public string Description => $"{_options.DevicePath} H264 {_options.Width}x{_options.Height}@{_options.Fps}";
+    public string Description => $"{_options.DevicePath} {(_demuxer is null ? "H264" : MjpgH264)} {_options.Width}x{_options.Height}@{_options.Fps}";
 
     public int FramesPerSecond => _options.Fps;
 
@@ -60,6 +70,9 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     public bool IsWaitingForDevice => _retryTimer.IsActive;
 
     public long FramesDelivered { get; private set; }
+
+    /// <summary>MJPGH264 frames dropped because their H.264 payload was truncated or corrupt.</summary>
+    public long CorruptFrames { get; private set; }
 
     /// <summary>Frames the driver dropped in the current streaming session (sequence gaps).</summary>
     public long DroppedFrames => _queue?.DroppedFrames ?? 0;
@@ -108,10 +121,23 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         else Release();
     }
 
-    /// <summary>VIDIOC_S_CTRL FORCE_KEY_FRAME where the device has it; a device without it starts with one anyway.</summary>
+    /// <summary>
+    /// An IDR through the UVC H.264 unit's PICTURE_TYPE_CONTROL where the camera has one (spec 4.6), else VIDIOC_S_CTRL
+    /// FORCE_KEY_FRAME where the device has it; a device without either starts with one anyway.
+    /// </summary>
     public void RequestKeyFrame()
     {
         if (_controls is null || _queue is null || !_queue.IsStreaming) return;
+        if (_uvc?.H264 is UvcH264Extension h264)
+        {
+            int idrErr = h264.RequestIdr();
+            if (idrErr != 0 && !_keyFrameWarned)
+            {
+                _keyFrameWarned = true;
+                Log.Warning(_component, $"can't request an IDR through the UVC H.264 extension unit: {LinuxError.Name(idrErr)}");
+            }
+            return;
+        }
         var c = _controls.FindById(V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME);
         if (c is null) return;
         int err = _controls.Write(c, 0);
@@ -138,6 +164,12 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
                 if (_sink is null) Release();
                 return;
             }
+            if (_payloadFailure is string failure)
+            {
+                _payloadFailure = null;
+                Fail(failure, error: true);
+                return;
+            }
             if (_rearmPoll && _queue == queue) Rearm();
             if (delivered == 0 && _queue == queue && (events & (Tmds.Linux.LibC.EPOLLERR | Tmds.Linux.LibC.EPOLLHUP)) != 0)
                 Fail($"{_options.DevicePath} reported an error (EPOLLERR/EPOLLHUP)", error: false);
@@ -151,6 +183,8 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     void IFrameReceiver.OnFrame(in CapturedFrame frame)
     {
         _lastFrameUs = MonotonicClock.NowUs;
+        ReadOnlySpan<byte> accessUnit = frame.Data;
+        if (_demuxer is not null && !TryDemux(frame.Data, out accessUnit)) return;
         if (_lastFailure is not null || _interrupted)
         {
             Log.Info(_component, "streaming again");
@@ -159,7 +193,35 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
             _retryDelayUs = Microseconds(_options.RetryInitial);
         }
         FramesDelivered++;
-        _sink?.OnAccessUnit(frame.Data, frame.TimestampUs);
+        _sink?.OnAccessUnit(accessUnit, frame.TimestampUs);
+    }
+
+    /// <summary>
+    /// The H.264 access unit inside an MJPG frame (spec 7.4). A damaged payload drops the frame; frames that keep
+    /// arriving without any payload mean the camera is not muxing, which no retry of ours fixes: that fails the device
+    /// with an error (after the drain, through <see cref="_payloadFailure"/>).
+    /// </summary>
+    private bool TryDemux(ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> accessUnit)
+    {
+        var status = _demuxer!.Demux(frame, out accessUnit);
+        if (status == MjpegH264Status.Ok)
+        {
+            _framesWithoutPayload = 0;
+            return true;
+        }
+        if (status is MjpegH264Status.Truncated or MjpegH264Status.Corrupt)
+        {
+            if (CorruptFrames++ == 0) Log.Warning(_component, $"dropping MJPG frames whose H.264 payload is {(status == MjpegH264Status.Truncated ? "truncated" : "corrupt")}");
+            return false;
+        }
+        if (++_framesWithoutPayload == NoPayloadFramesBeforeFailing)
+        {
+            string what = status == MjpegH264Status.NotJpeg ? "are not JPEG" : "carry no H.264 payload (no APP4 segments)";
+            _payloadFailure = $"{_options.DevicePath}: capture_format = MJPGH264, but its MJPG frames {what}: " +
+                (_uvc?.H264 is null ? "the camera has no UVC H.264 extension unit to mux H.264 into MJPG" : "the camera did not mux H.264 into them") +
+                "; use capture_format = H264 or MJPG with an encoder";
+        }
+        return false;
     }
 
     void ITimerCallback.OnTimer(LoopTimer timer)
@@ -186,6 +248,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
             _device = device;
             uint type = Negotiate(device);
             _queue = new BufferQueue(device, type, _options.BufferCount);
+            CommitUvcConfiguration();
             _queue.Start();
             _loop.Add(device.Fd, Tmds.Linux.LibC.EPOLLIN, this);
             _registeredFd = device.Fd;
@@ -223,8 +286,14 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _rearmPoll = device.Capabilities!.Driver == "v4l2 loopback";
         var warnings = new List<string>();
         var controls = Controls.Enumerate(device, warnings, readValues: false);
-        controls.Apply(_options.Controls, warnings);
-        Format = device.SetFormat(type, _options.Width, _options.Height, _pixelFormat);
+        controls.Apply(_v4l2Controls, warnings);
+        _uvc = UvcExtensions.Open(device, _options.SysfsRoot, warnings);
+        _uvc.Apply(_uvcxControls, warnings, _demuxer is null ? 0 : _options.Width, _demuxer is null ? 0 : _options.Height);
+        _framesWithoutPayload = 0;
+        // MJPGH264: the MJPG picture is thrown away, so it is captured small to leave USB bandwidth to the H.264 (spec 2.3).
+        int width = _demuxer is null ? _options.Width : MjpgH264CaptureWidth;
+        int height = _demuxer is null ? _options.Height : MjpgH264CaptureHeight;
+        Format = device.SetFormat(type, width, height, _pixelFormat);
         device.SetFrameRate(type, _options.Fps, warnings);
         _controls = controls;
         // Re-applied on every open; say each thing once.
@@ -265,14 +334,25 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _queue?.Dispose();
         _queue = null;
         _controls = null;
+        _uvc = null;
+        _payloadFailure = null;
         _device?.Dispose();
         _device = null;
+    }
+
+    /// <summary>The UVC H.264 unit's configuration again before each STREAMON (spec 7.2): cameras forget it when idle.</summary>
+    private void CommitUvcConfiguration()
+    {
+        int err = _uvc?.CommitBeforeStreaming() ?? 0;
+        string message = $"the UVC H.264 extension unit refused the configuration before streaming: {LinuxError.Name(err)}";
+        if (err != 0 && _loggedWarnings.Add(message)) Log.Warning(_component, message);
     }
 
     private static uint RequireDirectH264(CameraOptions options)
     {
         string format = options.PixelFormat;
         if (format == "H264") return V4L2_PIX_FMT_H264;
+        if (format == MjpgH264) return V4L2_PIX_FMT_MJPEG;
         throw new V4l2Exception(
             $"{options.DevicePath}: capture_format = {format} needs an encoder (M2M) — not supported yet; " +
             "use capture_format = H264 with a camera that delivers H264");
@@ -289,6 +369,13 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         catch (UnauthorizedAccessException) { }
         return System.IO.Path.GetFileName(path);
     }
+
+    private const string MjpgH264 = "MJPGH264";
+    private const int MjpgH264CaptureWidth = 640;
+    private const int MjpgH264CaptureHeight = 480;
+
+    /// <summary>About a third of a second of frames: cameras may send a few plain MJPG frames before the encoder runs.</summary>
+    private const int NoPayloadFramesBeforeFailing = 10;
 
     private static long Microseconds(TimeSpan span) => span.Ticks / TimeSpan.TicksPerMicrosecond;
 

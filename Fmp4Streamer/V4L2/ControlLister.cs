@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Linux;
+using Fmp4Streamer.V4L2.Uvc;
 using static Fmp4Streamer.Linux.Native.videodev2;
 
 namespace Fmp4Streamer.V4L2;
@@ -16,25 +17,34 @@ public static class ControlLister
     /// Entry point of `fmp4streamer -l -c conf`: for each device opens it, applies its section's settings (errors
     /// throw as at start-up), prints its block and an empty line; then the footer. Warnings go to the log.
     /// </summary>
-    public static void Print(TextWriter output, ILinuxIo io, IReadOnlyList<ListedDevice> devices, string configFile)
+    public static void Print(TextWriter output, ILinuxIo io, IReadOnlyList<ListedDevice> devices, string configFile, string sysfsRoot = "/")
     {
         foreach (var d in devices)
         {
-            PrintDevice(output, io, d.Path, d.Settings);
+            PrintDevice(output, io, d.Path, d.Settings, sysfsRoot);
             output.Write('\n');
         }
         PrintFooter(output, configFile);
     }
 
-    public static void PrintDevice(TextWriter output, ILinuxIo io, string path, IReadOnlyList<ControlSetting> settings)
+    /// <summary>One device's block; a UVC camera's extension unit lines (uvcx_*) follow its V4L2 controls (spec 1.1).</summary>
+    public static void PrintDevice(TextWriter output, ILinuxIo io, string path, IReadOnlyList<ControlSetting> settings, string sysfsRoot = "/")
     {
         using var device = VideoDevice.Open(io, path);
         var caps = device.QueryCapabilities();
         var warnings = new List<string>();
+        var v4l2Settings = new List<ControlSetting>();
+        var uvcxSettings = new List<ControlSetting>();
+        foreach (var s in settings) (UvcExtensions.IsUvcxKey(s.Key) ? uvcxSettings : v4l2Settings).Add(s);
         var controls = Controls.Enumerate(device, warnings);
-        controls.Apply(settings, warnings);
+        controls.Apply(v4l2Settings, warnings);
+        var uvc = UvcExtensions.Open(device, sysfsRoot, warnings);
+        uvc.Apply(uvcxSettings, warnings);
+        var extensionLines = new StringBuilder();
+        uvc.AppendListing(extensionLines, warnings);
         foreach (var w in warnings) Log.Warning("V4L2", w);
         Print(output, path, caps, controls.All);
+        output.Write(extensionLines.ToString());
     }
 
     public static void PrintFooter(TextWriter output, string configFile) =>
