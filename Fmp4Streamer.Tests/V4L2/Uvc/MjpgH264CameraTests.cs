@@ -153,4 +153,29 @@ public class MjpgH264CameraTests
         RunUntil(() => _sink.Units.Count == 1, "a frame");
         Assert.That(_sink.Units[0].Data, Is.EqualTo(units[0]));
     }
+
+    [Test]
+    public void DeliveringMuxedFramesAllocatesNothing()
+    {
+        var units = MjpegH264DemuxerTests.AccessUnits();
+        var frames = units.ConvertAll(u => new MjpegH264FrameBuilder().Build(u));
+        Driver.RecordIoctls = false;
+        using var camera = new CameraSource(_loop, _uvc, Options(_sysfs.Root));
+        var sink = new ByteCountingSink();
+        camera.Start(sink);
+        foreach (var f in frames) { Driver.Feed(f, 1); _loop.RunOnce(0); } // grows the stitch buffer
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int pass = 0; pass < 5; pass++)
+            foreach (var f in frames) { Driver.Feed(f, 2); _loop.RunOnce(0); }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(sink.Bytes, Is.EqualTo(6L * units.Sum(u => u.Length)));
+        Assert.That(allocated, Is.EqualTo(0));
+    }
+
+    private sealed class ByteCountingSink : Fmp4Streamer.Streaming.IAccessUnitSink
+    {
+        public long Bytes;
+        public void OnAccessUnit(ReadOnlySpan<byte> annexB, long captureTimeUs) => Bytes += annexB.Length;
+        public void OnSourceInterrupted(string reason) { }
+    }
 }
