@@ -49,9 +49,10 @@ public class MjpegH264DemuxerTests
 
     private static IEnumerable<TestCaseData> Layouts()
     {
-        yield return new TestCaseData(new MjpegH264FrameBuilder()).SetName("Logitech layout, 65533 bytes per segment");
+        yield return new TestCaseData(new MjpegH264FrameBuilder()).SetName("Logitech layout, a marker every 65535 bytes");
+        yield return new TestCaseData(new MjpegH264FrameBuilder { SegmentData = 65533 }).SetName("full 65535-byte segments");
         yield return new TestCaseData(new MjpegH264FrameBuilder { SegmentData = 40000 }).SetName("shorter segments");
-        yield return new TestCaseData(new MjpegH264FrameBuilder { SegmentData = 65533, InterleaveComments = true }).SetName("other segments between APP4s");
+        yield return new TestCaseData(new MjpegH264FrameBuilder { InterleaveComments = true }).SetName("other segments between APP4s");
         yield return new TestCaseData(new MjpegH264FrameBuilder { App4AfterScan = true }).SetName("APP4 after the scan data");
     }
 
@@ -80,18 +81,18 @@ public class MjpegH264DemuxerTests
     }
 
     /// <summary>
-    /// Sizes at each segment boundary, including 65506..65535 where the original's fixed-stride estimate cut the
-    /// last 4 bytes off.
+    /// Sizes at each segment boundary of the Logitech layout (65505 payload bytes in the first segment, 65531 in the
+    /// others), including 65506..65535 where the original's fixed-stride estimate cut the last 4 bytes off.
     /// </summary>
     [TestCase(1)]
+    [TestCase(65505)]
     [TestCase(65506)]
     [TestCase(65507)]
-    [TestCase(65508)]
     [TestCase(65510)]
     [TestCase(65535)]
     [TestCase(65536)]
-    [TestCase(65507 + 65533)]
-    [TestCase(65507 + 65533 + 1)]
+    [TestCase(65505 + 65531)]
+    [TestCase(65505 + 65531 + 1)]
     [TestCase(131071)]
     [TestCase(600_000)]
     public void PayloadSizesAroundSegmentBoundariesSurviveExactly(int size)

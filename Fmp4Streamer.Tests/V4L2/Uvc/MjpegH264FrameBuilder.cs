@@ -6,14 +6,16 @@ namespace Fmp4Streamer.Tests.V4L2.Uvc;
 /// Builds MJPG frames the way a UVC 1.5 camera muxes H.264 into them (UVC H.264 payload spec, MJPEG container): SOI,
 /// a JFIF APP0, a DQT, then APP4 segments — the first with the 22-byte payload header (wVersion, wHeaderLength,
 /// dwStreamType, wWidth, wHeight, dwFrameInterval, wDelay, dwPresentationTime) and the u32 payload size — then a
-/// small SOS with entropy bytes and EOI. <see cref="SegmentData"/> bytes per APP4 segment (65533 is the Logitech
-/// layout: 65535 bytes from one marker to the next).
+/// small SOS with entropy bytes and EOI. <see cref="SegmentData"/> bytes per APP4 segment: 65531 (length field
+/// 65533, 65535 bytes from one marker to the next) is the Logitech layout the original's fixed stride assumes; 65533
+/// is the most a JPEG segment can hold.
 /// </summary>
 public sealed class MjpegH264FrameBuilder
 {
     public const int HeaderLength = 22;
+    public const int LogitechSegmentData = 65531;
 
-    public int SegmentData { get; init; } = 65533;
+    public int SegmentData { get; init; } = LogitechSegmentData;
     public int Width { get; init; } = 1280;
     public int Height { get; init; } = 720;
 
