@@ -7,11 +7,12 @@ rig_run list-devices v4l2-ctl --list-devices
 rig_run vivid-l v4l2-ctl -d /dev/video0 -l
 rig_run vivid-L v4l2-ctl -d /dev/video0 --list-ctrls-menus
 
-# (b) loopback camera fed with H264, captured with MMAP streaming
+# (b) loopback camera fed with H264, captured with MMAP streaming: 90 access units, so that at least 60 follow
+# the first key frame (the capture joins the feed mid-GOP; keyint is 30)
 rig_feed_start 0
 rig_run loopback-all v4l2-ctl -d /dev/video10 --all
 rig_value idle_dqbufs "$(rig_capture_dqbufs video10 1)"
-v4l2-ctl -d /dev/video10 --stream-mmap --stream-count=60 --stream-to=/tmp/out.h264 2>/tmp/capture.log &
+v4l2-ctl -d /dev/video10 --stream-mmap --stream-count=90 --stream-to=/tmp/out.h264 2>/tmp/capture.log &
 cap=$!
 rig_value capture_dqbufs "$(rig_capture_dqbufs video10 1)"
 wait $cap; rig_value capture_rc $?
