@@ -40,7 +40,7 @@ timeout -k 5 "${VM_TIMEOUT:-240}" qemu-system-x86_64 -m 1024 -smp 2 -nographic -
   -append "console=ttyS0 quiet loglevel=3 panic=-1 tsc=reliable" \
   -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$HP-:8000,hostfwd=tcp:127.0.0.1:$CP-:8081" \
   -device virtio-net-pci,netdev=n0,romfile= \
-  < /dev/null | tee "$T/console" | tr -d '\r' | sed -u 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g'
+  < /dev/null | tee "$T/console" | sed -u 's/\r//g; s/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g'
 qrc=${PIPESTATUS[0]}
 set -e
 [ "$qrc" = 124 ] || [ "$qrc" = 137 ] && { echo "RIG-TIMEOUT after ${VM_TIMEOUT:-240}s"; exit 124; }

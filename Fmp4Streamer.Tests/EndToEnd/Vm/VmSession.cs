@@ -77,6 +77,11 @@ internal sealed class VmSession : IDisposable
         return line!;
     }
 
+    /// <summary>Like <see cref="WaitFor"/> but returns null instead of failing (for dialogs that go on).</summary>
+    public string? TryWaitFor(string prefix, int timeoutSeconds = 120) =>
+        Console.WaitFor(prefix, TimeSpan.FromSeconds(timeoutSeconds), () => IsRunning)
+        ?? Console.WaitFor(prefix, TimeSpan.Zero, () => false);
+
     /// <summary>Waits for the payload's <c>rig_mark NAME …</c>.</summary>
     public string WaitForMark(string mark, int timeoutSeconds = 120) => WaitFor("RIG-MARK " + mark, timeoutSeconds);
 

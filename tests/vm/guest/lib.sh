@@ -4,12 +4,15 @@
 rig_mark() { echo "RIG-MARK $*"; }
 rig_value() { echo "RIG-VALUE $1=$2"; }
 
+# rig_cat FILE: prints FILE, ending with a newline even if the file does not (so markers start a line).
+rig_cat() { cat "$1" 2>&1; [ -s "$1" ] && [ -n "$(tail -c 1 "$1")" ] && echo; return 0; }
+
 # rig_run NAME CMD...: runs CMD, prints its output (stdout+stderr) between markers with its exit code.
 rig_run() {
   _n=$1; shift
   echo "RIG-BEGIN $_n"
   "$@" > /tmp/rig_run.out 2>&1; _rc=$?
-  cat /tmp/rig_run.out
+  rig_cat /tmp/rig_run.out
   echo "RIG-END $_n rc=$_rc"
   return $_rc
 }
@@ -17,7 +20,7 @@ rig_run() {
 # rig_dump NAME FILE: prints a file between markers.
 rig_dump() {
   echo "RIG-BEGIN $1"
-  cat "$2" 2>&1
+  rig_cat "$2"
   echo "RIG-END $1 rc=0"
 }
 
