@@ -25,6 +25,7 @@ need_cmd apt-get apt
 need_cmd apt-cache apt
 need_cmd dpkg-deb dpkg
 need_cmd gzip gzip
+need_cmd flock util-linux
 [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || missing+=("busybox-static")
 [ -e /usr/lib/x86_64-linux-gnu/libc.a ] || missing+=("libc6-dev")
 KVER=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1)
@@ -37,6 +38,9 @@ fi
 
 mkdir -p "$W/downloads"
 cd "$W"
+# Two test runs may set up at once (e.g. two fixtures' processes): one builds, the other waits.
+exec 9>"$W/.lock"
+flock 9
 K=$W/kernel-$KVER
 M=$K/lib/modules/$KVER
 
