@@ -47,6 +47,7 @@ internal sealed class VmSession : IDisposable
         psi.Environment["VM_CTLPORT"] = ControlPort.ToString();
         psi.Environment["VM_TIMEOUT"] = timeoutSeconds.ToString();
         _process = new Process { StartInfo = psi };
+        _clock.Restart();
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         _process.Start();
