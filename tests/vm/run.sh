@@ -2,8 +2,9 @@
 # Boots the rig's VM once and runs PAYLOAD (a busybox sh script) inside; the guest console goes to stdout.
 # usage: tests/vm/run.sh PAYLOAD [FILE...]
 #   FILE: an ELF executable goes to /bin with the shared libraries ldd lists; anything else to /data.
-# env:  VM_HOSTPORT   host port forwarded to guest :8000 (the daemon)        default 18000
-#       VM_CTLPORT    host port forwarded to guest :8081 (rig control httpd) default 18081
+# env:  VM_HOSTPORT   host port forwarded to guest :8000 (the daemon)        default: a free one
+#       VM_CTLPORT    host port forwarded to guest :8081 (rig control httpd) default: a free one
+#       (both are printed first: RIG-BOOT hostport=N ctlport=N)
 #       VM_TIMEOUT    hard limit in seconds for the whole boot                default 240
 #       FMP4_VM_WORK  the work dir setup.sh filled (default REPO/.work/vm)
 # Console markers: RIG-READY (init done), RIG-MARK/RIG-BEGIN/RIG-END/RIG-VALUE (payload, see guest/lib.sh),
@@ -32,7 +33,9 @@ done
 (cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) > "$T/overlay.cpio.gz"
 cat "$W/base.cpio.gz" "$T/overlay.cpio.gz" > "$T/initrd.gz"
 
-HP=${VM_HOSTPORT:-18000}; CP=${VM_CTLPORT:-18081}
+free_port() { # a random loopback port nobody listens on (callers that need certainty pass their own)
+  local p; while :; do p=$((20000 + RANDOM % 40000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
+HP=${VM_HOSTPORT:-$(free_port)}; CP=${VM_CTLPORT:-$(free_port)}
 echo "RIG-BOOT hostport=$HP ctlport=$CP"
 set +e
 timeout -k 5 "${VM_TIMEOUT:-240}" qemu-system-x86_64 -m 1024 -smp 2 -nographic -no-reboot \
