@@ -16,8 +16,9 @@ internal static class VmRig
 
     public static string PayloadPath(string name) => Path.Combine(RigDir, "payloads", name);
 
-    /// <summary>The daemon as built by ./build.sh (NativeAOT, linux-x64).</summary>
-    public static string StreamerBinary => Path.Combine(RepoRoot, "fmp4streamer");
+    /// <summary>The daemon as built by ./build.sh (NativeAOT, linux-x64), or $FMP4_VM_STREAMER.</summary>
+    public static string StreamerBinary =>
+        Environment.GetEnvironmentVariable("FMP4_VM_STREAMER") is { Length: > 0 } s ? s : Path.Combine(RepoRoot, "fmp4streamer");
 
     /// <summary>Runs tests/vm/setup.sh (cached: seconds when warm) and returns what it built.</summary>
     public static VmSetup Setup() => s_setup.Value;
