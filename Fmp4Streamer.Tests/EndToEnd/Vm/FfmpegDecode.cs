@@ -19,9 +19,9 @@ internal static class FfmpegDecode
         foreach (string a in new[] { "-nostdin", "-v", "error" }) psi.ArgumentList.Add(a);
         if (input.StartsWith("http", StringComparison.Ordinal))
         {
-            // A stalled live stream must fail the test, not hang it.
+            // A stalled live stream must fail the test, not hang it; 30 s covers a daemon in reopen backoff.
             psi.ArgumentList.Add("-rw_timeout");
-            psi.ArgumentList.Add("15000000");
+            psi.ArgumentList.Add("30000000");
         }
         if (inputFormat != null)
         {

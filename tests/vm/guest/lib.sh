@@ -43,7 +43,7 @@ rig_publish() { cp "$1" /tmp/out/; rig_mark "published $(basename "$1") $(wc -c 
 rig_feed_start() {
   h264feed /dev/video10 /data/testsrc.h264 640 480 30 "${1:-0}" 2>>/tmp/h264feed.log &
   RIG_FEED_PID=$!
-  _t=50
+  _t=75   # 15 s: h264feed may retry S_FMT for up to 10 s
   until v4l2-ctl -d /dev/video10 --all 2>/dev/null | grep -q "Video Capture"; do
     _t=$((_t - 1)); [ $_t -le 0 ] && { echo "RIG-ERROR loopback never offered capture"; return 1; }
     sleep 0.2

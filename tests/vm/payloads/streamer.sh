@@ -74,8 +74,10 @@ if rig_wait_listen 8000 90; then
   fi
   rig_mark measured-sleep
   if rig_wait restart-feeder 120; then
+    # Longer than the daemon's no-frame timeout (5 s): it restarts the device, and while nobody writes the
+    # loopback (exclusive_caps=1) offers no capture at all, so reopening fails until the feeder is back.
     rig_feed_stop
-    sleep 3
+    sleep 8
     rig_feed_start 0
   fi
   rig_value alive_after_restart "$(kill -0 $D 2>/dev/null && echo yes || echo no)"

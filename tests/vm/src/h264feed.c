@@ -25,6 +25,11 @@ int main(int argc, char **argv) {
   if (argc < 6) { fprintf(stderr, "usage: h264feed DEV FILE WIDTH HEIGHT FPS [LOOPS]\n"); return 2; }
   int fd = open(argv[1], O_RDWR);
   if (fd < 0) { perror("h264feed: open"); return 1; }
+  // v4l2loopback 0.12.7 recomputes the node's device_caps only in QUERYCAP, and the core checks S_FMT's
+  // buffer type against them: refresh them first (exclusive_caps=1 announces OUTPUT only while no writer is on).
+  struct v4l2_capability cap;
+  memset(&cap, 0, sizeof cap);
+  ioctl(fd, VIDIOC_QUERYCAP, &cap);
   struct v4l2_format f;
   memset(&f, 0, sizeof f);
   f.type = V4L2_BUF_TYPE_VIDEO_OUTPUT;
@@ -33,7 +38,26 @@ int main(int argc, char **argv) {
   f.fmt.pix.pixelformat = V4L2_PIX_FMT_H264;
   f.fmt.pix.sizeimage = 1 << 20;  // v4l2loopback sizes its buffers from this: room for any access unit
   f.fmt.pix.field = V4L2_FIELD_NONE;
-  if (ioctl(fd, VIDIOC_S_FMT, &f) < 0) { perror("h264feed: VIDIOC_S_FMT"); return 1; }
+  // v4l2loopback 0.12.7 refuses S_FMT with EINVAL while another opener (a reader retrying after the
+  // previous writer left) holds buffers of another size; they are freed when it closes: retry for 10 s.
+  int tries = 0;
+  while (ioctl(fd, VIDIOC_S_FMT, &f) < 0) {
+    if (errno != EINVAL && errno != EBUSY) { perror("h264feed: VIDIOC_S_FMT"); return 1; }
+    if (++tries == 100) { perror("h264feed: VIDIOC_S_FMT (10 s of retries)"); return 1; }
+    f.fmt.pix.width = atoi(argv[3]);
+    f.fmt.pix.height = atoi(argv[4]);
+    f.fmt.pix.pixelformat = V4L2_PIX_FMT_H264;
+    f.fmt.pix.sizeimage = 1 << 20;
+    f.fmt.pix.field = V4L2_FIELD_NONE;
+    struct timespec pause = {0, 100000000L};
+    nanosleep(&pause, 0);
+  }
+  if (tries > 0) fprintf(stderr, "h264feed: VIDIOC_S_FMT succeeded after %d retries\n", tries);
+  // STREAMON on OUTPUT makes this opener a WRITER for v4l2loopback: only then does its close() announce the
+  // OUTPUT capability again. A write()-only writer leaves an exclusive_caps device with neither capability
+  // once every reader has closed it too, and no later writer can set a format (EINVAL).
+  int type = V4L2_BUF_TYPE_VIDEO_OUTPUT;
+  if (ioctl(fd, VIDIOC_STREAMON, &type) < 0) perror("h264feed: VIDIOC_STREAMON (ignored)");
   // v4l2loopback takes the frame rate the writer announces; readers see it in G_PARM.
   struct v4l2_streamparm p;
   memset(&p, 0, sizeof p);
