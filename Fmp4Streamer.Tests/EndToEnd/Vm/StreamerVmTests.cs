@@ -55,7 +55,7 @@ public class StreamerVmTests
             _vm.Signal("done");
         }
         _exitCode = _vm.WaitForExit(200);
-        foreach (string name in new[] { "vivid-L", "streamer-l", "daemon-log" })
+        foreach (string name in new[] { "vivid-L", "streamer-l", "loop-L", "streamer-l-loop", "daemon-log", "daemon-nosleep-log" })
         {
             if (_vm.Console.Section(name) is { } s) File.WriteAllText(Path.Combine(VmRig.ResultsDir, $"streamer.{name}.txt"), s.Text);
         }
@@ -89,6 +89,16 @@ public class StreamerVmTests
         Assert.That(ours.Text, Does.StartWith("Device: /dev/video0\nName: vivid\nDriver: vivid\n\nControls\n"));
         Assert.That(ours.Text, Does.EndWith("To set one, put ctrl_name = Value into /tmp/vivid.conf under the device\n"));
         List<string> diffs = ControlListingComparison.Differences(Section("vivid-L").Text, ours.Text);
+        Assert.That(diffs, Is.Empty, string.Join("\n", diffs));
+    }
+
+    [Test]
+    public void ListsTheLoopbackCameraControlsAsV4l2CtlDoes()
+    {
+        SectionOutput ours = Section("streamer-l-loop");
+        Assert.That(ours.ExitCode, Is.EqualTo(0), ours.Text);
+        Assert.That(ours.Text, Does.StartWith("Device: /dev/video10\nName: Rig-Loopback-H264\n"));
+        List<string> diffs = ControlListingComparison.Differences(Section("loop-L").Text, ours.Text);
         Assert.That(diffs, Is.Empty, string.Join("\n", diffs));
     }
 
@@ -148,6 +158,11 @@ public class StreamerVmTests
         Assert.That(_vm.Console.Value("sleep_after_dqbufs"), Is.EqualTo("0"), DaemonLog);
         TestContext.Out.WriteLine($"asleep within {_vm.Console.Value("sleep_after_seconds")} s of the last client leaving");
     }
+
+    [Test]
+    public void WithoutAutoSleepStreamsWithNoClientThroughASymlinkedPath() =>
+        Assert.That(int.Parse(_vm.Console.Value("nosleep_dqbufs") ?? "-1"), Is.GreaterThanOrEqualTo(10),
+            _vm.Console.Section("daemon-nosleep-log")?.Text);
 
     [Test]
     public void RecoversWhenTheCameraFeederRestarts()

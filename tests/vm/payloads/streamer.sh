@@ -56,6 +56,9 @@ conf /tmp/loop.conf /dev/video10 <<'C'
 capture_format = H264
 auto_sleep = yes
 C
+rig_run loop-L v4l2-ctl -d /dev/video10 --list-ctrls-menus
+rig_run streamer-l-loop timeout 60 $S -c /tmp/loop.conf -l
+
 $S -c /tmp/loop.conf > /tmp/daemon.log 2>&1 &
 D=$!
 if rig_wait_listen 8000 90; then
@@ -86,6 +89,21 @@ if rig_wait_listen 8000 90; then
 fi
 rig_value alive_at_end "$(kill -0 $D 2>/dev/null && echo yes || echo no)"
 kill $D 2>/dev/null; wait $D; rig_value daemon_exit $?
-rig_feed_stop
 rig_dump daemon-log /tmp/daemon.log
+
+# --- 5. auto_sleep = no, device named by a /dev/v4l/by-id style symlink: streams with no client at all ---
+mkdir -p /dev/v4l/by-id && ln -sf ../../video10 /dev/v4l/by-id/rig-loopback-video-index0
+conf /tmp/nosleep.conf /dev/v4l/by-id/rig-loopback-video-index0 <<'C'
+capture_format = H264
+auto_sleep = no
+C
+$S -c /tmp/nosleep.conf > /tmp/daemon-nosleep.log 2>&1 &
+D=$!
+if rig_wait_listen 8000 60; then
+  sleep 2
+  rig_value nosleep_dqbufs "$(rig_capture_dqbufs video10 2)"
+fi
+kill $D 2>/dev/null; wait $D
+rig_dump daemon-nosleep-log /tmp/daemon-nosleep.log
+rig_feed_stop
 rig_dump feeder-log /tmp/h264feed.log
