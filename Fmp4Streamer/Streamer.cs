@@ -43,7 +43,7 @@ public static class Streamer
         {
             server.Start();
         }
-        catch (LinuxException e)
+        catch (Exception e) when (e is LinuxException or ArgumentException)
         {
             Log.Error(Component, $"cannot listen on {config.Server.BindAddress} port {config.Server.Port}: {e.Message}");
             return ExitCodes.Usage;
@@ -80,6 +80,19 @@ public static class Streamer
         return ExitCodes.Ok;
     }
 
+    private static TestPatternSource CreateTestPattern(EventLoop loop, SourceConfig source)
+    {
+        try
+        {
+            return new TestPatternSource(loop, source.Width, source.Height, source.Fps);
+        }
+        catch (ArgumentException e)
+        {
+            // The encoder's limits (even sizes from 160x128, 1-120 fps) are a configuration error: name the line.
+            throw source.Error("width", e.Message);
+        }
+    }
+
     private static HttpServerOptions ServerOptions(ServerConfig server) => new()
     {
         Listen = server.Listen,
@@ -93,7 +106,7 @@ public static class Streamer
     {
         IVideoSource video = source.Kind switch
         {
-            SourceKind.TestPattern => new TestPatternSource(loop, source.Width, source.Height, source.Fps),
+            SourceKind.TestPattern => CreateTestPattern(loop, source),
             SourceKind.Command => new CommandSource(loop, source.Name, source.Command!, source.Fps),
             _ => DeviceSources.Create(loop, source),
         };

@@ -16,8 +16,9 @@ internal static class FfmpegTrace
         try
         {
             // Spliced streams fail later, in their slices: the exit code does not matter, the parameter set traces come first.
-            var (_, _, stderr) = FfmpegFixtures.RunToolUnchecked("ffmpeg",
-                $"-v debug -nostdin -f h264 -i \"{path}\" -c:v copy -bsf:v trace_headers -f null -");
+            string stderr = ToolRun.Complete("ffmpeg",
+                ["-v", "debug", "-nostdin", "-f", "h264", "-i", path, "-c:v", "copy", "-bsf:v", "trace_headers", "-f", "null", "-"],
+                ToolRun.DefaultTimeout).StdErr;
             var fields = new Dictionary<string, long>();
             bool inSection = false;
             foreach (string line in stderr.Split('\n'))

@@ -352,15 +352,8 @@ public class SpsTests
         string path = FfmpegFixtures.WriteTemp("spliced.h264", Splice(spsNal));
         try
         {
-            string output = FfmpegFixtures.RunTool("ffprobe",
-                $"-v error -select_streams v:0 -show_entries stream=profile,level,width,height -of default=noprint_wrappers=1 -f h264 \"{path}\"");
-            var values = new Dictionary<string, string>();
-            foreach (string line in output.Split('\n'))
-            {
-                int eq = line.IndexOf('=');
-                if (eq > 0) values[line.Substring(0, eq)] = line.Substring(eq + 1).Trim();
-            }
-            return values;
+            return ToolRun.KeyValues(ToolRun.Output("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries",
+                "stream=profile,level,width,height", "-of", "default=noprint_wrappers=1", "-f", "h264", path]));
         }
         finally
         {

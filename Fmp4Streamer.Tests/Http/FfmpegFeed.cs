@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using Fmp4Streamer.Tests.TestSupport;
 
 namespace Fmp4Streamer.Tests.Http;
 
@@ -18,24 +19,10 @@ internal sealed class FfmpegFeed : IDisposable
     {
         _loop = loop;
         _stream = stream;
-        var psi = new ProcessStartInfo("ffmpeg")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in ("-hide_banner -loglevel error -nostdin -re -f lavfi -i testsrc=size=640x480:rate=30 " +
-                 "-c:v libx264 -preset veryfast -tune zerolatency -g 30 -pix_fmt yuv420p -f mp4 " +
-                 "-movflags frag_keyframe+empty_moov+default_base_moof -frag_duration 33333 pipe:1").Split(' '))
-            psi.ArgumentList.Add(a);
-        try
-        {
-            _process = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("ffmpeg is missing: apt-get install ffmpeg", e);
-        }
+        _process = ToolRun.Start("ffmpeg", ("-hide_banner -loglevel error -nostdin -re -f lavfi -i testsrc=size=640x480:rate=30 " +
+            "-c:v libx264 -preset veryfast -tune zerolatency -g 30 -pix_fmt yuv420p -f mp4 " +
+            "-movflags frag_keyframe+empty_moov+default_base_moof -frag_duration 33333 pipe:1").Split(' '));
+        _process.StandardInput.Close();
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginErrorReadLine();
         _thread = new Thread(Run) { IsBackground = true, Name = "ffmpeg feed" };

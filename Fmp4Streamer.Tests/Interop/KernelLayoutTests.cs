@@ -1,4 +1,5 @@
 using Fmp4Streamer.Linux.Native;
+using Fmp4Streamer.Tests.TestSupport;
 
 namespace Fmp4Streamer.Tests.Interop;
 
@@ -21,18 +22,18 @@ public class KernelLayoutTests
     [Test]
     public void StaticAssertsHoldForX64()
     {
-        ToolRunner.RequireFile("/usr/include/linux/videodev2.h", "linux-libc-dev");
+        ToolRun.RequireFile("/usr/include/linux/videodev2.h", "linux-libc-dev");
         var result = CompileAsserts("gcc", "gcc", KernelLayoutGenerator.Facts());
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.Stderr);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.StdErr);
     }
 
     [Test]
     public void StaticAssertsHoldForArm64()
     {
-        ToolRunner.RequireFile("/usr/aarch64-linux-gnu/include/linux/videodev2.h", "linux-libc-dev-arm64-cross");
-        ToolRunner.RequireFile("/usr/aarch64-linux-gnu/include/linux/uvcvideo.h", "linux-libc-dev-arm64-cross");
+        ToolRun.RequireFile("/usr/aarch64-linux-gnu/include/linux/videodev2.h", "linux-libc-dev-arm64-cross");
+        ToolRun.RequireFile("/usr/aarch64-linux-gnu/include/linux/uvcvideo.h", "linux-libc-dev-arm64-cross");
         var result = CompileAsserts(CrossGcc, CrossPackage, KernelLayoutGenerator.Facts());
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.Stderr);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.StdErr);
     }
 
     [Test]
@@ -49,7 +50,7 @@ public class KernelLayoutTests
         var facts = Mutated(KernelLayoutGenerator.Facts(), "offsetof(struct v4l2_buffer, m.planes)");
         var result = CompileAsserts("gcc", "gcc", facts);
         Assert.That(result.ExitCode, Is.Not.EqualTo(0));
-        Assert.That(result.Stderr, Does.Contain("offsetof(struct v4l2_buffer, m.planes) == 72"));
+        Assert.That(result.StdErr, Does.Contain("offsetof(struct v4l2_buffer, m.planes) == 72"));
     }
 
     [Test]
@@ -133,23 +134,23 @@ public class KernelLayoutTests
         return copy;
     }
 
-    private ToolRunner.Result CompileAsserts(string compiler, string package, IEnumerable<LayoutFact> facts)
+    private ToolResult CompileAsserts(string compiler, string package, IEnumerable<LayoutFact> facts)
     {
         string file = Path.Combine(_dir, "layout_asserts.c");
         File.WriteAllText(file, KernelLayoutGenerator.StaticAssertSource(facts));
-        return ToolRunner.Run(compiler, package, "-std=gnu11", "-fsyntax-only", "-Wall", "-Werror", file);
+        return ToolRun.Complete(compiler, ["-std=gnu11", "-fsyntax-only", "-Wall", "-Werror", file], ToolRun.DefaultTimeout, package);
     }
 
     private string RunArm64PrintProgram(List<LayoutFact> facts)
     {
-        ToolRunner.RequireFile("/usr/aarch64-linux-gnu/include/linux/videodev2.h", "linux-libc-dev-arm64-cross");
+        ToolRun.RequireFile("/usr/aarch64-linux-gnu/include/linux/videodev2.h", "linux-libc-dev-arm64-cross");
         string source = Path.Combine(_dir, "layout_print.c");
         string binary = Path.Combine(_dir, "layout_print");
         File.WriteAllText(source, KernelLayoutGenerator.PrintProgramSource(facts));
-        var build = ToolRunner.Run(CrossGcc, CrossPackage, "-std=gnu11", "-O0", "-Wall", "-Werror", "-o", binary, source);
-        Assert.That(build.ExitCode, Is.EqualTo(0), build.Stderr);
-        var run = ToolRunner.Run("qemu-aarch64-static", "qemu-user-static", "-L", "/usr/aarch64-linux-gnu", binary);
-        Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr);
-        return run.Stdout;
+        var build = ToolRun.Complete(CrossGcc, ["-std=gnu11", "-O0", "-Wall", "-Werror", "-o", binary, source], ToolRun.DefaultTimeout, CrossPackage);
+        Assert.That(build.ExitCode, Is.EqualTo(0), build.StdErr);
+        var run = ToolRun.Complete("qemu-aarch64-static", ["-L", "/usr/aarch64-linux-gnu", binary], ToolRun.DefaultTimeout, "qemu-user-static");
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.StdErr);
+        return run.StdOut;
     }
 }

@@ -1,4 +1,5 @@
 using Fmp4Streamer.Mp4;
+using Fmp4Streamer.Tests.TestSupport;
 
 namespace Fmp4Streamer.Tests.Mp4;
 
@@ -9,6 +10,7 @@ namespace Fmp4Streamer.Tests.Mp4;
 public class FfprobeTests
 {
     private const int Frames = 90;
+    private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(60);
     private string _dir = "";
 
     [OneTimeSetUp]
@@ -34,10 +36,10 @@ public class FfprobeTests
         string file = Path.Combine(_dir, pixelFormat + ".h264");
         if (!File.Exists(file))
         {
-            var r = ToolRunner.Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=640x480:rate=30",
+            var r = ToolRun.Complete("ffmpeg", ["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=640x480:rate=30",
                 "-frames:v", Frames.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c:v", "libx264",
-                "-g", "30", "-bf", "0", "-pix_fmt", pixelFormat, "-f", "h264", file);
-            Assert.That(r.ExitCode, Is.Zero, "ffmpeg could not encode the test stream: " + r.Stderr);
+                "-g", "30", "-bf", "0", "-pix_fmt", pixelFormat, "-f", "h264", file], ToolTimeout);
+            Assert.That(r.ExitCode, Is.Zero, "ffmpeg could not encode the test stream: " + r.StdErr);
         }
         return File.ReadAllBytes(file);
     }
@@ -75,25 +77,19 @@ public class FfprobeTests
 
     private static Dictionary<string, string> Probe(string path)
     {
-        var r = ToolRunner.Run("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+        var r = ToolRun.Complete("ffprobe", ["-v", "error", "-select_streams", "v:0", "-count_frames",
             "-show_entries", "stream=codec_name,profile,width,height,nb_read_frames,r_frame_rate:stream_side_data=side_data_type,rotation",
-            "-of", "default=noprint_wrappers=1", path);
-        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
-        Assert.That(r.Stderr, Is.Empty);
-        var values = new Dictionary<string, string>();
-        foreach (string line in r.Stdout.Split('\n'))
-        {
-            int eq = line.IndexOf('=');
-            if (eq > 0) values.TryAdd(line[..eq], line[(eq + 1)..].Trim());
-        }
-        return values;
+            "-of", "default=noprint_wrappers=1", path], ToolTimeout);
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        Assert.That(r.StdErr, Is.Empty);
+        return ToolRun.KeyValues(r.StdOut);
     }
 
     private static void AssertDecodesCleanly(string path)
     {
-        var r = ToolRunner.Run("ffmpeg", "-nostdin", "-v", "error", "-xerror", "-i", path, "-f", "null", "-");
-        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
-        Assert.That(r.Stderr, Is.Empty);
+        var r = ToolRun.Complete("ffmpeg", ["-nostdin", "-v", "error", "-xerror", "-i", path, "-f", "null", "-"], ToolTimeout);
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        Assert.That(r.StdErr, Is.Empty);
     }
 
     [TestCase("yuv420p", "High")]

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text;
 
 namespace Fmp4Streamer.Tests.TestSupport;
@@ -25,7 +23,6 @@ public static class FfmpegFixtures
             "high444" => "yuv444p",
             _ => "yuv420p",
         };
-        string x264Params = extraX264Params.Length == 0 ? "" : $" -x264-params {extraX264Params}";
         string name = $"{profile}_{w}x{h}_{frames}{Sanitize(extraX264Params)}.h264";
         string path = Path.Combine(CacheDirectory, name);
         if (File.Exists(path)) return path;
@@ -33,9 +30,11 @@ public static class FfmpegFixtures
         Directory.CreateDirectory(CacheDirectory);
         // Written under a unique name then renamed, so concurrent test runs never read a half-written file.
         string temp = Path.Combine(CacheDirectory, $"{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        RunTool("ffmpeg",
-            $"-v error -nostdin -y -f lavfi -i testsrc=size={w}x{h}:rate=30 -frames:v {frames} -c:v libx264 " +
-            $"-profile:v {profile} -pix_fmt {pixFmt}{x264Params} -f h264 \"{temp}\"");
+        var args = new List<string> { "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", $"testsrc=size={w}x{h}:rate=30",
+            "-frames:v", frames.ToString(), "-c:v", "libx264", "-profile:v", profile, "-pix_fmt", pixFmt };
+        if (extraX264Params.Length > 0) args.AddRange(new[] { "-x264-params", extraX264Params });
+        args.AddRange(new[] { "-f", "h264", temp });
+        ToolRun.Output("ffmpeg", args);
         File.Move(temp, path, overwrite: true);
         return path;
     }
@@ -49,69 +48,9 @@ public static class FfmpegFixtures
         return path;
     }
 
-    /// <summary>Runs a tool and returns its stdout; throws when it is missing (naming the apt package) or fails.</summary>
-    public static string RunTool(string exe, string args)
-    {
-        var (exitCode, stdout, stderr) = RunToolUnchecked(exe, args);
-        if (exitCode != 0) throw new InvalidOperationException($"'{exe} {args}' exited with {exitCode}: {stderr.Trim()}");
-        return stdout;
-    }
-
-    /// <summary>Runs a tool whatever its exit code; throws only when it is missing (naming the apt package).</summary>
-    public static (int ExitCode, string Stdout, string Stderr) RunToolUnchecked(string exe, string args)
-    {
-        var startInfo = new ProcessStartInfo(exe, args)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{exe} did not start");
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException(
-                $"'{exe}' is not installed or not on PATH ({e.Message}): install it with " +
-                $"'apt-get install -y {AptPackageFor(exe)}'.", e);
-        }
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, stdout, stderr.Result);
-        }
-    }
-
-    /// <summary>The apt package that provides a tool, for error messages.</summary>
-    public static string AptPackageFor(string exe) => Path.GetFileName(exe) switch
-    {
-        "ffmpeg" or "ffprobe" => "ffmpeg",
-        "chromium" => "chromium",
-        "v4l2-ctl" => "v4l-utils",
-        "qemu-aarch64-static" => "qemu-user-static",
-        "clang" => "clang",
-        "gcc" => "gcc",
-        "aarch64-linux-gnu-gcc" => "gcc-aarch64-linux-gnu",
-        var other => other,
-    };
-
     /// <summary>ffprobe's first video stream as key=value pairs (-show_streams, with -count_frames).</summary>
-    public static Dictionary<string, string> ProbeStream(string path)
-    {
-        string output = RunTool("ffprobe",
-            $"-v error -count_frames -select_streams v:0 -show_streams -of default=noprint_wrappers=1 \"{path}\"");
-        var values = new Dictionary<string, string>();
-        foreach (string line in output.Split('\n'))
-        {
-            int eq = line.IndexOf('=');
-            if (eq > 0) values[line.Substring(0, eq)] = line.Substring(eq + 1).Trim();
-        }
-        return values;
-    }
+    public static Dictionary<string, string> ProbeStream(string path) => ToolRun.KeyValues(ToolRun.Output("ffprobe",
+        ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_streams", "-of", "default=noprint_wrappers=1", path]));
 
     private static string Sanitize(string extra)
     {

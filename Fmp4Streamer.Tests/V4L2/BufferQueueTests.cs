@@ -1,82 +1,64 @@
 using Fmp4Streamer.Linux;
-using Fmp4Streamer.Tests.V4L2.Simulated;
 using Fmp4Streamer.V4L2;
 using static Fmp4Streamer.Linux.Native.videodev2;
 using LibC = Tmds.Linux.LibC;
 
 namespace Fmp4Streamer.Tests.V4L2;
 
-public class BufferQueueTests
+public class BufferQueueTests : SimulatedDeviceTest
 {
-    private SimulatedV4l2Driver _driver = null!;
-    private VideoDevice _device = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _driver = new SimulatedV4l2Driver();
-        _device = VideoDevice.Open(_driver, _driver.Path);
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _device.Dispose();
-        _driver.Dispose();
-    }
-
-    private uint CaptureType => _driver.IsMultiPlanar ? V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE : V4L2_BUF_TYPE_VIDEO_CAPTURE;
+    private uint CaptureType => Driver.IsMultiPlanar ? V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE : V4L2_BUF_TYPE_VIDEO_CAPTURE;
 
     [Test]
     public void QueuesEveryBufferBeforeStreamOn()
     {
-        using var queue = new BufferQueue(_device, CaptureType, 4);
-        _driver.IoctlLog.Clear();
+        using var queue = new BufferQueue(Device, CaptureType, 4);
+        Driver.IoctlLog.Clear();
         queue.Start();
-        Assert.That(_driver.IoctlLog, Is.EqualTo(new[] { "VIDIOC_QBUF", "VIDIOC_QBUF", "VIDIOC_QBUF", "VIDIOC_QBUF", "VIDIOC_STREAMON" }));
-        Assert.That(_driver.QueuedCount, Is.EqualTo(4));
+        Assert.That(Driver.IoctlLog, Is.EqualTo(new[] { "VIDIOC_QBUF", "VIDIOC_QBUF", "VIDIOC_QBUF", "VIDIOC_QBUF", "VIDIOC_STREAMON" }));
+        Assert.That(Driver.QueuedCount, Is.EqualTo(4));
     }
 
     [Test]
     public void MapsAndExportsEachBufferAndReleasesAllOnDispose()
     {
-        var queue = new BufferQueue(_device, CaptureType, 4);
+        var queue = new BufferQueue(Device, CaptureType, 4);
         Assert.That(queue.Count, Is.EqualTo(4));
-        Assert.That(_driver.LiveMappingCount, Is.EqualTo(4));
-        Assert.That(_driver.OpenFdCount, Is.EqualTo(1 + 4), "device fd + one dmabuf fd per buffer");
+        Assert.That(Driver.LiveMappingCount, Is.EqualTo(4));
+        Assert.That(Driver.OpenFdCount, Is.EqualTo(1 + 4), "device fd + one dmabuf fd per buffer");
         Assert.That(queue.DmabufFd(0), Is.GreaterThanOrEqualTo(0));
         queue.Start();
         queue.Dispose();
-        Assert.That(_driver.LiveMappingCount, Is.EqualTo(0));
-        Assert.That(_driver.OpenFdCount, Is.EqualTo(1));
-        Assert.That(_driver.BufferCount, Is.EqualTo(0), "REQBUFS 0 freed the driver's buffers");
-        Assert.That(_driver.Streaming, Is.False);
+        Assert.That(Driver.LiveMappingCount, Is.EqualTo(0));
+        Assert.That(Driver.OpenFdCount, Is.EqualTo(1));
+        Assert.That(Driver.BufferCount, Is.EqualTo(0), "REQBUFS 0 freed the driver's buffers");
+        Assert.That(Driver.Streaming, Is.False);
     }
 
     [Test]
     public void DeliversFramesInTheOrderTheDriverCompletesThemAndRequeues()
     {
-        using var queue = new BufferQueue(_device, CaptureType, 4);
+        using var queue = new BufferQueue(Device, CaptureType, 4);
         queue.Start();
-        _driver.Feed(new byte[] { 0, 0, 0, 1, 0x65, 3 }, 1_000_000, V4L2_BUF_FLAG_KEYFRAME, index: 2);
-        _driver.Feed(new byte[] { 0, 0, 0, 1, 0x41 }, 1_033_333, 0, index: 0);
-        _driver.Feed(new byte[] { 0, 0, 0, 1, 0x41, 9 }, 1_066_666, 0, index: 3);
+        Driver.Feed(new byte[] { 0, 0, 0, 1, 0x65, 3 }, 1_000_000, V4L2_BUF_FLAG_KEYFRAME, index: 2);
+        Driver.Feed(new byte[] { 0, 0, 0, 1, 0x41 }, 1_033_333, 0, index: 0);
+        Driver.Feed(new byte[] { 0, 0, 0, 1, 0x41, 9 }, 1_066_666, 0, index: 3);
         var receiver = new RecordingReceiver();
         Assert.That(queue.Drain(receiver), Is.EqualTo(3));
         Assert.That(receiver.Frames.ConvertAll(f => f.Index), Is.EqualTo(new[] { 2, 0, 3 }));
         Assert.That(receiver.Frames[0].Data, Is.EqualTo(new byte[] { 0, 0, 0, 1, 0x65, 3 }));
         Assert.That(receiver.Frames.ConvertAll(f => f.TimestampUs), Is.EqualTo(new[] { 1_000_000L, 1_033_333L, 1_066_666L }));
         Assert.That((receiver.Frames[0].Flags & V4L2_BUF_FLAG_KEYFRAME) != 0, Is.True);
-        Assert.That(_driver.QueuedCount, Is.EqualTo(4), "every buffer went straight back to the driver");
+        Assert.That(Driver.QueuedCount, Is.EqualTo(4), "every buffer went straight back to the driver");
     }
 
     [Test]
     public void EagainEndsADrainWithoutError()
     {
-        using var queue = new BufferQueue(_device, CaptureType, 4);
+        using var queue = new BufferQueue(Device, CaptureType, 4);
         queue.Start();
         Assert.That(queue.Drain(new RecordingReceiver()), Is.EqualTo(0));
-        _driver.InjectDequeueError(LibC.EAGAIN);
+        Driver.InjectDequeueError(LibC.EAGAIN);
         Assert.That(queue.Drain(new RecordingReceiver()), Is.EqualTo(0));
     }
 
@@ -85,9 +67,9 @@ public class BufferQueueTests
     [TestCase(32, TestName = "EPIPE mid-stream throws")]
     public void DeviceErrorsThrowWithTheErrno(int errno)
     {
-        using var queue = new BufferQueue(_device, CaptureType, 4);
+        using var queue = new BufferQueue(Device, CaptureType, 4);
         queue.Start();
-        _driver.InjectDequeueError(errno);
+        Driver.InjectDequeueError(errno);
         var e = Assert.Throws<LinuxException>(() => queue.Drain(new RecordingReceiver()));
         Assert.That(e!.Errno, Is.EqualTo(errno));
         Assert.That(e.Message, Does.StartWith("VIDIOC_DQBUF /dev/video-sim: " + LinuxError.Name(errno)));
@@ -96,52 +78,52 @@ public class BufferQueueTests
     [Test]
     public void ErrorFlaggedAndEmptyBuffersAreRequeuedWithoutDelivery()
     {
-        using var queue = new BufferQueue(_device, CaptureType, 4);
+        using var queue = new BufferQueue(Device, CaptureType, 4);
         queue.Start();
-        _driver.Feed(new byte[] { 1, 2, 3 }, 5, V4L2_BUF_FLAG_ERROR);
-        _driver.Feed(Array.Empty<byte>(), 6);
-        _driver.Feed(new byte[] { 7 }, 7);
+        Driver.Feed(new byte[] { 1, 2, 3 }, 5, V4L2_BUF_FLAG_ERROR);
+        Driver.Feed(Array.Empty<byte>(), 6);
+        Driver.Feed(new byte[] { 7 }, 7);
         var receiver = new RecordingReceiver();
         Assert.That(queue.Drain(receiver), Is.EqualTo(1));
         Assert.That(receiver.Frames[0].Data, Is.EqualTo(new byte[] { 7 }));
-        Assert.That(_driver.QueuedCount, Is.EqualTo(4));
+        Assert.That(Driver.QueuedCount, Is.EqualTo(4));
     }
 
     [Test]
     public void BytesusedBeyondTheMappingIsClampedToIt()
     {
-        using var queue = new BufferQueue(_device, CaptureType, 2);
+        using var queue = new BufferQueue(Device, CaptureType, 2);
         queue.Start();
-        _driver.Feed(new byte[] { 1, 2, 3 }, 1, reportBytesUsed: _driver.BufferSize + 4096);
+        Driver.Feed(new byte[] { 1, 2, 3 }, 1, reportBytesUsed: Driver.BufferSize + 4096);
         var receiver = new RecordingReceiver();
         Assert.That(queue.Drain(receiver), Is.EqualTo(1));
-        Assert.That(receiver.Frames[0].Data.Length, Is.EqualTo(_driver.BufferSize));
+        Assert.That(receiver.Frames[0].Data.Length, Is.EqualTo(Driver.BufferSize));
         Assert.That(receiver.Frames[0].Data[..3], Is.EqualTo(new byte[] { 1, 2, 3 }));
     }
 
     [Test]
     public void AcceptsFewerBuffersThanAskedButNotFewerThanTwo()
     {
-        _driver.GrantBuffers = 3;
-        using (var queue = new BufferQueue(_device, CaptureType, 6)) Assert.That(queue.Count, Is.EqualTo(3));
-        _driver.GrantBuffers = 1;
-        var e = Assert.Throws<V4l2Exception>(() => new BufferQueue(_device, CaptureType, 6));
+        Driver.GrantBuffers = 3;
+        using (var queue = new BufferQueue(Device, CaptureType, 6)) Assert.That(queue.Count, Is.EqualTo(3));
+        Driver.GrantBuffers = 1;
+        var e = Assert.Throws<V4l2Exception>(() => new BufferQueue(Device, CaptureType, 6));
         Assert.That(e!.Message, Is.EqualTo("Insufficient buffer memory on /dev/video-sim: asked for 6 buffers, got 1"));
-        Assert.That(_driver.LiveMappingCount, Is.EqualTo(0));
-        Assert.That(_driver.BufferCount, Is.EqualTo(0));
+        Assert.That(Driver.LiveMappingCount, Is.EqualTo(0));
+        Assert.That(Driver.BufferCount, Is.EqualTo(0));
     }
 
     [Test]
     public void CountsFramesTheDriverDroppedFromSequenceGaps()
     {
-        using var queue = new BufferQueue(_device, CaptureType, 2);
+        using var queue = new BufferQueue(Device, CaptureType, 2);
         queue.Start();
-        _driver.Feed(new byte[] { 1 }, 1);
-        _driver.Feed(new byte[] { 2 }, 2);
-        _driver.Feed(new byte[] { 3 }, 3); // no buffer queued: lost, the sequence moves on
+        Driver.Feed(new byte[] { 1 }, 1);
+        Driver.Feed(new byte[] { 2 }, 2);
+        Driver.Feed(new byte[] { 3 }, 3); // no buffer queued: lost, the sequence moves on
         var receiver = new RecordingReceiver();
         queue.Drain(receiver);
-        _driver.Feed(new byte[] { 4 }, 4);
+        Driver.Feed(new byte[] { 4 }, 4);
         queue.Drain(receiver);
         Assert.That(receiver.Frames.ConvertAll(f => f.Sequence), Is.EqualTo(new[] { 0u, 1u, 3u }));
         Assert.That(queue.DroppedFrames, Is.EqualTo(1));
@@ -150,26 +132,26 @@ public class BufferQueueTests
     [Test]
     public void WorksWithoutExpbuf()
     {
-        _driver.SupportsExpbuf = false;
-        using var queue = new BufferQueue(_device, CaptureType, 4);
+        Driver.SupportsExpbuf = false;
+        using var queue = new BufferQueue(Device, CaptureType, 4);
         Assert.That(queue.DmabufFd(0), Is.EqualTo(-1));
         queue.Start();
-        _driver.Feed(new byte[] { 9 }, 1);
+        Driver.Feed(new byte[] { 9 }, 1);
         Assert.That(queue.Drain(new RecordingReceiver()), Is.EqualTo(1));
     }
 
     [Test]
     public void MultiPlanarQueueDeliversPlaneZero()
     {
-        _device.Dispose();
-        _driver.DeviceCaps = V4L2_CAP_VIDEO_CAPTURE_MPLANE | V4L2_CAP_STREAMING;
-        _device = VideoDevice.Open(_driver, _driver.Path);
-        Assert.That(_device.RequireCapture(), Is.EqualTo(V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE));
-        var format = _device.SetFormat(V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, 1280, 720, V4L2_PIX_FMT_H264);
-        Assert.That(format.SizeImage, Is.EqualTo((uint)_driver.BufferSize));
-        using var queue = new BufferQueue(_device, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, 4);
+        Device.Dispose();
+        Driver.DeviceCaps = V4L2_CAP_VIDEO_CAPTURE_MPLANE | V4L2_CAP_STREAMING;
+        Device = VideoDevice.Open(Driver, Driver.Path);
+        Assert.That(Device.RequireCapture(), Is.EqualTo(V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE));
+        var format = Device.SetFormat(V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, 1280, 720, V4L2_PIX_FMT_H264);
+        Assert.That(format.SizeImage, Is.EqualTo((uint)Driver.BufferSize));
+        using var queue = new BufferQueue(Device, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, 4);
         queue.Start();
-        _driver.Feed(new byte[] { 0, 0, 1, 0x65 }, 42, index: 1);
+        Driver.Feed(new byte[] { 0, 0, 1, 0x65 }, 42, index: 1);
         var receiver = new RecordingReceiver();
         Assert.That(queue.Drain(receiver), Is.EqualTo(1));
         Assert.That(receiver.Frames[0].Data, Is.EqualTo(new byte[] { 0, 0, 1, 0x65 }));
@@ -179,14 +161,14 @@ public class BufferQueueTests
     [Test]
     public void StopInsideTheCallbackLeavesTheBufferDequeued()
     {
-        var queue = new BufferQueue(_device, CaptureType, 4);
+        var queue = new BufferQueue(Device, CaptureType, 4);
         queue.Start();
-        _driver.Feed(new byte[] { 1 }, 1);
-        _driver.Feed(new byte[] { 2 }, 2);
+        Driver.Feed(new byte[] { 1 }, 1);
+        Driver.Feed(new byte[] { 2 }, 2);
         var receiver = new StoppingReceiver(queue);
         Assert.That(queue.Drain(receiver), Is.EqualTo(1));
         queue.Dispose();
-        Assert.That(_driver.LiveMappingCount, Is.EqualTo(0));
+        Assert.That(Driver.LiveMappingCount, Is.EqualTo(0));
     }
 
     private sealed class StoppingReceiver(BufferQueue queue) : IFrameReceiver

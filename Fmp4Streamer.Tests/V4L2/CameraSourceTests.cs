@@ -1,5 +1,4 @@
 using Fmp4Streamer.Linux;
-using Fmp4Streamer.Tests.V4L2.Simulated;
 using Fmp4Streamer.V4L2;
 using static Fmp4Streamer.Linux.Native.videodev2;
 using LibC = Tmds.Linux.LibC;
@@ -7,32 +6,26 @@ using LibC = Tmds.Linux.LibC;
 namespace Fmp4Streamer.Tests.V4L2;
 
 /// <summary>The camera source on the production EventLoop, with the simulated driver's eventfd as the device fd.</summary>
-public class CameraSourceTests
+public class CameraSourceTests : SimulatedDriverTest
 {
     private static readonly byte[] Idr = { 0, 0, 0, 1, 0x67, 0x64, 0, 0, 0, 1, 0x68, 0xee, 0, 0, 0, 1, 0x65, 0x88 };
     private static readonly byte[] Slice = { 0, 0, 0, 1, 0x41, 0x9a };
 
-    private SimulatedV4l2Driver _driver = null!;
     private EventLoop _loop = null!;
     private RecordingSink _sink = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _driver = new SimulatedV4l2Driver();
         _loop = new EventLoop();
         _sink = new RecordingSink();
     }
 
     [TearDown]
-    public void TearDown()
-    {
-        _loop.Dispose();
-        _driver.Dispose();
-    }
+    public void TearDown() => _loop.Dispose();
 
     private CameraOptions Options(params ControlSetting[] controls) =>
-        new(_driver.Path, 1280, 720, 30, "H264", controls)
+        new(Driver.Path, 1280, 720, 30, "H264", controls)
         {
             RetryInitial = TimeSpan.FromMilliseconds(20),
             RetryMax = TimeSpan.FromMilliseconds(80),
@@ -51,22 +44,22 @@ public class CameraSourceTests
 
     private void AssertReleased()
     {
-        Assert.That(_driver.OpenFdCount, Is.EqualTo(0), "open fds");
-        Assert.That(_driver.LiveMappingCount, Is.EqualTo(0), "live mappings");
+        Assert.That(Driver.OpenFdCount, Is.EqualTo(0), "open fds");
+        Assert.That(Driver.LiveMappingCount, Is.EqualTo(0), "live mappings");
     }
 
     [Test]
     public void StreamsAccessUnitsWithTheirCaptureTimes()
     {
-        using var camera = new CameraSource(_loop, _driver, Options(new ControlSetting("brightness", "99", "c:2")));
+        using var camera = new CameraSource(_loop, Driver, Options(new ControlSetting("brightness", "99", "c:2")));
         camera.Start(_sink);
-        Assert.That(_driver.Streaming, Is.True);
-        Assert.That(_driver.Current, Is.EqualTo((V4L2_PIX_FMT_H264, 1280, 720, 30)));
-        Assert.That(_driver.Control("Brightness").Value, Is.EqualTo(99));
-        Assert.That(_driver.IoctlLog.Count(n => n == "VIDIOC_G_EXT_CTRLS"), Is.EqualTo(1), "only the read-back of the one setting");
-        Assert.That(_driver.OpenFdCount, Is.EqualTo(1 + 4), "device + exported dmabufs");
-        _driver.Feed(Idr, 5_000_000, V4L2_BUF_FLAG_KEYFRAME);
-        _driver.Feed(Slice, 5_033_333);
+        Assert.That(Driver.Streaming, Is.True);
+        Assert.That(Driver.Current, Is.EqualTo((V4L2_PIX_FMT_H264, 1280, 720, 30)));
+        Assert.That(Driver.Control("Brightness").Value, Is.EqualTo(99));
+        Assert.That(Driver.IoctlLog.Count(n => n == "VIDIOC_G_EXT_CTRLS"), Is.EqualTo(1), "only the read-back of the one setting");
+        Assert.That(Driver.OpenFdCount, Is.EqualTo(1 + 4), "device + exported dmabufs");
+        Driver.Feed(Idr, 5_000_000, V4L2_BUF_FLAG_KEYFRAME);
+        Driver.Feed(Slice, 5_033_333);
         RunUntil(() => _sink.Units.Count == 2, "two access units");
         Assert.That(_sink.Units[0].Data, Is.EqualTo(Idr));
         Assert.That(_sink.Units[1].Data, Is.EqualTo(Slice));
@@ -78,12 +71,12 @@ public class CameraSourceTests
     [Test]
     public void V4l2LoopbackIsReRegisteredWithTheLoopAfterEachDrain()
     {
-        _driver.Driver = "v4l2 loopback";
-        using var camera = new CameraSource(_loop, _driver, Options());
+        Driver.Driver = "v4l2 loopback";
+        using var camera = new CameraSource(_loop, Driver, Options());
         camera.Start(_sink);
         for (int i = 0; i < 5; i++)
         {
-            _driver.Feed(Slice, i);
+            Driver.Feed(Slice, i);
             RunUntil(() => _sink.Units.Count == i + 1, "frame " + i);
         }
         camera.Stop();
@@ -93,15 +86,15 @@ public class CameraSourceTests
     [Test]
     public void StopReleasesTheDeviceAndStartReappliesControls()
     {
-        using var camera = new CameraSource(_loop, _driver, Options(new ControlSetting("brightness", "99", "c:2")));
+        using var camera = new CameraSource(_loop, Driver, Options(new ControlSetting("brightness", "99", "c:2")));
         camera.Start(_sink);
         camera.Stop();
-        Assert.That(_driver.Streaming, Is.False);
+        Assert.That(Driver.Streaming, Is.False);
         AssertReleased();
-        _driver.Control("Brightness").Value = 128; // the driver forgot it while closed
+        Driver.Control("Brightness").Value = 128; // the driver forgot it while closed
         camera.Start(_sink);
-        Assert.That(_driver.Control("Brightness").Value, Is.EqualTo(99));
-        _driver.Feed(Idr, 1);
+        Assert.That(Driver.Control("Brightness").Value, Is.EqualTo(99));
+        Driver.Feed(Idr, 1);
         RunUntil(() => _sink.Units.Count == 1, "a frame after restart");
         camera.Dispose();
         AssertReleased();
@@ -111,40 +104,40 @@ public class CameraSourceTests
     [TestCase(5, TestName = "EIO")]
     public void RecoversFromAnErrorMidStream(int errno)
     {
-        using var camera = new CameraSource(_loop, _driver, Options());
+        using var camera = new CameraSource(_loop, Driver, Options());
         camera.Start(_sink);
-        _driver.Feed(Idr, 1);
+        Driver.Feed(Idr, 1);
         RunUntil(() => _sink.Units.Count == 1, "first frame");
-        _driver.InjectDequeueError(errno);
+        Driver.InjectDequeueError(errno);
         RunUntil(() => _sink.Interruptions.Count == 1, "interruption");
         Assert.That(_sink.Interruptions[0], Does.Contain(LinuxError.Name(errno)));
-        RunUntil(() => _driver.OpenCount == 2 && _driver.Streaming, "reopen");
-        Assert.That(_driver.OpenFdCount, Is.EqualTo(1 + 4), "the first open's fds were all closed");
-        Assert.That(_driver.LiveMappingCount, Is.EqualTo(4));
-        _driver.Feed(Idr, 2);
+        RunUntil(() => Driver.OpenCount == 2 && Driver.Streaming, "reopen");
+        Assert.That(Driver.OpenFdCount, Is.EqualTo(1 + 4), "the first open's fds were all closed");
+        Assert.That(Driver.LiveMappingCount, Is.EqualTo(4));
+        Driver.Feed(Idr, 2);
         RunUntil(() => _sink.Units.Count == 2, "frames flow again");
     }
 
     [Test]
     public void DeviceUnpluggedMidStreamThenBackRecoversWithoutLeaks()
     {
-        using var camera = new CameraSource(_loop, _driver, Options());
+        using var camera = new CameraSource(_loop, Driver, Options());
         camera.Start(_sink);
-        _driver.Feed(Idr, 1);
+        Driver.Feed(Idr, 1);
         RunUntil(() => _sink.Units.Count == 1, "first frame");
-        _driver.Unplug();
+        Driver.Unplug();
         RunUntil(() => _sink.Interruptions.Count == 1, "interruption");
         AssertReleased();
         Assert.That(camera.IsWaitingForDevice, Is.True);
-        int attempts = _driver.OpenAttempts;
-        RunUntil(() => _driver.OpenAttempts >= attempts + 2, "retries while unplugged");
+        int attempts = Driver.OpenAttempts;
+        RunUntil(() => Driver.OpenAttempts >= attempts + 2, "retries while unplugged");
         Assert.That(_sink.Interruptions, Has.Count.EqualTo(1), "the sink hears once per outage");
-        _driver.Replug();
-        RunUntil(() => _driver.Streaming, "reopen after replug");
-        _driver.Feed(Idr, 2);
+        Driver.Replug();
+        RunUntil(() => Driver.Streaming, "reopen after replug");
+        Driver.Feed(Idr, 2);
         RunUntil(() => _sink.Units.Count == 2, "frames after replug");
-        Assert.That(_driver.OpenFdCount, Is.EqualTo(1 + 4));
-        Assert.That(_driver.LiveMappingCount, Is.EqualTo(4));
+        Assert.That(Driver.OpenFdCount, Is.EqualTo(1 + 4));
+        Assert.That(Driver.LiveMappingCount, Is.EqualTo(4));
         camera.Stop();
         AssertReleased();
     }
@@ -152,77 +145,77 @@ public class CameraSourceTests
     [Test]
     public void RetriesBackOff()
     {
-        using var camera = new CameraSource(_loop, _driver, Options());
-        _driver.Present = false;
+        using var camera = new CameraSource(_loop, Driver, Options());
+        Driver.Present = false;
         camera.Start(_sink);
         long end = MonotonicClock.NowUs + 400_000;
         while (MonotonicClock.NowUs < end) _loop.RunOnce(10);
         // 20, 40, 80, 80... ms: at most 1 + 6 attempts in 400 ms; without back-off there would be about 20.
-        Assert.That(_driver.OpenAttempts, Is.InRange(2, 7));
+        Assert.That(Driver.OpenAttempts, Is.InRange(2, 7));
         Assert.That(_sink.Interruptions, Has.Count.EqualTo(1));
     }
 
     [Test]
     public void DeviceMissingAtStartIsWaitedFor()
     {
-        _driver.Present = false;
-        using var camera = new CameraSource(_loop, _driver, Options());
+        Driver.Present = false;
+        using var camera = new CameraSource(_loop, Driver, Options());
         Assert.That(camera.Probe(), Is.False);
         camera.Start(_sink);
         Assert.That(_sink.Interruptions, Has.Count.EqualTo(1));
         Assert.That(_sink.Interruptions[0], Does.StartWith("open /dev/video-sim: ENOENT"));
-        _driver.Replug();
-        RunUntil(() => _driver.Streaming, "open once present");
-        _driver.Feed(Idr, 1);
+        Driver.Replug();
+        RunUntil(() => Driver.Streaming, "open once present");
+        Driver.Feed(Idr, 1);
         RunUntil(() => _sink.Units.Count == 1, "first frame");
     }
 
     [Test]
     public void ADeviceThatStopsDeliveringIsRestarted()
     {
-        using var camera = new CameraSource(_loop, _driver, Options() with { FrameTimeout = TimeSpan.FromMilliseconds(100) });
+        using var camera = new CameraSource(_loop, Driver, Options() with { FrameTimeout = TimeSpan.FromMilliseconds(100) });
         camera.Start(_sink);
-        _driver.Feed(Idr, 1);
+        Driver.Feed(Idr, 1);
         RunUntil(() => _sink.Units.Count == 1, "first frame");
-        RunUntil(() => _driver.OpenCount == 2 && _driver.Streaming, "restart after silence");
+        RunUntil(() => Driver.OpenCount == 2 && Driver.Streaming, "restart after silence");
         Assert.That(_sink.Interruptions, Has.Count.EqualTo(1));
         Assert.That(_sink.Interruptions[0], Does.Contain("delivered no frame"));
-        _driver.Feed(Idr, 2);
+        Driver.Feed(Idr, 2);
         RunUntil(() => _sink.Units.Count == 2, "frames after restart");
     }
 
     [Test]
     public void SpuriousWakeupsAreNotErrors()
     {
-        using var camera = new CameraSource(_loop, _driver, Options());
+        using var camera = new CameraSource(_loop, Driver, Options());
         camera.Start(_sink);
-        _driver.SpuriousWakeup();
+        Driver.SpuriousWakeup();
         _loop.RunOnce(10);
-        _driver.InjectDequeueError(LibC.EAGAIN);
+        Driver.InjectDequeueError(LibC.EAGAIN);
         _loop.RunOnce(10);
         Assert.That(_sink.Interruptions, Is.Empty);
         Assert.That(camera.IsStreaming, Is.True);
-        Assert.That(_driver.OpenCount, Is.EqualTo(1));
+        Assert.That(Driver.OpenCount, Is.EqualTo(1));
     }
 
     [Test]
     public void KeyFrameRequestsPressForceKeyFrame()
     {
-        using var camera = new CameraSource(_loop, _driver, Options());
+        using var camera = new CameraSource(_loop, Driver, Options());
         camera.RequestKeyFrame(); // not streaming: nothing to do
         camera.Start(_sink);
         camera.RequestKeyFrame();
-        Assert.That(_driver.Control(V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME).Writes, Is.EqualTo(1));
+        Assert.That(Driver.Control(V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME).Writes, Is.EqualTo(1));
     }
 
     [Test]
     public void StopFromInsideTheSinkUnmapsAfterTheFrame()
     {
-        using var camera = new CameraSource(_loop, _driver, Options());
+        using var camera = new CameraSource(_loop, Driver, Options());
         _sink.OnUnit = () => camera.Stop();
         camera.Start(_sink);
-        _driver.Feed(Idr, 1);
-        _driver.Feed(Slice, 2);
+        Driver.Feed(Idr, 1);
+        Driver.Feed(Slice, 2);
         RunUntil(() => _sink.Units.Count == 1, "first frame");
         _loop.RunOnce(10);
         Assert.That(_sink.Units, Has.Count.EqualTo(1));
@@ -232,14 +225,14 @@ public class CameraSourceTests
     [Test]
     public void ProbeChecksConfigurationAndReleases()
     {
-        using var ok = new CameraSource(_loop, _driver, Options());
+        using var ok = new CameraSource(_loop, Driver, Options());
         Assert.That(ok.Probe(), Is.True);
         AssertReleased();
-        using var bad = new CameraSource(_loop, _driver, Options(new ControlSetting("brightness", "1000", "c:9")));
+        using var bad = new CameraSource(_loop, Driver, Options(new ControlSetting("brightness", "1000", "c:9")));
         var e = Assert.Throws<V4l2Exception>(() => bad.Probe());
         Assert.That(e!.Message, Is.EqualTo("c:9: brightness = 1000 is out of range; /dev/video-sim accepts 0 to 255"));
         AssertReleased();
-        using var size = new CameraSource(_loop, _driver, Options() with { Width = 1920, Height = 1080 });
+        using var size = new CameraSource(_loop, Driver, Options() with { Width = 1920, Height = 1080 });
         Assert.That(() => size.Probe(), Throws.TypeOf<V4l2Exception>().With.Message.StartsWith("/dev/video-sim cannot capture H264 1920x1080"));
         AssertReleased();
     }
@@ -249,7 +242,7 @@ public class CameraSourceTests
     [TestCase("JPEG")]
     public void FormatsThatNeedAnEncoderAreRefused(string format)
     {
-        var e = Assert.Throws<V4l2Exception>(() => new CameraSource(_loop, _driver, Options() with { PixelFormat = format }));
+        var e = Assert.Throws<V4l2Exception>(() => new CameraSource(_loop, Driver, Options() with { PixelFormat = format }));
         Assert.That(e!.Message, Is.EqualTo(
             $"/dev/video-sim: capture_format = {format} needs an encoder (M2M) — not supported yet; use capture_format = H264 with a camera that delivers H264"));
     }
@@ -257,13 +250,13 @@ public class CameraSourceTests
     [Test]
     public void DeliveringAFrameAllocatesNothing()
     {
-        _driver.RecordIoctls = false;
-        using var camera = new CameraSource(_loop, _driver, Options());
+        Driver.RecordIoctls = false;
+        using var camera = new CameraSource(_loop, Driver, Options());
         var sink = new CountingSink();
         camera.Start(sink);
-        for (int i = 0; i < 20; i++) { _driver.Feed(Slice, i); _loop.RunOnce(0); }
+        for (int i = 0; i < 20; i++) { Driver.Feed(Slice, i); _loop.RunOnce(0); }
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 500; i++) { _driver.Feed(Slice, 100 + i); _loop.RunOnce(0); }
+        for (int i = 0; i < 500; i++) { Driver.Feed(Slice, 100 + i); _loop.RunOnce(0); }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.That(sink.Count, Is.EqualTo(520));
         Assert.That(allocated, Is.EqualTo(0));

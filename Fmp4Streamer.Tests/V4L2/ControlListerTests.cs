@@ -1,10 +1,9 @@
-using Fmp4Streamer.Tests.V4L2.Simulated;
 using Fmp4Streamer.V4L2;
 using static Fmp4Streamer.Linux.Native.videodev2;
 
 namespace Fmp4Streamer.Tests.V4L2;
 
-public class ControlListerTests
+public class ControlListerTests : SimulatedDriverTest
 {
     private const string ExpectedBlock =
         "Device: /dev/video-sim\n" +
@@ -39,31 +38,23 @@ public class ControlListerTests
         "auto_exposure = Aperture Priority Mode\t( default: Aperture Priority Mode values: 'Auto Mode' 'Manual Mode' 'Aperture Priority Mode' )\n" +
         "exposure_time_absolute = 250\t( default: 250 min: 3 max: 2047)\n";
 
-    private SimulatedV4l2Driver _driver = null!;
-
-    [SetUp]
-    public void SetUp() => _driver = new SimulatedV4l2Driver();
-
-    [TearDown]
-    public void TearDown() => _driver.Dispose();
-
     [Test]
     public void ListsEveryControlOfTheSimulatedDriverInTheReferenceFormat()
     {
         var output = new StringWriter();
-        ControlLister.Print(output, _driver, new[] { new ListedDevice(_driver.Path, Array.Empty<ControlSetting>()) }, "test.conf");
+        ControlLister.Print(output, Driver, new[] { new ListedDevice(Driver.Path, Array.Empty<ControlSetting>()) }, "test.conf");
         Assert.That(output.ToString(), Is.EqualTo(ExpectedBlock + "\nTo set one, put ctrl_name = Value into test.conf under the device\n"));
-        Assert.That(_driver.OpenFdCount, Is.EqualTo(0));
+        Assert.That(Driver.OpenFdCount, Is.EqualTo(0));
     }
 
     [Test]
     public void TheQueryCtrlFallbackListsTheSame()
     {
-        _driver.SupportsQueryExtCtrl = false;
+        Driver.SupportsQueryExtCtrl = false;
         var output = new StringWriter();
-        ControlLister.PrintDevice(output, _driver, _driver.Path, Array.Empty<ControlSetting>());
+        ControlLister.PrintDevice(output, Driver, Driver.Path, Array.Empty<ControlSetting>());
         Assert.That(output.ToString(), Is.EqualTo(ExpectedBlock));
-        Assert.That(_driver.IoctlLog, Does.Contain("VIDIOC_QUERYCTRL"));
+        Assert.That(Driver.IoctlLog, Does.Contain("VIDIOC_QUERYCTRL"));
     }
 
     [Test]
@@ -75,7 +66,7 @@ public class ControlListerTests
             new ControlSetting("brightness", "10", "test.conf:3"),
             new ControlSetting("power_line_frequency", "50 Hz", "test.conf:4"),
         };
-        ControlLister.PrintDevice(output, _driver, _driver.Path, settings);
+        ControlLister.PrintDevice(output, Driver, Driver.Path, settings);
         Assert.That(output.ToString(), Does.Contain("brightness = 10\t( default: 128 min: 0 max: 255)\n"));
         Assert.That(output.ToString(), Does.Contain("power_line_frequency = 50 Hz\t( default: 50 Hz values: 'Disabled' '50 Hz' 'Auto' )\n"));
     }

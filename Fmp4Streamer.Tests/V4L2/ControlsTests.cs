@@ -1,34 +1,16 @@
-using Fmp4Streamer.Tests.V4L2.Simulated;
 using Fmp4Streamer.V4L2;
 using static Fmp4Streamer.Linux.Native.videodev2;
 
 namespace Fmp4Streamer.Tests.V4L2;
 
-public class ControlsTests
+public class ControlsTests : SimulatedDeviceTest
 {
     private const string Valid = "brightness, contrast, saturation, white_balance_automatic, power_line_frequency, " +
         "integer_64_bit, string, bitmask, integer_menu, scene_mode_test, gain__analog, h264_profile, auto_exposure, exposure_time_absolute";
 
-    private SimulatedV4l2Driver _driver = null!;
-    private VideoDevice _device = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _driver = new SimulatedV4l2Driver();
-        _device = VideoDevice.Open(_driver, _driver.Path);
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _device.Dispose();
-        _driver.Dispose();
-    }
-
     private List<string> Apply(params (string Key, string Value)[] settings)
     {
-        var controls = Controls.Enumerate(_device);
+        var controls = Controls.Enumerate(Device);
         var list = new List<ControlSetting>();
         for (int i = 0; i < settings.Length; i++) list.Add(new ControlSetting(settings[i].Key, settings[i].Value, $"test.conf:{3 + i}"));
         var warnings = new List<string>();
@@ -39,8 +21,8 @@ public class ControlsTests
     [Test]
     public void EnumeratesEveryTypeWithMenusAndFlags()
     {
-        var controls = Controls.Enumerate(_device);
-        Assert.That(controls.All.Count, Is.EqualTo(_driver.Controls.Count));
+        var controls = Controls.Enumerate(Device);
+        Assert.That(controls.All.Count, Is.EqualTo(Driver.Controls.Count));
         var plf = controls.Find("power_line_frequency")!;
         Assert.That(plf.Menu, Is.EqualTo(new[] { new MenuItem(0, "Disabled", 0), new MenuItem(1, "50 Hz", 1), new MenuItem(3, "Auto", 3) }));
         Assert.That(plf.Value, Is.EqualTo(3));
@@ -52,7 +34,7 @@ public class ControlsTests
         Assert.That(controls.Find("old_feature"), Is.Null, "disabled controls cannot be set");
         Assert.That(controls.FindById(V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME)!.Type, Is.EqualTo(V4L2_CTRL_TYPE_BUTTON));
         Assert.That(controls.All.Count(c => c.IsClass), Is.EqualTo(3));
-        Assert.That(_driver.IoctlLog.Count(n => n == "VIDIOC_QUERYMENU"), Is.EqualTo(4 + 5 + 3 + 5 + 4), "every index min..max, gaps included");
+        Assert.That(Driver.IoctlLog.Count(n => n == "VIDIOC_QUERYMENU"), Is.EqualTo(4 + 5 + 3 + 5 + 4), "every index min..max, gaps included");
     }
 
     private static IEnumerable<TestCaseData> Accepted()
@@ -77,8 +59,8 @@ public class ControlsTests
     {
         var warnings = Apply((key, value));
         Assert.That(warnings, Is.Empty);
-        Assert.That(_driver.Control(driverName).Value, Is.EqualTo(stored));
-        Assert.That(_driver.Control(driverName).Writes, Is.EqualTo(1));
+        Assert.That(Driver.Control(driverName).Value, Is.EqualTo(stored));
+        Assert.That(Driver.Control(driverName).Writes, Is.EqualTo(1));
     }
 
     [Test]
@@ -86,9 +68,9 @@ public class ControlsTests
     {
         foreach (var v in new[] { "1", "yes", "TRUE", "on" })
         {
-            _driver.Control("White Balance, Automatic").Value = 0;
+            Driver.Control("White Balance, Automatic").Value = 0;
             Apply(("white_balance_automatic", v));
-            Assert.That(_driver.Control("White Balance, Automatic").Value, Is.EqualTo(1), v);
+            Assert.That(Driver.Control("White Balance, Automatic").Value, Is.EqualTo(1), v);
         }
     }
 
@@ -96,7 +78,7 @@ public class ControlsTests
     public void AppliesAString()
     {
         Assert.That(Apply(("string", "abc")), Is.Empty);
-        Assert.That(_driver.Control("String").Text, Is.EqualTo("abc"));
+        Assert.That(Driver.Control("String").Text, Is.EqualTo("abc"));
     }
 
     [TestCase("h264_level")]
@@ -146,14 +128,14 @@ public class ControlsTests
     {
         var e = Assert.Throws<V4l2Exception>(() => Apply((key, value)));
         Assert.That(e!.Message, Is.EqualTo(message));
-        Assert.That(_driver.Controls.Sum(c => c.Writes), Is.EqualTo(0), "nothing written");
+        Assert.That(Driver.Controls.Sum(c => c.Writes), Is.EqualTo(0), "nothing written");
     }
 
     [Test]
     public void AValueTheDriverAdjustsIsAWarningWithWhatItUsed()
     {
         Assert.That(Apply(("contrast", "57")), Is.EqualTo(new[] { "test.conf:3: /dev/video-sim set contrast to 55 instead of 57" }));
-        Assert.That(_driver.Control("Contrast").Value, Is.EqualTo(55));
+        Assert.That(Driver.Control("Contrast").Value, Is.EqualTo(55));
     }
 
     [Test]
@@ -163,30 +145,30 @@ public class ControlsTests
         {
             "test.conf:3: control 'exposure_time_absolute' of /dev/video-sim is inactive (another control, such as an automatic mode, overrides it); setting 100 anyway",
         }));
-        Assert.That(_driver.Control("Exposure Time, Absolute").Value, Is.EqualTo(100));
+        Assert.That(Driver.Control("Exposure Time, Absolute").Value, Is.EqualTo(100));
     }
 
     [Test]
     public void FlagsAreReadAgainBeforeEachWriteSoEarlierSettingsCount()
     {
         Assert.That(Apply(("auto_exposure", "Manual Mode"), ("exposure_time_absolute", "100")), Is.Empty);
-        Assert.That(_driver.Control("Exposure Time, Absolute").Value, Is.EqualTo(100));
+        Assert.That(Driver.Control("Exposure Time, Absolute").Value, Is.EqualTo(100));
     }
 
     [Test]
     public void AWriteTheDriverRefusesIsAWarning()
     {
-        _driver.Control("Brightness").FailWith = 16; // EBUSY
+        Driver.Control("Brightness").FailWith = 16; // EBUSY
         Assert.That(Apply(("brightness", "10")), Is.EqualTo(new[] { "test.conf:3: /dev/video-sim refused brightness = 10: EBUSY" }));
     }
 
     [Test]
     public void FallsBackToSCtrlWithoutExtendedControls()
     {
-        _driver.SupportsExtCtrls = false;
+        Driver.SupportsExtCtrls = false;
         Assert.That(Apply(("brightness", "42"), ("power_line_frequency", "Disabled")), Is.Empty);
-        Assert.That(_driver.Control("Brightness").Value, Is.EqualTo(42));
-        Assert.That(_driver.Control("Power Line Frequency").Value, Is.EqualTo(0));
-        Assert.That(_driver.IoctlLog, Does.Contain("VIDIOC_S_CTRL"));
+        Assert.That(Driver.Control("Brightness").Value, Is.EqualTo(42));
+        Assert.That(Driver.Control("Power Line Frequency").Value, Is.EqualTo(0));
+        Assert.That(Driver.IoctlLog, Does.Contain("VIDIOC_S_CTRL"));
     }
 }

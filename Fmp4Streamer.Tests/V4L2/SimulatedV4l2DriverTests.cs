@@ -1,5 +1,4 @@
 using Fmp4Streamer.Linux.Native;
-using Fmp4Streamer.Tests.V4L2.Simulated;
 using Fmp4Streamer.V4L2;
 using static Fmp4Streamer.Linux.Native.videodev2;
 using LibC = Tmds.Linux.LibC;
@@ -7,32 +6,15 @@ using LibC = Tmds.Linux.LibC;
 namespace Fmp4Streamer.Tests.V4L2;
 
 /// <summary>The simulated driver keeps the vb2 queue rules the production code must live with.</summary>
-public unsafe class SimulatedV4l2DriverTests
+public unsafe class SimulatedV4l2DriverTests : SimulatedDeviceTest
 {
-    private SimulatedV4l2Driver _driver = null!;
-    private VideoDevice _device = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _driver = new SimulatedV4l2Driver();
-        _device = VideoDevice.Open(_driver, _driver.Path);
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _device.Dispose();
-        _driver.Dispose();
-    }
-
     private int RequestBuffers(uint count)
     {
         v4l2_requestbuffers req = default;
         req.count = count;
         req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
         req.memory = V4L2_MEMORY_MMAP;
-        Assert.That(_device.Ioctl(VIDIOC_REQBUFS, &req), Is.EqualTo(0));
+        Assert.That(Device.Ioctl(VIDIOC_REQBUFS, &req), Is.EqualTo(0));
         return (int)req.count;
     }
 
@@ -42,7 +24,7 @@ public unsafe class SimulatedV4l2DriverTests
         b.index = index;
         b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
         b.memory = V4L2_MEMORY_MMAP;
-        return _device.Ioctl(VIDIOC_QBUF, &b);
+        return Device.Ioctl(VIDIOC_QBUF, &b);
     }
 
     private int Dqbuf(out v4l2_buffer b)
@@ -50,13 +32,13 @@ public unsafe class SimulatedV4l2DriverTests
         b = default;
         b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
         b.memory = V4L2_MEMORY_MMAP;
-        fixed (v4l2_buffer* p = &b) return _device.Ioctl(VIDIOC_DQBUF, p);
+        fixed (v4l2_buffer* p = &b) return Device.Ioctl(VIDIOC_DQBUF, p);
     }
 
     private int StreamOn()
     {
         int type = (int)V4L2_BUF_TYPE_VIDEO_CAPTURE;
-        return _device.Ioctl(VIDIOC_STREAMON, &type);
+        return Device.Ioctl(VIDIOC_STREAMON, &type);
     }
 
     [Test]
@@ -90,8 +72,8 @@ public unsafe class SimulatedV4l2DriverTests
         RequestBuffers(4);
         for (uint i = 0; i < 4; i++) Qbuf(i);
         StreamOn();
-        _driver.Feed(new byte[] { 1 }, 10, index: 2);
-        _driver.Feed(new byte[] { 2 }, 20, index: 0);
+        Driver.Feed(new byte[] { 1 }, 10, index: 2);
+        Driver.Feed(new byte[] { 2 }, 20, index: 0);
         Assert.That(Dqbuf(out var first), Is.EqualTo(0));
         Assert.That(Dqbuf(out var second), Is.EqualTo(0));
         Assert.That((first.index, first.bytesused, first.timestamp.tv_usec), Is.EqualTo((2u, 1u, 10L)));
@@ -106,22 +88,22 @@ public unsafe class SimulatedV4l2DriverTests
         v4l2_buffer b = default;
         b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
         b.memory = V4L2_MEMORY_MMAP;
-        Assert.That(_device.Ioctl(VIDIOC_QUERYBUF, &b), Is.EqualTo(0));
-        Assert.That(_driver.Mmap(_device.Fd, b.length, 3, 1, b.m.offset, out void* address), Is.EqualTo(0));
+        Assert.That(Device.Ioctl(VIDIOC_QUERYBUF, &b), Is.EqualTo(0));
+        Assert.That(Driver.Mmap(Device.Fd, b.length, 3, 1, b.m.offset, out void* address), Is.EqualTo(0));
         v4l2_requestbuffers req = default;
         req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
         req.memory = V4L2_MEMORY_MMAP;
-        Assert.That(_device.Ioctl(VIDIOC_REQBUFS, &req), Is.EqualTo(LibC.EBUSY));
-        _driver.Munmap(address, b.length);
-        Assert.That(_device.Ioctl(VIDIOC_REQBUFS, &req), Is.EqualTo(0));
+        Assert.That(Device.Ioctl(VIDIOC_REQBUFS, &req), Is.EqualTo(LibC.EBUSY));
+        Driver.Munmap(address, b.length);
+        Assert.That(Device.Ioctl(VIDIOC_REQBUFS, &req), Is.EqualTo(0));
     }
 
     [Test]
     public void UnpluggedDeviceAnswersEnodevAndRefusesOpen()
     {
-        _driver.Unplug();
+        Driver.Unplug();
         v4l2_capability cap = default;
-        Assert.That(_device.Ioctl(VIDIOC_QUERYCAP, &cap), Is.EqualTo(LibC.ENODEV));
-        Assert.That(_driver.Open(_driver.Path, LibC.O_RDWR | LibC.O_NONBLOCK, out _), Is.EqualTo(LibC.ENOENT));
+        Assert.That(Device.Ioctl(VIDIOC_QUERYCAP, &cap), Is.EqualTo(LibC.ENODEV));
+        Assert.That(Driver.Open(Driver.Path, LibC.O_RDWR | LibC.O_NONBLOCK, out _), Is.EqualTo(LibC.ENOENT));
     }
 }

@@ -1,24 +1,15 @@
 using Fmp4Streamer.Linux;
-using Fmp4Streamer.Tests.V4L2.Simulated;
 using Fmp4Streamer.V4L2;
 using static Fmp4Streamer.Linux.Native.videodev2;
 
 namespace Fmp4Streamer.Tests.V4L2;
 
-public class VideoDeviceTests
+public class VideoDeviceTests : SimulatedDriverTest
 {
-    private SimulatedV4l2Driver _driver = null!;
-
-    [SetUp]
-    public void SetUp() => _driver = new SimulatedV4l2Driver();
-
-    [TearDown]
-    public void TearDown() => _driver.Dispose();
-
     [Test]
     public void OpensNonBlockingAndReadsTheCapability()
     {
-        using var device = VideoDevice.Open(_driver, _driver.Path);
+        using var device = VideoDevice.Open(Driver, Driver.Path);
         var caps = device.QueryCapabilities();
         Assert.That((caps.Driver, caps.Card, caps.BusInfo), Is.EqualTo(("simdrv", "Simulated Camera", "platform:sim")));
         Assert.That(device.RequireCapture(), Is.EqualTo(V4L2_BUF_TYPE_VIDEO_CAPTURE));
@@ -27,7 +18,7 @@ public class VideoDeviceTests
     [Test]
     public void MissingDeviceThrowsLinuxExceptionNamingThePath()
     {
-        var e = Assert.Throws<LinuxException>(() => VideoDevice.Open(_driver, "/dev/video9"));
+        var e = Assert.Throws<LinuxException>(() => VideoDevice.Open(Driver, "/dev/video9"));
         Assert.That(e!.Message, Does.StartWith("open /dev/video9: ENOENT"));
     }
 
@@ -47,11 +38,11 @@ public class VideoDeviceTests
     [TestCaseSource(nameof(RefusedCapabilities))]
     public void QueryCapRefusalNamesDeviceAndWhatItLacks(uint deviceCaps, bool reportDeviceCaps, string message)
     {
-        _driver.DeviceCaps = deviceCaps;
-        _driver.ReportDeviceCaps = reportDeviceCaps;
+        Driver.DeviceCaps = deviceCaps;
+        Driver.ReportDeviceCaps = reportDeviceCaps;
         // The other node of the device can capture: only this node's device_caps count.
-        _driver.OtherNodeCaps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
-        using var device = VideoDevice.Open(_driver, _driver.Path);
+        Driver.OtherNodeCaps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
+        using var device = VideoDevice.Open(Driver, Driver.Path);
         var e = Assert.Throws<V4l2Exception>(() => device.RequireCapture());
         Assert.That(e!.Message, Is.EqualTo(message));
     }
@@ -59,15 +50,15 @@ public class VideoDeviceTests
     [Test]
     public void WithoutDeviceCapsTheCapabilitiesFieldCounts()
     {
-        _driver.ReportDeviceCaps = false;
-        using var device = VideoDevice.Open(_driver, _driver.Path);
+        Driver.ReportDeviceCaps = false;
+        using var device = VideoDevice.Open(Driver, Driver.Path);
         Assert.That(device.RequireCapture(), Is.EqualTo(V4L2_BUF_TYPE_VIDEO_CAPTURE));
     }
 
     [Test]
     public void SetFormatReturnsTheNegotiatedFormat()
     {
-        using var device = VideoDevice.Open(_driver, _driver.Path);
+        using var device = VideoDevice.Open(Driver, Driver.Path);
         var f = device.SetFormat(V4L2_BUF_TYPE_VIDEO_CAPTURE, 1280, 720, V4L2_PIX_FMT_H264);
         Assert.That(f, Is.EqualTo(new VideoFormat(V4L2_BUF_TYPE_VIDEO_CAPTURE, 1280, 720, V4L2_PIX_FMT_H264, 64 * 1024)));
         Assert.That(device.GetFormat(V4L2_BUF_TYPE_VIDEO_CAPTURE).SizeImage, Is.EqualTo(64u * 1024));
@@ -86,7 +77,7 @@ public class VideoDeviceTests
     [TestCaseSource(nameof(RefusedFormats))]
     public void FormatRefusalSaysWhatTheDriverOffered(int width, int height, string fourcc, string message)
     {
-        using var device = VideoDevice.Open(_driver, _driver.Path);
+        using var device = VideoDevice.Open(Driver, Driver.Path);
         var e = Assert.Throws<V4l2Exception>(() => device.SetFormat(V4L2_BUF_TYPE_VIDEO_CAPTURE, width, height, FourCc.Parse(fourcc)));
         Assert.That(e!.Message, Is.EqualTo(message));
     }
@@ -95,7 +86,7 @@ public class VideoDeviceTests
     [TestCase(25, new[] { "/dev/video-sim can't set fps to 25, using 30" }, TestName = "other rate: warning with the rate used")]
     public void FrameRateWarnsWhenTheDriverPicksAnother(int fps, string[] warnings)
     {
-        using var device = VideoDevice.Open(_driver, _driver.Path);
+        using var device = VideoDevice.Open(Driver, Driver.Path);
         var got = new List<string>();
         device.SetFrameRate(V4L2_BUF_TYPE_VIDEO_CAPTURE, fps, got);
         Assert.That(got, Is.EqualTo(warnings));
@@ -104,8 +95,8 @@ public class VideoDeviceTests
     [Test]
     public void FrameRateUnsupportedIsAWarning()
     {
-        _driver.FrameRateSupported = false;
-        using var device = VideoDevice.Open(_driver, _driver.Path);
+        Driver.FrameRateSupported = false;
+        using var device = VideoDevice.Open(Driver, Driver.Path);
         var got = new List<string>();
         device.SetFrameRate(V4L2_BUF_TYPE_VIDEO_CAPTURE, 30, got);
         Assert.That(got, Is.EqualTo(new[] { "/dev/video-sim can't set fps to 30: VIDIOC_S_PARM ENOTTY" }));
@@ -114,10 +105,10 @@ public class VideoDeviceTests
     [Test]
     public void CloseReleasesTheFd()
     {
-        var device = VideoDevice.Open(_driver, _driver.Path);
-        Assert.That(_driver.OpenFdCount, Is.EqualTo(1));
+        var device = VideoDevice.Open(Driver, Driver.Path);
+        Assert.That(Driver.OpenFdCount, Is.EqualTo(1));
         device.Dispose();
         device.Dispose();
-        Assert.That(_driver.OpenFdCount, Is.EqualTo(0));
+        Assert.That(Driver.OpenFdCount, Is.EqualTo(0));
     }
 }

@@ -22,7 +22,7 @@ ls -l fmp4streamer | awk '{printf "binary size: %.2f MB\n", $5/1048576}'
 
 port=18765
 clk=$(getconf CLK_TCK)
-printf '| clients | daemon CPU (%% of one core) | fan-out delay median | p99 | peak RSS | frames missed | frames per client |\n'
+printf '| clients | daemon CPU (%% of one core: user + kernel) | fan-out delay median | p99 | peak RSS | frames missed | frames per client |\n'
 printf '|---:|---:|---:|---:|---:|---:|---:|\n'
 for n in "${counts[@]}"; do
   cat > "$work/bench.conf" <<CONF
@@ -47,12 +47,13 @@ CONF
   read -r u1 s1 < <(awk '{print $14, $15}' /proc/$pid/stat)
   hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
   kill -TERM $pid; wait $pid || true
-  cpu=$(awk -v a=$((u1 + s1 - u0 - s0)) -v c=$clk -v s="$seconds" 'BEGIN { printf "%.1f", 100 * a / c / s }')
+  cpu=$(awk -v u=$((u1 - u0)) -v k=$((s1 - s0)) -v c=$clk -v s="$seconds" \
+    'BEGIN { printf "%.1f %% (%.1f + %.1f)", 100 * (u + k) / c / s, 100 * u / c / s, 100 * k / c / s }')
   delay=$(grep -o 'fan-out delay: median [0-9]* us, p99 [0-9]* us' "$work/daemon-$n.log" | tail -1)
   med=$(sed -E 's/.*median ([0-9]+) us.*/\1/' <<<"$delay"); p99=$(sed -E 's/.*p99 ([0-9]+) us.*/\1/' <<<"$delay")
   gaps=$(sed -E 's/.*"gaps":([0-9]+).*/\1/' <<<"$result")
   minf=$(sed -E 's/.*"min_frames":([0-9]+).*/\1/' <<<"$result"); maxf=$(sed -E 's/.*"max_frames":([0-9]+).*/\1/' <<<"$result")
-  printf '| %d | %s %% | %s µs | %s µs | %.1f MB | %s | %s–%s |\n' "$n" "$cpu" "${med:-?}" "${p99:-?}" "$(awk -v k=$hwm 'BEGIN{print k/1024}')" "$gaps" "$minf" "$maxf"
+  printf '| %d | %s | %s µs | %s µs | %.1f MB | %s | %s–%s |\n' "$n" "$cpu" "${med:-?}" "${p99:-?}" "$(awk -v k=$hwm 'BEGIN{print k/1024}')" "$gaps" "$minf" "$maxf"
 done
 t0=$(date +%s%N)
 ./fmp4streamer --test-pattern --listen 127.0.0.1 --port $port 2>/dev/null & p=$!

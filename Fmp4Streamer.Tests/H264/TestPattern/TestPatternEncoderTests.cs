@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Fmp4Streamer.H264.TestPattern;
+using Fmp4Streamer.Tests.TestSupport;
 
 namespace Fmp4Streamer.Tests.H264.TestPattern;
 
@@ -8,6 +9,7 @@ public class TestPatternEncoderTests
     private const long Epoch = 1_764_000_000_123;   // a wall clock in 2025, above 2^40, so the top strip bits are used
     private const int FrameCount = 90;
     private const int Gop = 30;
+    private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(120);
 
     private string _directory = "";
 
@@ -70,8 +72,8 @@ public class TestPatternEncoderTests
                 $"frame {i} decodes to exactly the painted picture");
         }
 
-        ToolProcess.Result probe = ToolProcess.Run("ffprobe", "-v", "error", "-select_streams", "v:0",
-            "-show_entries", "stream=width,height,profile,level,r_frame_rate,has_b_frames", "-of", "default=nw=1", file);
+        ToolResult probe = ToolRun.Complete("ffprobe", ["-v", "error", "-select_streams", "v:0",
+            "-show_entries", "stream=width,height,profile,level,r_frame_rate,has_b_frames", "-of", "default=nw=1", file], ToolTimeout);
         Assert.That(probe.ExitCode, Is.Zero, probe.StdErr);
         Assert.That(probe.StdOut, Does.Contain($"width={width}\n"));
         Assert.That(probe.StdOut, Does.Contain($"height={height}\n"));
@@ -208,7 +210,7 @@ public class TestPatternEncoderTests
         var arguments = new List<string> { "-nostdin", "-v", "error", "-xerror", "-err_detect", "explode", "-f", "h264", "-i", file };
         if (filter != null) arguments.AddRange(["-vf", filter, "-fps_mode", "passthrough"]);
         arguments.AddRange(["-f", "rawvideo", "-pix_fmt", pixelFormat, raw]);
-        ToolProcess.Result result = ToolProcess.Run("ffmpeg", [.. arguments]);
+        ToolResult result = ToolRun.Complete("ffmpeg", arguments, ToolTimeout);
         Assert.That(result.ExitCode, Is.Zero, result.StdErr);
         Assert.That(result.StdErr, Is.Empty);
         return File.ReadAllBytes(raw);

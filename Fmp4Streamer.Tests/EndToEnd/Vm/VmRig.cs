@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Fmp4Streamer.Tests.EndToEnd.Vm;
+
+/// <summary>Locates the repository and the VM rig (tests/vm), runs its setup once per test run.</summary>
+internal static class VmRig
+{
+    private static readonly Lazy<string> s_repoRoot = new(FindRepoRoot);
+    private static readonly Lazy<VmSetup> s_setup = new(RunSetup);
+
+    public static string RepoRoot => s_repoRoot.Value;
+
+    public static string RigDir => Path.Combine(RepoRoot, "tests", "vm");
+
+    public static string PayloadPath(string name) => Path.Combine(RigDir, "payloads", name);
+
+    /// <summary>The daemon as built by ./build.sh (NativeAOT, linux-x64), or $FMP4_VM_STREAMER.</summary>
+    public static string StreamerBinary =>
+        Environment.GetEnvironmentVariable("FMP4_VM_STREAMER") is { Length: > 0 } s ? s : Path.Combine(RepoRoot, "fmp4streamer");
+
+    /// <summary>Runs tests/vm/setup.sh (cached: seconds when warm) and returns what it built.</summary>
+    public static VmSetup Setup() => s_setup.Value;
+
+    /// <summary>Fails the test, naming the apt package, when a host tool is missing.</summary>
+    public static void RequireCommand(string command, string aptPackage)
+    {
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':'))
+        {
+            if (File.Exists(Path.Combine(dir, command))) return;
+        }
+        Assert.Fail($"'{command}' is missing: apt-get install {aptPackage}");
+    }
+
+    /// <summary>A loopback TCP port nobody listens on right now (the kernel picks it).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Where tests keep what they saw (console transcripts, captured outputs) for a human to read.</summary>
+    public static string ResultsDir
+    {
+        get
+        {
+            string dir = Path.Combine(WorkDir, "results");
+            Directory.CreateDirectory(dir);
+            return dir;
+        }
+    }
+
+    public static string WorkDir =>
+        Environment.GetEnvironmentVariable("FMP4_VM_WORK") is { Length: > 0 } w ? w : Path.Combine(RepoRoot, ".work", "vm");
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Fmp4Streamer.slnx"))) return dir.FullName;
+        }
+        throw new InvalidOperationException($"no Fmp4Streamer.slnx above {AppContext.BaseDirectory}");
+    }
+
+    private static VmSetup RunSetup()
+    {
+        RequireCommand("bash", "bash");
+        var psi = new ProcessStartInfo("bash", [Path.Combine(RigDir, "setup.sh")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoRoot,
+        };
+        using var p = Process.Start(psi)!;
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        // Cold: kernel download + v4l2loopback build + initramfs, well under 5 minutes; warm: about a second.
+        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail("tests/vm/setup.sh took more than 5 minutes");
+        }
+        if (p.ExitCode != 0)
+        {
+            // Exit 2 is setup.sh naming the apt packages that are missing.
+            Assert.Fail($"tests/vm/setup.sh failed (exit {p.ExitCode}):\n{stderr.Result}{stdout}");
+        }
+        var values = new Dictionary<string, string>();
+        foreach (string line in stdout.Split('\n'))
+        {
+            int eq = line.IndexOf('=');
+            if (eq > 0) values[line[..eq]] = line[(eq + 1)..].Trim();
+        }
+        return new VmSetup(values["KVER"], values["WORK"], values["STREAM"]);
+    }
+}

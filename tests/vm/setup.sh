@@ -1,0 +1,142 @@
+#!/bin/bash
+# Prepares the VM rig (idempotent, cached): Debian's stock kernel + its vivid module, v4l2loopback built
+# against the matching headers, static helpers, a test H264 stream and a base initramfs.
+# usage: tests/vm/setup.sh            prints the work dir's key paths (KEY=VALUE) on success
+# env:   FMP4_VM_WORK (default REPO/.work/vm)
+# Installs nothing: a missing prerequisite is reported with the apt package that provides it (exit 2).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+W=${FMP4_VM_WORK:-$REPO/.work/vm}
+log() { echo "vm-setup: $*" >&2; }
+
+# --- prerequisites -------------------------------------------------------------------------------------
+missing=()
+need_cmd() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
+need_cmd qemu-system-x86_64 qemu-system-x86
+need_cmd cpio cpio
+need_cmd depmod kmod
+need_cmd modinfo kmod
+need_cmd v4l2-ctl v4l-utils
+need_cmd gcc build-essential
+need_cmd make build-essential
+need_cmd ffmpeg ffmpeg
+need_cmd apt-get apt
+need_cmd apt-cache apt
+need_cmd dpkg-deb dpkg
+need_cmd gzip gzip
+need_cmd flock util-linux
+[ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || missing+=("busybox-static")
+[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || missing+=("libc6-dev")
+KVER=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1)
+[ -n "$KVER" ] || { log "cannot resolve the kernel version: apt-cache depends linux-image-amd64 (run apt-get update)"; exit 2; }
+[ -d "/usr/src/linux-headers-$KVER" ] || missing+=("linux-headers-$KVER")
+if [ ${#missing[@]} -gt 0 ]; then
+  log "missing prerequisites; install with: apt-get install -y $(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')"
+  exit 2
+fi
+
+mkdir -p "$W/downloads"
+cd "$W"
+# Two test runs may set up at once (e.g. two fixtures' processes): one builds, the other waits.
+exec 9>"$W/.lock"
+flock 9
+K=$W/kernel-$KVER
+M=$K/lib/modules/$KVER
+
+# --- stock kernel ----------------------------------------------------------------------------------------
+if [ ! -f "$K/.done" ]; then
+  log "downloading linux-image-$KVER"
+  (cd downloads && ls linux-image-"$KVER"_*.deb >/dev/null 2>&1 || apt-get download "linux-image-$KVER" >/dev/null 2>&1) \
+    || { log "apt-get download linux-image-$KVER failed"; exit 1; }
+  rm -rf "$K"; mkdir -p "$K"
+  dpkg-deb -x downloads/linux-image-"$KVER"_*.deb "$K"
+  depmod -b "$K" "$KVER"
+  touch "$K/.done"
+fi
+
+# --- v4l2loopback from Debian's dkms source, built against the same kernel's headers ---------------------
+SRC=$(ls -d /usr/src/v4l2loopback-* 2>/dev/null | sort -V | tail -1 || true)
+if [ -z "$SRC" ]; then
+  if ! ls downloads/v4l2loopback-dkms_*.deb >/dev/null 2>&1; then
+    log "downloading v4l2loopback-dkms (source only, not installed)"
+    (cd downloads && apt-get download v4l2loopback-dkms >/dev/null 2>&1) || { log "apt-get download v4l2loopback-dkms failed"; exit 1; }
+  fi
+  [ -d lbsrc ] || { rm -rf lbsrc.tmp; dpkg-deb -x downloads/v4l2loopback-dkms_*.deb lbsrc.tmp; mv lbsrc.tmp lbsrc; }
+  SRC=$(ls -d "$W"/lbsrc/usr/src/v4l2loopback-* | sort -V | tail -1)
+fi
+LB=$W/v4l2loopback-$(basename "$SRC" | sed 's/^v4l2loopback-//')-$KVER
+if [ ! -f "$LB/v4l2loopback.ko" ]; then
+  log "building $(basename "$SRC") for $KVER"
+  rm -rf "$LB"; mkdir -p "$LB"
+  cp "$SRC"/*.c "$SRC"/*.h "$LB"/
+  echo 'obj-m := v4l2loopback.o' > "$LB/Kbuild"
+  make -s -C "/usr/src/linux-headers-$KVER" M="$LB" modules >"$LB/build.log" 2>&1 \
+    || { cat "$LB/build.log" >&2; log "v4l2loopback build failed"; exit 1; }
+fi
+
+# --- static helpers ------------------------------------------------------------------------------------
+mkdir -p bin
+for c in "$HERE"/src/*.c; do
+  b=bin/$(basename "$c" .c)
+  if [ ! -x "$b" ] || [ "$c" -nt "$b" ]; then
+    log "building $(basename "$b")"
+    gcc -O2 -Wall -Wextra -Werror -static -o "$b.tmp" "$c" && mv "$b.tmp" "$b"
+  fi
+done
+
+# --- test stream: 10 s of testsrc, baseline, one AUD per access unit, a key frame every second -----------
+mkdir -p media
+if [ ! -s media/testsrc.h264 ]; then
+  log "encoding media/testsrc.h264"
+  ffmpeg -v error -y -f lavfi -i testsrc=size=640x480:rate=30 -pix_fmt yuv420p -c:v libx264 -profile:v baseline \
+    -x264-params aud=1:keyint=30 -frames:v 300 -f h264 media/testsrc.h264.tmp
+  mv media/testsrc.h264.tmp media/testsrc.h264
+fi
+
+# --- base initramfs (kernel modules, busybox, v4l2-ctl, helpers, rig scripts, test stream) --------------
+KEY=$( (echo "$KVER"; cat "$HERE"/guest/init "$HERE"/guest/lib.sh "$HERE"/guest/www/cgi-bin/*; \
+        md5sum bin/* media/testsrc.h264 "$LB/v4l2loopback.ko") | md5sum | cut -c1-12)
+BASE=$W/base-$KEY.cpio.gz
+if [ ! -s "$BASE" ]; then
+  log "building base initramfs"
+  R=$W/root.tmp; rm -rf "$R"
+  mkdir -p "$R"/{bin,sbin,proc,sys,dev,tmp,etc,data,rig,lib/modules,www/cgi-bin}
+  cp /bin/busybox "$R/bin/busybox"
+  ln -s busybox "$R/bin/sh"
+  cp "$HERE/guest/init" "$R/init"
+  cp "$HERE/guest/lib.sh" "$R/rig/lib.sh"
+  cp "$HERE"/guest/www/cgi-bin/* "$R/www/cgi-bin/"
+  ln -s /tmp/out "$R/www/out"
+  chmod +x "$R/init" "$R"/www/cgi-bin/*
+  cp bin/* "$R/bin/"
+  cp media/testsrc.h264 "$R/data/testsrc.h264"
+  echo "root:x:0:0:root:/root:/bin/sh" > "$R/etc/passwd"
+  # modules with their in-tree dependencies, dependencies first (modules.dep lists them last-needed-first)
+  : > "$R/lib/modules/order"
+  add_mod() { grep -qx "$(basename "$1")" "$R/lib/modules/order" || { cp "$2" "$R/lib/modules/"; basename "$1" >> "$R/lib/modules/order"; }; }
+  with_deps() {
+    local line; line=$(grep "/$1.ko:" "$M/modules.dep") || { log "module $1 not in $KVER"; exit 1; }
+    local d; for d in $(echo ${line#*:} | tr ' ' '\n' | tac); do add_mod "$d" "$M/$d"; done
+    add_mod "${line%%:*}" "$M/${line%%:*}"
+  }
+  for m in virtio_pci virtio_net vivid; do with_deps $m; done
+  for d in $(modinfo -F depends "$LB/v4l2loopback.ko" | tr ',' ' '); do with_deps "$d"; done
+  add_mod v4l2loopback.ko "$LB/v4l2loopback.ko"
+  # v4l2-ctl and the shared libraries it links
+  copy_elf() {
+    cp "$1" "$R/bin/"
+    local l; for l in $(ldd "$1" | grep -o '/[^ ]*'); do mkdir -p "$R$(dirname "$l")"; cp -L "$l" "$R$l"; done
+  }
+  copy_elf "$(command -v v4l2-ctl)"
+  (cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) > "$BASE.tmp"
+  mv "$BASE.tmp" "$BASE"
+  rm -rf "$R"
+fi
+cp -f "$K/boot/vmlinuz-$KVER" "$W/vmlinuz"
+ln -sfn "$(basename "$BASE")" "$W/base.cpio.gz"
+echo "KVER=$KVER"
+echo "WORK=$W"
+echo "KERNEL=$W/vmlinuz"
+echo "BASE=$BASE"
+echo "STREAM=$W/media/testsrc.h264"
