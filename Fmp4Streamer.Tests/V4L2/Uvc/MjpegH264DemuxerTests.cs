@@ -40,9 +40,11 @@ public class MjpegH264DemuxerTests
         if (File.Exists(path)) return path;
         Directory.CreateDirectory(FfmpegFixtures.CacheDirectory);
         string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        FfmpegFixtures.RunTool("ffmpeg",
-            "-v error -nostdin -y -f lavfi -i testsrc=size=1280x720:rate=30 -vf noise=alls=30:allf=t+u -frames:v 10 " +
-            $"-c:v libx264 -profile:v high -pix_fmt yuv420p -x264-params keyint=5 -f h264 \"{temp}\"");
+        ToolRun.Output("ffmpeg", new[]
+        {
+            "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "testsrc=size=1280x720:rate=30", "-vf", "noise=alls=30:allf=t+u",
+            "-frames:v", "10", "-c:v", "libx264", "-profile:v", "high", "-pix_fmt", "yuv420p", "-x264-params", "keyint=5", "-f", "h264", temp,
+        });
         File.Move(temp, path, overwrite: true);
         return path;
     }
