@@ -82,6 +82,30 @@ public class MjpegH264DemuxerTests
         Assert.That((demuxer.Width, demuxer.Height), Is.EqualTo((builder.Width, builder.Height)));
     }
 
+    [Test]
+    public void FfmpegDecodesTheDemuxedStreamWithoutErrors()
+    {
+        var units = AccessUnits();
+        var demuxer = new MjpegH264Demuxer();
+        using var output = new MemoryStream();
+        foreach (var unit in units)
+        {
+            Assert.That(demuxer.TryDemux(new MjpegH264FrameBuilder().Build(unit), out var au), Is.True);
+            output.Write(au);
+        }
+        string path = FfmpegFixtures.WriteTemp("demuxed.h264", output.ToArray());
+        try
+        {
+            var (result, frames) = ToolRun.FfmpegDecode(path, units.Count, TimeSpan.FromSeconds(60), "-f", "h264");
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.StdErr);
+            Assert.That(frames, Is.EqualTo(units.Count));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>
     /// Sizes at each segment boundary of the Logitech layout (65505 payload bytes in the first segment, 65531 in the
     /// others), including 65506..65535 where the original's fixed-stride estimate cut the last 4 bytes off.
