@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using Fmp4Streamer.Linux;
 using static Fmp4Streamer.Linux.Native.uvcvideo;
