@@ -15,7 +15,7 @@ public static class ControlListing
         foreach (var source in config.Sources)
         {
             if (source.Kind != SourceKind.Device) continue;
-            devices.Add(new ListedDevice(source.DevicePath!, DeviceSources.ControlSettings(source.Controls, source.DevicePath!)));
+            devices.Add(new ListedDevice(source.DevicePath!, DeviceSources.ControlSettings(source.Controls)));
         }
         if (devices.Count == 0)
         {

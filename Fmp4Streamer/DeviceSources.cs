@@ -1,5 +1,4 @@
 using Fmp4Streamer.Config;
-using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Streaming;
 using Fmp4Streamer.V4L2;
@@ -19,7 +18,8 @@ public static class DeviceSources
         try
         {
             var camera = new CameraSource(loop, LibcIo.Instance, new CameraOptions(path, source.Width, source.Height,
-                source.Fps, source.CaptureFourCC, ControlSettings(source.Controls, path)));
+                source.Fps, source.IsMjpgH264 ? source.CaptureFormat : source.CaptureFourCC,
+                ControlSettings(source.Controls)));
             camera.Probe();
             return camera;
         }
@@ -29,19 +29,11 @@ public static class DeviceSources
         }
     }
 
-    /// <summary>The section's control keys as the V4L2 layer takes them; UVC extension keys are set aside.</summary>
-    public static IReadOnlyList<ControlSetting> ControlSettings(IReadOnlyList<ConfigEntry> entries, string device)
+    /// <summary>The section's control keys as the V4L2 layer takes them (uvcx_ keys go to the extension units).</summary>
+    public static IReadOnlyList<ControlSetting> ControlSettings(IReadOnlyList<ConfigEntry> entries)
     {
         var settings = new List<ControlSetting>(entries.Count);
-        foreach (var entry in entries)
-        {
-            if (entry.Key.StartsWith("uvcx_", StringComparison.Ordinal))
-            {
-                Log.Warning(device, $"{entry.Location}: {entry.Key}: UVC extension unit controls are not supported by this version; ignored");
-                continue;
-            }
-            settings.Add(new ControlSetting(entry.Key, entry.Value, entry.Location.ToString()));
-        }
+        foreach (var entry in entries) settings.Add(new ControlSetting(entry.Key, entry.Value, entry.Location.ToString()));
         return settings;
     }
 }
