@@ -22,9 +22,13 @@ public sealed class Routes
 
     public IReadOnlyList<ILiveStream> Streams => _streams;
 
-    public Resource Resolve(ReadOnlySpan<byte> path, out int streamIndex)
+    public Resource Resolve(ReadOnlySpan<byte> path, out int streamIndex) => Resolve(path, out streamIndex, out _);
+
+    /// <param name="number">The segment's sequence number or the init segment's generation; 0 otherwise.</param>
+    public Resource Resolve(ReadOnlySpan<byte> path, out int streamIndex, out long number)
     {
         streamIndex = 0;
+        number = 0;
         if (path.Length > 1)
         {
             var afterSlash = path[1..];
@@ -39,19 +43,42 @@ public sealed class Routes
                 break;
             }
         }
-        return ResolveFile(path);
+        return ResolveFile(path, out number);
     }
 
-    private static Resource ResolveFile(ReadOnlySpan<byte> path)
+    private static Resource ResolveFile(ReadOnlySpan<byte> path, out long number)
     {
+        number = 0;
         if (path.SequenceEqual("/"u8) || path.SequenceEqual("/index.html"u8)) return Resource.Page;
         if (path.SequenceEqual("/stream.mp4"u8)) return Resource.Stream;
         if (path.SequenceEqual("/manifest.json"u8)) return Resource.Manifest;
         if (path.SequenceEqual("/logo.png"u8)) return Resource.Logo;
         if (path.SequenceEqual("/apple-touch-icon.png"u8)) return Resource.AppleTouchIcon;
         if (path.SequenceEqual("/favicon.ico"u8)) return Resource.Favicon;
-        if (path.SequenceEqual("/stream.m3u8"u8) || path.SequenceEqual("/streaminf.m3u8"u8)) return Resource.Playlist;
+        if (path.SequenceEqual("/icon-192.png"u8)) return Resource.HomeScreenIcon;
+        if (path.SequenceEqual("/icon-512.png"u8)) return Resource.SplashIcon;
+        if (path.SequenceEqual("/stream.m3u8"u8)) return Resource.MasterPlaylist;
+        if (path.SequenceEqual("/streaminf.m3u8"u8)) return Resource.MediaPlaylist;
+        if (path.SequenceEqual("/init.mp4"u8)) return Resource.HlsInit;
+        if (TryNumbered(path, "/init"u8, ".mp4"u8, out number) && number > 0) return Resource.HlsInit;
+        if (TryNumbered(path, "/seg"u8, ".m4s"u8, out number)) return Resource.HlsSegment;
+        number = 0;
         return Resource.NotFound;
+    }
+
+    /// <summary>prefix + decimal digits (no sign, no leading zero, at most 18) + suffix.</summary>
+    private static bool TryNumbered(ReadOnlySpan<byte> path, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> suffix, out long number)
+    {
+        number = 0;
+        if (!path.StartsWith(prefix) || !path.EndsWith(suffix)) return false;
+        var digits = path[prefix.Length..^suffix.Length];
+        if (digits.IsEmpty || digits.Length > 18 || (digits[0] == (byte)'0' && digits.Length > 1)) return false;
+        foreach (byte b in digits)
+        {
+            if (b < (byte)'0' || b > (byte)'9') return false;
+            number = number * 10 + (b - '0');
+        }
+        return true;
     }
 
     /// <summary>The page for a stream, rebuilt only when its codecs string changes.</summary>

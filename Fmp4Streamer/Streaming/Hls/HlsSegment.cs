@@ -1,0 +1,68 @@
+using Fmp4Streamer.Mp4.Hls;
+
+namespace Fmp4Streamer.Streaming.Hls;
+
+/// <summary>
+/// One HLS media segment: the hub's shared fragments from a key frame to the next cut, referenced, not copied.
+/// Reference-counted on the loop thread like the fragments: the segmenter's window holds one reference, every
+/// connection sending it another; the last release releases the fragments and recycles the object.
+/// </summary>
+public sealed class HlsSegment
+{
+    private readonly Stack<HlsSegment> _free;
+    private readonly List<SharedFragment> _fragments = new(64);
+    private int _references;
+
+    internal HlsSegment(Stack<HlsSegment> free) => _free = free;
+
+    /// <summary>Media sequence number (0 while the segment is still open).</summary>
+    public long Sequence { get; internal set; }
+
+    public InitSegment Init { get; private set; } = null!;
+
+    /// <summary>Which init segment generation (init.mp4, init1.mp4, …) the fragments decode with.</summary>
+    public int InitGeneration { get; private set; }
+
+    public bool Discontinuity { get; private set; }
+    public ulong DurationTicks { get; private set; }
+
+    /// <summary>Bytes of all fragments: the response's Content-Length.</summary>
+    public long Bytes { get; private set; }
+
+    public int Count => _fragments.Count;
+    public SharedFragment this[int index] => _fragments[index];
+    public int References => _references;
+
+    public PlaylistSegment ToPlaylistSegment() =>
+        new(Sequence, DurationTicks, HlsSegmenter.InitUri(InitGeneration), Discontinuity);
+
+    public void Retain() => _references++;
+
+    public void Release()
+    {
+        if (--_references > 0) return;
+        for (int i = 0; i < _fragments.Count; i++) _fragments[i].Release();
+        _fragments.Clear();
+        Init = null!;
+        _free.Push(this);
+    }
+
+    internal void Reset(InitSegment init, int generation, bool discontinuity)
+    {
+        _references = 1;
+        Sequence = 0;
+        Init = init;
+        InitGeneration = generation;
+        Discontinuity = discontinuity;
+        DurationTicks = 0;
+        Bytes = 0;
+    }
+
+    internal void Add(SharedFragment fragment)
+    {
+        fragment.Retain();
+        _fragments.Add(fragment);
+        DurationTicks += fragment.Duration;
+        Bytes += fragment.Length;
+    }
+}

@@ -1,0 +1,257 @@
+using System.Text;
+using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Linux;
+using Fmp4Streamer.Mp4.Hls;
+
+namespace Fmp4Streamer.Streaming.Hls;
+
+/// <summary>
+/// Live HLS for one stream: subscribes to the hub like a progressive client while HLS clients are active, cuts the
+/// shared fragments into segments at key frames, keeps a bounded window of them in memory and the two playlists
+/// that list them. Unsubscribes when no HLS request came for a while, so the camera can sleep again.
+/// </summary>
+public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
+{
+    private readonly ILiveStream _stream;
+    private readonly HlsOptions _options;
+    private readonly string _component;
+    private readonly LoopTimer _idleTimer;
+    private readonly LoopTimer _deferTimer;
+    private readonly List<HlsSegment> _window = new();
+    private readonly Stack<HlsSegment> _free = new();
+    private readonly List<IHlsWaiter> _waiters = new();
+    private readonly long _idleUs;
+
+    private HlsSegment? _open;
+    private InitSegment? _currentInit;
+    private int _generation;
+    private bool _pendingDiscontinuity;
+    private long _nextSequence;
+    private long _discontinuitySequence;
+    private int _targetDuration = 1;
+    private long _lastRequestUs;
+    private bool _subscribed, _resubscribe;
+
+    public HlsSegmenter(EventLoop loop, ILiveStream stream, HlsOptions options)
+    {
+        _stream = stream;
+        _options = options;
+        _component = "HLS " + stream.Name;
+        _idleTimer = new LoopTimer(loop, this);
+        _deferTimer = new LoopTimer(loop, this);
+        _idleUs = (long)(options.ClientIdleTimeout.TotalMilliseconds * 1000);
+        // Numbers continue from wall-clock seconds (segments last at least about a second), so a restarted daemon
+        // never reuses a segment URL that a cache may still hold from the previous run.
+        _nextSequence = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    }
+
+    public ILiveStream Stream => _stream;
+
+    /// <summary>Subscribed to the hub: an HLS client asked for something within the idle timeout.</summary>
+    public bool IsActive => _subscribed;
+
+    /// <summary>The live media playlist, or null until the first segment is complete.</summary>
+    public byte[]? MediaPlaylist { get; private set; }
+
+    /// <summary>The master playlist (bandwidth, codecs, size), or null until the first segment is complete.</summary>
+    public byte[]? MasterPlaylist { get; private set; }
+
+    public int TargetDuration => _targetDuration;
+    public int SegmentCount => _window.Count;
+
+    /// <summary>URI of an init segment generation (a new one follows each change of SPS/PPS).</summary>
+    public static string InitUri(int generation) => generation == 0 ? "init.mp4" : "init" + generation + ".mp4";
+
+    /// <summary>An HLS request arrived: wakes the stream if needed and restarts the idle clock.</summary>
+    public void Touch()
+    {
+        _lastRequestUs = MonotonicClock.NowUs;
+        if (!_subscribed)
+        {
+            _subscribed = true;
+            Log.Info(_component, "HLS client active: segmenting");
+            _stream.Subscribe(this);
+        }
+        if (!_idleTimer.IsActive) _idleTimer.StartAt(_lastRequestUs + _idleUs);
+    }
+
+    /// <summary>The segment with this media sequence number if it is still in the window.</summary>
+    public HlsSegment? FindSegment(long sequence)
+    {
+        if (_window.Count == 0) return null;
+        long index = sequence - _window[0].Sequence;
+        return index >= 0 && index < _window.Count ? _window[(int)index] : null;
+    }
+
+    /// <summary>The init segment of a generation still referenced by the window (or the current one).</summary>
+    public InitSegment? FindInit(int generation)
+    {
+        for (int i = 0; i < _window.Count; i++)
+            if (_window[i].InitGeneration == generation) return _window[i].Init;
+        return generation == _generation ? _currentInit : null;
+    }
+
+    public void AddWaiter(IHlsWaiter waiter)
+    {
+        _waiters.Add(waiter);
+        if (MediaPlaylist is not null && !_deferTimer.IsActive) _deferTimer.Start(0);
+    }
+
+    public void RemoveWaiter(IHlsWaiter waiter) => _waiters.Remove(waiter);
+
+    public void OnFragment(SharedFragment fragment)
+    {
+        if (!_subscribed) return;
+        var open = _open;
+        if (open is not null && !ReferenceEquals(fragment.Init, open.Init))
+        {
+            CloseOpenSegment();
+            open = null;
+        }
+        if (open is null)
+        {
+            if (!fragment.IsKeyFrame) return;
+            open = StartSegment(fragment.Init);
+        }
+        else if (fragment.IsKeyFrame && Seconds(open.DurationTicks, open.Init) >= _options.MinSegmentDuration.TotalSeconds)
+        {
+            CloseOpenSegment();
+            open = StartSegment(fragment.Init);
+        }
+        else if (Seconds(open.DurationTicks, open.Init) >= _options.MaxSegmentDuration.TotalSeconds)
+        {
+            // Segments must start with a key frame: drop this one and ask the hub again (it requests one on subscribe).
+            Log.Warning(_component, "no key frame for " + _options.MaxSegmentDuration.TotalSeconds + " s: dropping the open segment");
+            open.Release();
+            _open = null;
+            _pendingDiscontinuity = true;
+            _resubscribe = true;
+            if (!_deferTimer.IsActive) _deferTimer.Start(0);
+            return;
+        }
+        open.Add(fragment);
+    }
+
+    public void OnStreamReset()
+    {
+        // New parameter sets: the hub dropped us. Keep what we have (it decodes with its own init) and rejoin
+        // outside the hub's callback; the next segment starts at the new key frame behind a discontinuity.
+        if (!_subscribed) return;
+        if (_open is not null) CloseOpenSegment();
+        _resubscribe = true;
+        if (!_deferTimer.IsActive) _deferTimer.Start(0);
+    }
+
+    void ITimerCallback.OnTimer(LoopTimer timer)
+    {
+        if (timer == _idleTimer)
+        {
+            long due = _lastRequestUs + _idleUs;
+            if (MonotonicClock.NowUs < due) _idleTimer.StartAt(due);
+            else Deactivate();
+            return;
+        }
+        if (_resubscribe && _subscribed)
+        {
+            _resubscribe = false;
+            _stream.Unsubscribe(this);
+            _stream.Subscribe(this);
+        }
+        if (MediaPlaylist is not null && _waiters.Count > 0)
+        {
+            var waiters = _waiters.ToArray();
+            _waiters.Clear();
+            foreach (var w in waiters) w.OnHlsReady(this);
+        }
+    }
+
+    /// <summary>Unsubscribes and releases every segment (server stopping, or no HLS client for a while).</summary>
+    public void Close()
+    {
+        _idleTimer.Stop();
+        _deferTimer.Stop();
+        if (_subscribed) Deactivate();
+    }
+
+    private void Deactivate()
+    {
+        Log.Info(_component, "no HLS request for " + _options.ClientIdleTimeout.TotalSeconds + " s: segmenter stops");
+        _subscribed = false;
+        _resubscribe = false;
+        _stream.Unsubscribe(this);
+        _open?.Release();
+        _open = null;
+        foreach (var s in _window) s.Release();
+        _window.Clear();
+        MediaPlaylist = MasterPlaylist = null;
+    }
+
+    private HlsSegment StartSegment(InitSegment init)
+    {
+        if (!ReferenceEquals(init, _currentInit))
+        {
+            if (_currentInit is not null)
+            {
+                _generation++;
+                _pendingDiscontinuity = true;
+            }
+            _currentInit = init;
+        }
+        var segment = _free.Count > 0 ? _free.Pop() : new HlsSegment(_free);
+        segment.Reset(init, _generation, _pendingDiscontinuity);
+        _pendingDiscontinuity = false;
+        _open = segment;
+        return segment;
+    }
+
+    private void CloseOpenSegment()
+    {
+        var segment = _open!;
+        _open = null;
+        if (segment.Count == 0)
+        {
+            segment.Release();
+            return;
+        }
+        segment.Sequence = _nextSequence++;
+        if (_window.Count == 0 && segment.Discontinuity) _discontinuitySequence++;
+        _window.Add(segment);
+        // RFC 8216bis 6.2.1: the target duration must not shrink; it grows only if a longer segment appears.
+        _targetDuration = Math.Max(_targetDuration, MediaPlaylistWriter.TargetDurationFor(segment.DurationTicks, segment.Init.Timescale));
+        while (_window.Count > _options.WindowSegments)
+        {
+            _window[0].Release();
+            _window.RemoveAt(0);
+            if (_window[0].Discontinuity) _discontinuitySequence++; // its tag leaves the playlist (6.2.2)
+        }
+        RebuildPlaylists();
+        if (_waiters.Count > 0 && !_deferTimer.IsActive) _deferTimer.Start(0);
+    }
+
+    private void RebuildPlaylists()
+    {
+        var segments = new PlaylistSegment[_window.Count];
+        long totalBytes = 0, peak = 0;
+        double totalSeconds = 0;
+        for (int i = 0; i < segments.Length; i++)
+        {
+            var s = _window[i];
+            segments[i] = s.ToPlaylistSegment();
+            double seconds = Seconds(s.DurationTicks, s.Init);
+            totalBytes += s.Bytes;
+            totalSeconds += seconds;
+            if (seconds > 0) peak = Math.Max(peak, (long)Math.Ceiling(s.Bytes * 8 / seconds));
+        }
+        var last = _window[^1];
+        uint timescale = last.Init.Timescale;
+        MediaPlaylist = Encoding.ASCII.GetBytes(MediaPlaylistWriter.Write(timescale, _targetDuration, _discontinuitySequence, segments));
+        long average = totalSeconds > 0 ? (long)Math.Ceiling(totalBytes * 8 / totalSeconds) : 0;
+        MasterPlaylist = Encoding.ASCII.GetBytes(MasterPlaylistWriter.Write(peak, average, last.Init.Width, last.Init.Height,
+            last.Init.Codecs, MediaPlaylistUri));
+    }
+
+    /// <summary>Relative URI of the media playlist: the reference's name, so old bookmarks keep working.</summary>
+    public const string MediaPlaylistUri = "streaminf.m3u8";
+
+    private static double Seconds(ulong ticks, InitSegment init) => (double)ticks / init.Timescale;
+}
