@@ -212,6 +212,9 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
             case Resource.Page:
                 Respond(200, "text/html; charset=utf-8", routes.Page(streamIndex), true, headOnly, keepAlive);
                 break;
+            case Resource.Tiles:
+                Respond(200, "text/html; charset=utf-8", routes.Tiles(), true, headOnly, keepAlive);
+                break;
             case Resource.Manifest:
                 Respond(200, "application/json", ManifestJson.Bytes, true, headOnly, keepAlive);
                 break;

@@ -5,6 +5,8 @@ public enum Resource
 {
     NotFound,
     Page,
+    /// <summary>"/" with several cameras: one tile per camera.</summary>
+    Tiles,
     Stream,
     Manifest,
     Logo,

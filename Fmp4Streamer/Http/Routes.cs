@@ -29,6 +29,7 @@ public sealed class Routes
     {
         streamIndex = 0;
         number = 0;
+        bool named = false;
         if (path.Length > 1)
         {
             var afterSlash = path[1..];
@@ -40,10 +41,13 @@ public sealed class Routes
                 streamIndex = i;
                 if (slash < 0) return Resource.AddSlash;
                 path = afterSlash[slash..];
+                named = true;
                 break;
             }
         }
-        return ResolveFile(path, out number);
+        var resource = ResolveFile(path, out number);
+        // The first camera keeps the reference's URLs, except "/" itself, which shows every camera.
+        return resource == Resource.Page && !named && _streams.Count > 1 ? Resource.Tiles : resource;
     }
 
     private static Resource ResolveFile(ReadOnlySpan<byte> path, out long number)
@@ -95,6 +99,20 @@ public sealed class Routes
         _pages[streamIndex] = page;
         _pageCodecs[streamIndex] = codecs;
         return page;
+    }
+
+    /// <summary>The tiles page of every camera (built per request: pages are rare, and sizes follow the streams).</summary>
+    public byte[] Tiles()
+    {
+        var tiles = new TilesPage.Tile[_streams.Count];
+        for (int i = 0; i < tiles.Length; i++)
+        {
+            var s = _streams[i];
+            var init = s.Init;
+            tiles[i] = new TilesPage.Tile(s.Name, init?.Codecs ?? IndexPage.FallbackCodecs,
+                init?.Width ?? s.ConfiguredWidth, init?.Height ?? s.ConfiguredHeight);
+        }
+        return TilesPage.Render(tiles);
     }
 
     private static bool AsciiEquals(ReadOnlySpan<byte> bytes, string name)

@@ -148,7 +148,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         {
             long due = _lastRequestUs + _idleUs;
             if (MonotonicClock.NowUs < due) _idleTimer.StartAt(due);
-            else Deactivate();
+            else Deactivate("no HLS request for " + _options.ClientIdleTimeout.TotalSeconds + " s: segmenter stops");
             return;
         }
         if (_resubscribe && _subscribed)
@@ -170,12 +170,12 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
     {
         _idleTimer.Stop();
         _deferTimer.Stop();
-        if (_subscribed) Deactivate();
+        if (_subscribed) Deactivate(null);
     }
 
-    private void Deactivate()
+    private void Deactivate(string? reason)
     {
-        Log.Info(_component, "no HLS request for " + _options.ClientIdleTimeout.TotalSeconds + " s: segmenter stops");
+        if (reason is not null) Log.Info(_component, reason);
         _subscribed = false;
         _resubscribe = false;
         _stream.Unsubscribe(this);
