@@ -51,9 +51,11 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
 
     // HLS: the segment being sent (one reference held until all its fragments are queued), and a held playlist request.
     private HlsSegment? _segment;
-    private int _segmentNext;
+    private int _segmentNext, _segmentEnd;
     private HlsSegmenter? _waitingFor;
-    private bool _waitingMaster, _waitHeadOnly, _waitKeepAlive, _answeringLate;
+    private bool _waitingMaster, _waitingPart, _waitHeadOnly, _waitKeepAlive, _answeringLate;
+    private long _waitSequence;
+    private int _waitPart;
 
     public HttpConnection(HttpServer server, int fd, string peer, int index)
     {
@@ -202,7 +204,7 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     private void Handle(ReadOnlySpan<byte> data, in HttpRequest request)
     {
         var routes = _server.Routes;
-        var resource = routes.Resolve(request.Path(data), out int streamIndex, out long number);
+        var resource = routes.Resolve(request.Path(data), out int streamIndex, out long number, out int part);
         bool headOnly = request.Method == RequestMethod.Head;
         bool keepAlive = request.KeepAlive;
         if (Log.IsEnabled(Log.Level.Debug))
@@ -242,13 +244,17 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
                 break;
             case Resource.MasterPlaylist:
             case Resource.MediaPlaylist:
-                RespondPlaylist(_server.Hls(streamIndex), resource == Resource.MasterPlaylist, headOnly, keepAlive);
+                HlsQuery.Parse(request.Query(data), out long msn, out int msnPart);
+                RespondPlaylist(_server.Hls(streamIndex), resource == Resource.MasterPlaylist, msn, msnPart, headOnly, keepAlive);
                 break;
             case Resource.HlsInit:
                 RespondHlsInit(_server.Hls(streamIndex), number, headOnly, keepAlive);
                 break;
             case Resource.HlsSegment:
                 RespondSegment(_server.Hls(streamIndex), number, headOnly, keepAlive);
+                break;
+            case Resource.HlsPart:
+                RespondPart(_server.Hls(streamIndex), number, part, headOnly, keepAlive);
                 break;
             default:
                 SendError(404);
@@ -517,36 +523,98 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
 
     // ---- HLS -------------------------------------------------------------------------------------------------
 
-    private void RespondPlaylist(HlsSegmenter hls, bool master, bool headOnly, bool keepAlive)
+    /// <param name="msn">LL-HLS _HLS_msn (-1: none): hold the answer until that segment (or its part) exists.</param>
+    private void RespondPlaylist(HlsSegmenter hls, bool master, long msn, int part, bool headOnly, bool keepAlive)
     {
         hls.Touch();
-        var body = master ? hls.MasterPlaylist : hls.MediaPlaylist;
-        if (body is not null)
+        if (master || !hls.LowLatency) msn = -1;
+        if (msn < 0) part = -1;
+        // RFC 8216bis 6.2.5.2: more than two segments ahead of the playlist is a client error.
+        if (msn > hls.OpenSequence + 2 && hls.MediaPlaylist is not null)
         {
-            Respond(200, HlsContentType, body, true, headOnly, keepAlive);
+            SendError(400);
             return;
         }
-        // The stream is waking up: hold the request on the loop until the first segment exists (or 503).
+        _waitingPart = false;
+        _waitingMaster = master;
+        _waitSequence = msn;
+        _waitPart = part;
+        if (PlaylistReady(hls))
+        {
+            Respond(200, HlsContentType, master ? hls.MasterPlaylist : hls.MediaPlaylist, true, headOnly, keepAlive);
+            return;
+        }
+        // The stream is waking up, or a blocking reload: hold the request on the loop (or 503 at the deadline).
+        Wait(hls, headOnly, keepAlive);
+    }
+
+    private bool PlaylistReady(HlsSegmenter hls) =>
+        _waitingMaster ? hls.MasterPlaylist is not null
+        : _waitSequence < 0 ? hls.MediaPlaylist is not null
+        : hls.Has(_waitSequence, _waitPart);
+
+    private void Wait(HlsSegmenter hls, bool headOnly, bool keepAlive)
+    {
         _state = State.WaitingHls;
         _waitingFor = hls;
-        _waitingMaster = master;
         _waitHeadOnly = headOnly;
         _waitKeepAlive = keepAlive;
-        _deadlineUs = MonotonicClock.NowUs + _server.HlsWaitUs;
+        // Before the first segment: the wake-up allowance; after it, three target durations (6.2.5.2).
+        _deadlineUs = MonotonicClock.NowUs + (hls.MediaPlaylist is null ? _server.HlsWaitUs : hls.TargetDuration * 3_000_000L);
         // Only a hang-up matters now; later pipelined bytes stay in the kernel until the answer is out.
         SetEvents(EPOLLRDHUP);
         hls.AddWaiter(this);
     }
 
-    public void OnHlsReady(HlsSegmenter segmenter)
+    public bool OnHlsUpdate(HlsSegmenter segmenter)
     {
-        if (_state != State.WaitingHls || _waitingFor != segmenter) return;
+        if (_state != State.WaitingHls || _waitingFor != segmenter) return true;
+        if (_waitingPart)
+        {
+            var segment = segmenter.FindPart(_waitSequence, _waitPart);
+            // Still ahead: the part a preload hint named arrives with the next frames.
+            if (segment is null && _waitSequence >= segmenter.OpenSequence && _waitSequence <= segmenter.OpenSequence + 1) return false;
+            EndWait();
+            if (segment is null) SendError(404);
+            else SendPart(segment, _waitPart, _waitHeadOnly, _waitKeepAlive);
+            return true;
+        }
+        if (!PlaylistReady(segmenter)) return false;
+        EndWait();
+        Respond(200, HlsContentType, _waitingMaster ? segmenter.MasterPlaylist : segmenter.MediaPlaylist, true, _waitHeadOnly, _waitKeepAlive);
+        return true;
+    }
+
+    private void EndWait()
+    {
         _waitingFor = null;
         _state = State.Reading;
         _answeringLate = true;
-        var body = _waitingMaster ? segmenter.MasterPlaylist : segmenter.MediaPlaylist;
-        Respond(200, HlsContentType, body!, true, _waitHeadOnly, _waitKeepAlive);
     }
+
+    private void RespondPart(HlsSegmenter hls, long sequence, int part, bool headOnly, bool keepAlive)
+    {
+        hls.Touch();
+        var segment = hls.FindPart(sequence, part);
+        if (segment is not null)
+        {
+            SendPart(segment, part, headOnly, keepAlive);
+            return;
+        }
+        // A preload hint names the part after the newest: hold it until it exists (RFC 8216bis 6.2.6).
+        if (hls.LowLatency && hls.MediaPlaylist is not null && sequence >= hls.OpenSequence && sequence <= hls.OpenSequence + 1)
+        {
+            _waitingPart = true;
+            _waitSequence = sequence;
+            _waitPart = part;
+            Wait(hls, headOnly, keepAlive);
+            return;
+        }
+        SendError(404);
+    }
+
+    private void SendPart(HlsSegment segment, int part, bool headOnly, bool keepAlive) =>
+        SendFragments(segment, segment.PartStart(part), segment.PartEnd(part), segment.PartBytes(part), headOnly, keepAlive);
 
     private void RespondHlsInit(HlsSegmenter hls, long generation, bool headOnly, bool keepAlive)
     {
@@ -572,11 +640,17 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
             SendError(404); // left the window, or not cut yet
             return;
         }
+        SendFragments(segment, 0, segment.Count, segment.Bytes, headOnly, keepAlive);
+    }
+
+    /// <summary>Fragments [start, end) of a segment as one response body.</summary>
+    private void SendFragments(HlsSegment segment, int start, int end, long bytes, bool headOnly, bool keepAlive)
+    {
         var head = new ResponseHead(_head);
         head.Start(200);
         head.Header("Content-Type", "video/mp4");
         head.Append(SegmentCacheControl);
-        head.ContentLength((int)segment.Bytes); // a segment is seconds of video: far below 2 GB
+        head.ContentLength((int)bytes); // a segment is seconds of video: far below 2 GB
         head.Connection(keepAlive);
         head.End();
         _queue.EnqueuePlain(_head, 0, head.Length);
@@ -585,7 +659,8 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
             // The window's fragments themselves go out (no copy); the reference keeps them if the segment leaves it.
             segment.Retain();
             _segment = segment;
-            _segmentNext = 0;
+            _segmentNext = start;
+            _segmentEnd = end;
         }
         _closeAfterResponse = !keepAlive;
         BeginResponse();
@@ -596,8 +671,8 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     {
         var segment = _segment;
         if (segment is null) return;
-        while (_segmentNext < segment.Count && _queue.TryEnqueue(segment[_segmentNext])) _segmentNext++;
-        if (_segmentNext == segment.Count) ReleaseSegment();
+        while (_segmentNext < _segmentEnd && _queue.TryEnqueue(segment[_segmentNext])) _segmentNext++;
+        if (_segmentNext == _segmentEnd) ReleaseSegment();
     }
 
     private void ReleaseSegment()
@@ -627,7 +702,7 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
                 {
                     _waitingFor!.RemoveWaiter(this);
                     _waitingFor = null;
-                    Log.Warning(_component, "503: no HLS segment within " + _server.Options.Hls.FirstSegmentTimeout.TotalSeconds + " s");
+                    Log.Warning(_component, "503: the HLS segment or part did not come in time");
                     _state = State.Reading;
                     SendError(503);
                 }

@@ -24,6 +24,8 @@ public enum Resource
     HlsInit,
     /// <summary>/seg&lt;N&gt;.m4s: an HLS media segment (the number is its media sequence number).</summary>
     HlsSegment,
+    /// <summary>/seg&lt;N&gt;.&lt;P&gt;.m4s: a Low-Latency HLS part of a segment.</summary>
+    HlsPart,
     /// <summary>"/name" of a camera without the trailing slash: redirect so relative links resolve under it.</summary>
     AddSlash,
 }

@@ -25,10 +25,14 @@ public sealed class Routes
     public Resource Resolve(ReadOnlySpan<byte> path, out int streamIndex) => Resolve(path, out streamIndex, out _);
 
     /// <param name="number">The segment's sequence number or the init segment's generation; 0 otherwise.</param>
-    public Resource Resolve(ReadOnlySpan<byte> path, out int streamIndex, out long number)
+    public Resource Resolve(ReadOnlySpan<byte> path, out int streamIndex, out long number) => Resolve(path, out streamIndex, out number, out _);
+
+    /// <param name="part">The part index of an LL-HLS part (seg&lt;N&gt;.&lt;P&gt;.m4s); 0 otherwise.</param>
+    public Resource Resolve(ReadOnlySpan<byte> path, out int streamIndex, out long number, out int part)
     {
         streamIndex = 0;
         number = 0;
+        part = 0;
         bool named = false;
         if (path.Length > 1)
         {
@@ -45,14 +49,15 @@ public sealed class Routes
                 break;
             }
         }
-        var resource = ResolveFile(path, out number);
+        var resource = ResolveFile(path, out number, out part);
         // The first camera keeps the reference's URLs, except "/" itself, which shows every camera.
         return resource == Resource.Page && !named && _streams.Count > 1 ? Resource.Tiles : resource;
     }
 
-    private static Resource ResolveFile(ReadOnlySpan<byte> path, out long number)
+    private static Resource ResolveFile(ReadOnlySpan<byte> path, out long number, out int part)
     {
         number = 0;
+        part = 0;
         if (path.SequenceEqual("/"u8) || path.SequenceEqual("/index.html"u8)) return Resource.Page;
         if (path.SequenceEqual("/stream.mp4"u8)) return Resource.Stream;
         if (path.SequenceEqual("/manifest.json"u8)) return Resource.Manifest;
@@ -66,6 +71,13 @@ public sealed class Routes
         if (path.SequenceEqual("/init.mp4"u8)) return Resource.HlsInit;
         if (TryNumbered(path, "/init"u8, ".mp4"u8, out number) && number > 0) return Resource.HlsInit;
         if (TryNumbered(path, "/seg"u8, ".m4s"u8, out number)) return Resource.HlsSegment;
+        int dot = path.IndexOf((byte)'.');
+        if (dot > 0 && TryNumbered(path[..dot], "/seg"u8, ""u8, out number)
+            && TryNumbered(path[dot..], "."u8, ".m4s"u8, out long index) && index <= 100_000)
+        {
+            part = (int)index;
+            return Resource.HlsPart;
+        }
         number = 0;
         return Resource.NotFound;
     }

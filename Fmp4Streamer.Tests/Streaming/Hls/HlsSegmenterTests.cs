@@ -11,7 +11,11 @@ public class HlsSegmenterTests
     private sealed class Waiter : IHlsWaiter
     {
         public int Calls;
-        public void OnHlsReady(HlsSegmenter segmenter) => Calls++;
+        public bool OnHlsUpdate(HlsSegmenter segmenter)
+        {
+            Calls++;
+            return true;
+        }
     }
 
     private EventLoop _loop = null!;

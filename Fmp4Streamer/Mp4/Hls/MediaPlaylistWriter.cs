@@ -23,6 +23,15 @@ public static class MediaPlaylistWriter
     /// <param name="targetDuration">Whole seconds, at least <see cref="TargetDurationFor"/> of every segment.</param>
     /// <param name="discontinuitySequence">Discontinuities that have left the window (EXT-X-DISCONTINUITY-SEQUENCE).</param>
     public static string Write(uint timescale, int targetDuration, long discontinuitySequence, ReadOnlySpan<PlaylistSegment> segments)
+        => Write(timescale, targetDuration, discontinuitySequence, segments, null);
+
+    /// <summary>Name of part <paramref name="index"/> of segment <paramref name="sequence"/>.</summary>
+    public static string PartUri(long sequence, int index) =>
+        SegmentPrefix + sequence.ToString(CultureInfo.InvariantCulture) + "." + index.ToString(CultureInfo.InvariantCulture) + SegmentSuffix;
+
+    /// <param name="lowLatency">With it, a Low-Latency HLS playlist: blocking reload, parts and a preload hint.</param>
+    public static string Write(uint timescale, int targetDuration, long discontinuitySequence, ReadOnlySpan<PlaylistSegment> segments,
+        LowLatencyInfo? lowLatency)
     {
         if (segments.IsEmpty) throw new ArgumentException("a live playlist needs at least one segment", nameof(segments));
         if (timescale == 0) throw new ArgumentOutOfRangeException(nameof(timescale));
@@ -32,6 +41,13 @@ public static class MediaPlaylistWriter
         // Version 7: EXT-X-MAP in a playlist without I-frames-only needs 6+; 7 is what fMP4 segmenters announce.
         text.Append("#EXT-X-VERSION:7\n");
         text.Append("#EXT-X-TARGETDURATION:").Append(targetDuration.ToString(inv)).Append('\n');
+        if (lowLatency is not null)
+        {
+            double partTarget = (double)lowLatency.PartTargetTicks / timescale;
+            // PART-HOLD-BACK at least twice the part target (4.4.3.8); three times as Apple recommends.
+            text.Append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=").Append((3 * partTarget).ToString("0.00000", inv)).Append('\n');
+            text.Append("#EXT-X-PART-INF:PART-TARGET=").Append(partTarget.ToString("0.00000", inv)).Append('\n');
+        }
         text.Append("#EXT-X-MEDIA-SEQUENCE:").Append(segments[0].Sequence.ToString(inv)).Append('\n');
         if (discontinuitySequence > 0)
             text.Append("#EXT-X-DISCONTINUITY-SEQUENCE:").Append(discontinuitySequence.ToString(inv)).Append('\n');
@@ -47,10 +63,32 @@ public static class MediaPlaylistWriter
                 map = s.MapUri;
                 text.Append("#EXT-X-MAP:URI=\"").Append(map).Append("\"\n");
             }
+            if (lowLatency?.SegmentParts[i] is { } parts) AppendParts(text, timescale, s.Sequence, parts);
             double seconds = (double)s.DurationTicks / timescale;
             text.Append("#EXTINF:").Append(seconds.ToString("0.00000", inv)).Append(",\n");
             text.Append(SegmentPrefix).Append(s.Sequence.ToString(inv)).Append(SegmentSuffix).Append('\n');
         }
+        if (lowLatency is not null)
+        {
+            if (lowLatency.OpenDiscontinuity) text.Append("#EXT-X-DISCONTINUITY\n");
+            if (!string.Equals(map, lowLatency.OpenMapUri, StringComparison.Ordinal))
+                text.Append("#EXT-X-MAP:URI=\"").Append(lowLatency.OpenMapUri).Append("\"\n");
+            AppendParts(text, timescale, lowLatency.OpenSequence, lowLatency.OpenParts);
+            text.Append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"")
+                .Append(PartUri(lowLatency.OpenSequence, lowLatency.OpenParts.Length)).Append("\"\n");
+        }
         return text.ToString();
+    }
+
+    private static void AppendParts(StringBuilder text, uint timescale, long sequence, PlaylistPart[] parts)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        for (int p = 0; p < parts.Length; p++)
+        {
+            text.Append("#EXT-X-PART:DURATION=").Append(((double)parts[p].DurationTicks / timescale).ToString("0.00000", inv))
+                .Append(",URI=\"").Append(PartUri(sequence, p)).Append('"');
+            if (parts[p].Independent) text.Append(",INDEPENDENT=YES");
+            text.Append('\n');
+        }
     }
 }

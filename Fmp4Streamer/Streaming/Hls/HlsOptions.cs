@@ -17,4 +17,10 @@ public sealed record HlsOptions
 
     /// <summary>A playlist request made while no segment exists yet waits this long, then gets a 503.</summary>
     public TimeSpan FirstSegmentTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Low-Latency HLS part length: parts end before they would pass this (or 1.25 frames, if longer); zero turns
+    /// parts, blocking playlist reload and preload hints off.
+    /// </summary>
+    public TimeSpan PartTarget { get; init; } = TimeSpan.FromMilliseconds(250);
 }

@@ -11,6 +11,10 @@ public sealed class HlsSegment
 {
     private readonly Stack<HlsSegment> _free;
     private readonly List<SharedFragment> _fragments = new(64);
+    // Low-Latency HLS parts: fragment index where each completed part ends, and its duration.
+    private readonly List<int> _partEnds = new(8);
+    private readonly List<ulong> _partTicks = new(8);
+    private ulong _closedPartTicks;
     private int _references;
 
     internal HlsSegment(Stack<HlsSegment> free) => _free = free;
@@ -30,6 +34,25 @@ public sealed class HlsSegment
     public long Bytes { get; private set; }
 
     public int Count => _fragments.Count;
+
+    /// <summary>Completed parts (the fragments after the last one form the part being written).</summary>
+    public int PartCount => _partEnds.Count;
+
+    /// <summary>Duration of the part being written.</summary>
+    public ulong OpenPartTicks => DurationTicks - _closedPartTicks;
+
+    public int PartStart(int part) => part == 0 ? 0 : _partEnds[part - 1];
+    public int PartEnd(int part) => _partEnds[part];
+    public ulong PartTicks(int part) => _partTicks[part];
+
+    public long PartBytes(int part)
+    {
+        long bytes = 0;
+        for (int i = PartStart(part); i < _partEnds[part]; i++) bytes += _fragments[i].Length;
+        return bytes;
+    }
+
+    public PlaylistPart ToPlaylistPart(int part) => new(_partTicks[part], _fragments[PartStart(part)].IsKeyFrame);
     public SharedFragment this[int index] => _fragments[index];
     public int References => _references;
 
@@ -43,6 +66,8 @@ public sealed class HlsSegment
         if (--_references > 0) return;
         for (int i = 0; i < _fragments.Count; i++) _fragments[i].Release();
         _fragments.Clear();
+        _partEnds.Clear();
+        _partTicks.Clear();
         Init = null!;
         _free.Push(this);
     }
@@ -56,6 +81,18 @@ public sealed class HlsSegment
         Discontinuity = discontinuity;
         DurationTicks = 0;
         Bytes = 0;
+        _closedPartTicks = 0;
+    }
+
+    /// <summary>Ends the part being written; false when it is empty.</summary>
+    internal bool ClosePart()
+    {
+        int start = _partEnds.Count == 0 ? 0 : _partEnds[^1];
+        if (_fragments.Count == start) return false;
+        _partEnds.Add(_fragments.Count);
+        _partTicks.Add(OpenPartTicks);
+        _closedPartTicks = DurationTicks;
+        return true;
     }
 
     internal void Add(SharedFragment fragment)

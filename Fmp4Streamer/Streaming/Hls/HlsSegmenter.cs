@@ -29,6 +29,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
     private long _nextSequence;
     private long _discontinuitySequence;
     private int _targetDuration = 1;
+    private ulong _partTargetTicks;
     private long _lastRequestUs;
     private bool _subscribed, _resubscribe;
 
@@ -58,6 +59,30 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
 
     public int TargetDuration => _targetDuration;
     public int SegmentCount => _window.Count;
+
+    /// <summary>Low-Latency HLS is on: playlists list parts and block on _HLS_msn/_HLS_part.</summary>
+    public bool LowLatency => _options.PartTarget > TimeSpan.Zero;
+
+    /// <summary>Media sequence number of the segment being written (the next one to complete).</summary>
+    public long OpenSequence => _open?.Sequence ?? _nextSequence;
+
+    /// <summary>
+    /// The playlist has segment <paramref name="sequence"/> complete, or (part ≥ 0) its part <paramref name="part"/>:
+    /// what an LL-HLS blocking reload waits for (RFC 8216bis 6.2.5.2).
+    /// </summary>
+    public bool Has(long sequence, int part)
+    {
+        if (MediaPlaylist is null) return false;
+        if (sequence < OpenSequence) return true;
+        return part >= 0 && _open is { } open && open.Sequence == sequence && part < open.PartCount;
+    }
+
+    /// <summary>The segment (complete, in the window, or the one being written) that holds part <paramref name="part"/>.</summary>
+    public HlsSegment? FindPart(long sequence, int part)
+    {
+        var segment = FindSegment(sequence) ?? (_open is { } open && open.Sequence == sequence ? open : null);
+        return segment is not null && part >= 0 && part < segment.PartCount ? segment : null;
+    }
 
     /// <summary>URI of an init segment generation (a new one follows each change of SPS/PPS).</summary>
     public static string InitUri(int generation) => generation == 0 ? "init.mp4" : "init" + generation + ".mp4";
@@ -91,17 +116,14 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         return generation == _generation ? _currentInit : null;
     }
 
-    public void AddWaiter(IHlsWaiter waiter)
-    {
-        _waiters.Add(waiter);
-        if (MediaPlaylist is not null && !_deferTimer.IsActive) _deferTimer.Start(0);
-    }
+    public void AddWaiter(IHlsWaiter waiter) => _waiters.Add(waiter);
 
     public void RemoveWaiter(IHlsWaiter waiter) => _waiters.Remove(waiter);
 
     public void OnFragment(SharedFragment fragment)
     {
         if (!_subscribed) return;
+        if (LowLatency && _partTargetTicks == 0) PartTargetTicks(fragment);
         var open = _open;
         if (open is not null && !ReferenceEquals(fragment.Init, open.Init))
         {
@@ -118,12 +140,19 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
             CloseOpenSegment();
             open = StartSegment(fragment.Init);
         }
+        else if (LowLatency && open.OpenPartTicks > 0 && open.OpenPartTicks + fragment.Duration > PartTargetTicks(fragment))
+        {
+            // The part would pass the advertised target with this frame: it ends before it.
+            open.ClosePart();
+            Changed(master: false);
+        }
         else if (Seconds(open.DurationTicks, open.Init) >= _options.MaxSegmentDuration.TotalSeconds)
         {
             // Segments must start with a key frame: drop this one and ask the hub again (it requests one on subscribe).
             Log.Warning(_component, "no key frame for " + _options.MaxSegmentDuration.TotalSeconds + " s: dropping the open segment");
             open.Release();
             _open = null;
+            if (MediaPlaylist is not null) Changed(master: false); // its parts are gone from the playlist
             _pendingDiscontinuity = true;
             _resubscribe = true;
             if (!_deferTimer.IsActive) _deferTimer.Start(0);
@@ -159,9 +188,11 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         }
         if (MediaPlaylist is not null && _waiters.Count > 0)
         {
+            // Answered waiters leave; the others wait for a later change (or their deadline).
             var waiters = _waiters.ToArray();
             _waiters.Clear();
-            foreach (var w in waiters) w.OnHlsReady(this);
+            foreach (var w in waiters)
+                if (!w.OnHlsUpdate(this)) _waiters.Add(w);
         }
     }
 
@@ -199,6 +230,8 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         }
         var segment = _free.Count > 0 ? _free.Pop() : new HlsSegment(_free);
         segment.Reset(init, _generation, _pendingDiscontinuity);
+        // Numbered at the start: LL-HLS lists its parts before it is complete.
+        segment.Sequence = _nextSequence;
         _pendingDiscontinuity = false;
         _open = segment;
         return segment;
@@ -213,7 +246,8 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
             segment.Release();
             return;
         }
-        segment.Sequence = _nextSequence++;
+        segment.ClosePart();
+        _nextSequence++;
         if (_window.Count == 0 && segment.Discontinuity) _discontinuitySequence++;
         _window.Add(segment);
         // RFC 8216bis 6.2.1: the target duration must not shrink; it grows only if a longer segment appears.
@@ -224,27 +258,72 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
             _window.RemoveAt(0);
             if (_window[0].Discontinuity) _discontinuitySequence++; // its tag leaves the playlist (6.2.2)
         }
-        RebuildPlaylists();
+        Changed(master: true);
+    }
+
+    /// <summary>Rebuilds the playlists and, after the hub's callback, tells the held requests.</summary>
+    private void Changed(bool master)
+    {
+        if (_window.Count == 0) return;
+        RebuildPlaylists(master);
         if (_waiters.Count > 0 && !_deferTimer.IsActive) _deferTimer.Start(0);
     }
 
-    private void RebuildPlaylists()
+    /// <summary>Fixed at the first frame: the advertised PART-TARGET must not change.</summary>
+    private ulong PartTargetTicks(SharedFragment fragment)
     {
+        if (_partTargetTicks == 0)
+        {
+            ulong target = (ulong)(_options.PartTarget.TotalSeconds * fragment.Init.Timescale);
+            _partTargetTicks = Math.Max(target, (ulong)fragment.Duration * 5 / 4);
+        }
+        return _partTargetTicks;
+    }
+
+    private void RebuildPlaylists(bool master)
+    {
+        var last = _window[^1];
+        uint timescale = last.Init.Timescale;
         var segments = new PlaylistSegment[_window.Count];
+        for (int i = 0; i < segments.Length; i++) segments[i] = _window[i].ToPlaylistSegment();
+        LowLatencyInfo? lowLatency = null;
+        if (LowLatency && _partTargetTicks > 0)
+        {
+            // Parts of the newest complete segments too: a player at PART-HOLD-BACK starts inside them.
+            var segmentParts = new PlaylistPart[]?[segments.Length];
+            for (int i = Math.Max(0, segments.Length - PartsListedSegments); i < segments.Length; i++) segmentParts[i] = Parts(_window[i]);
+            // Between a cut and the next frame no segment is open: the hint names the next one's first part.
+            var open = _open;
+            lowLatency = open is not null
+                ? new LowLatencyInfo(_partTargetTicks, segmentParts, open.Sequence, Parts(open), InitUri(open.InitGeneration), open.Discontinuity)
+                : new LowLatencyInfo(_partTargetTicks, segmentParts, _nextSequence, [], InitUri(_generation), _pendingDiscontinuity);
+        }
+        MediaPlaylist = Encoding.ASCII.GetBytes(MediaPlaylistWriter.Write(timescale, _targetDuration, _discontinuitySequence, segments, lowLatency));
+        if (master || MasterPlaylist is null) RebuildMaster();
+    }
+
+    private const int PartsListedSegments = 2;
+
+    private static PlaylistPart[] Parts(HlsSegment segment)
+    {
+        var parts = new PlaylistPart[segment.PartCount];
+        for (int p = 0; p < parts.Length; p++) parts[p] = segment.ToPlaylistPart(p);
+        return parts;
+    }
+
+    private void RebuildMaster()
+    {
         long totalBytes = 0, peak = 0;
         double totalSeconds = 0;
-        for (int i = 0; i < segments.Length; i++)
+        for (int i = 0; i < _window.Count; i++)
         {
             var s = _window[i];
-            segments[i] = s.ToPlaylistSegment();
             double seconds = Seconds(s.DurationTicks, s.Init);
             totalBytes += s.Bytes;
             totalSeconds += seconds;
             if (seconds > 0) peak = Math.Max(peak, (long)Math.Ceiling(s.Bytes * 8 / seconds));
         }
         var last = _window[^1];
-        uint timescale = last.Init.Timescale;
-        MediaPlaylist = Encoding.ASCII.GetBytes(MediaPlaylistWriter.Write(timescale, _targetDuration, _discontinuitySequence, segments));
         long average = totalSeconds > 0 ? (long)Math.Ceiling(totalBytes * 8 / totalSeconds) : 0;
         MasterPlaylist = Encoding.ASCII.GetBytes(MasterPlaylistWriter.Write(peak, average, last.Init.Width, last.Init.Height,
             last.Init.Codecs, MediaPlaylistUri));
