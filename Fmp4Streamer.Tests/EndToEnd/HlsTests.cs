@@ -65,7 +65,7 @@ public class HlsTests
         var checkedSegments = new HashSet<long>();
         ulong expectedDecodeTime = 0;
         long lastChecked = -1;
-        int polls = 0, removals = 0;
+        int polls = 0, removals = 0, partsChecked = 0;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(15))
         {
@@ -85,6 +85,15 @@ public class HlsTests
                 Assert.That(Math.Round(seconds, MidpointRounding.AwayFromZero), Is.LessThanOrEqualTo(playlist.TargetDuration), playlist.Text);
                 Assert.That(seconds, Is.InRange(0.9, 1.6), "1 s key-frame interval: about 1 s segments");
             }
+            // Low-Latency HLS: parts within the part target, tiling the segments they belong to.
+            Assert.That(playlist.PartTarget, Is.InRange(0.2, 0.5), playlist.Text);
+            Assert.That(playlist.Text, Does.Contain("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK="));
+            Assert.That(playlist.Hint, Is.Not.Null);
+            foreach (var list in playlist.Parts.Values.Append(playlist.OpenParts))
+                foreach (var p in list) Assert.That(p.Seconds, Is.LessThanOrEqualTo(playlist.PartTarget), p.Uri);
+            foreach (var (uri, seconds) in playlist.Segments)
+                if (playlist.Parts.TryGetValue(uri, out var list))
+                    Assert.That(list.Sum(p => p.Seconds), Is.EqualTo(seconds).Within(0.0001), uri + ": its parts add up to it");
             if (previous is not null)
             {
                 long removed = playlist.MediaSequence - previous.MediaSequence;
@@ -103,7 +112,15 @@ public class HlsTests
                 Assert.That(segment.StatusCode, Is.EqualTo(HttpStatusCode.OK), uri);
                 Assert.That(segment.Content.Headers.ContentType!.MediaType, Is.EqualTo("video/mp4"));
                 Assert.That(segment.Headers.CacheControl!.MaxAge, Is.GreaterThan(TimeSpan.Zero), "segments are cacheable");
-                var samples = SegmentSamples(segment.Content.ReadAsByteArrayAsync().Result);
+                byte[] body = segment.Content.ReadAsByteArrayAsync().Result;
+                var samples = SegmentSamples(body);
+                if (playlist.Parts.TryGetValue(uri, out var partList))
+                {
+                    var joined = new List<byte>();
+                    foreach (var p in partList) joined.AddRange(http.GetByteArrayAsync(p.Uri).Result);
+                    Assert.That(joined.ToArray(), Is.EqualTo(body), uri + ": its parts are its bytes");
+                    partsChecked++;
+                }
                 Assert.That(samples[0].Key, Is.True, uri + " starts with a key frame");
                 Assert.That(samples.FindAll(s => s.Key), Has.Count.EqualTo(1), uri + ": one 1 s GOP per segment");
                 if (number == lastChecked + 1)
@@ -118,6 +135,16 @@ public class HlsTests
             Thread.Sleep(500);
         }
         Assert.That(polls, Is.GreaterThan(10));
+        Assert.That(partsChecked, Is.GreaterThan(5));
+
+        // A blocking reload for the hinted part returns as soon as it exists, listing it.
+        string hint = MediaPlaylist.Parse(http.GetStringAsync("streaminf.m3u8").Result).Hint!;
+        var hinted = System.Text.RegularExpressions.Regex.Match(hint, @"^seg(\d+)\.(\d+)\.m4s$");
+        Assert.That(hinted.Success, Is.True, hint);
+        var blocking = Stopwatch.StartNew();
+        string reloaded = http.GetStringAsync($"streaminf.m3u8?_HLS_msn={hinted.Groups[1].Value}&_HLS_part={hinted.Groups[2].Value}").Result;
+        Assert.That(reloaded.Contains($"URI=\"{hint}\""), Is.True, reloaded);
+        Assert.That(blocking.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
         Assert.That(removals, Is.GreaterThanOrEqualTo(8), "segments left the window over 15 s");
         Assert.That(previous!.MediaSequence - first!.MediaSequence, Is.EqualTo(removals));
         var gone = http.GetAsync(first.Segments[0].Uri).Result;
@@ -125,7 +152,8 @@ public class HlsTests
         Assert.That(daemon.Stop(), Is.EqualTo(0), daemon.Log);
     }
 
-    private sealed record MediaPlaylist(string Text, int TargetDuration, long MediaSequence, string? Map, List<(string Uri, double Seconds)> Segments)
+    private sealed record MediaPlaylist(string Text, int TargetDuration, long MediaSequence, string? Map, List<(string Uri, double Seconds)> Segments,
+        double PartTarget, Dictionary<string, List<(string Uri, double Seconds)>> Parts, List<(string Uri, double Seconds)> OpenParts, string? Hint)
     {
         public static MediaPlaylist Parse(string text)
         {
@@ -135,10 +163,23 @@ public class HlsTests
             long sequence = -1;
             string? map = null;
             var segments = new List<(string, double)>();
+            var parts = new Dictionary<string, List<(string, double)>>();
+            var pending = new List<(string, double)>();
+            double partTarget = 0;
+            string? hint = null;
             double? duration = null;
             foreach (var line in lines)
             {
                 if (line.StartsWith("#EXT-X-TARGETDURATION:")) target = int.Parse(line[22..], CultureInfo.InvariantCulture);
+                else if (line.StartsWith("#EXT-X-PART-INF:PART-TARGET=")) partTarget = double.Parse(line[28..], CultureInfo.InvariantCulture);
+                else if (line.StartsWith("#EXT-X-PART:DURATION="))
+                {
+                    var m = System.Text.RegularExpressions.Regex.Match(line, @"^#EXT-X-PART:DURATION=([0-9.]+),URI=""([^""]+)""(,INDEPENDENT=YES)?$");
+                    Assert.That(m.Success, Is.True, line);
+                    Assert.That(m.Groups[3].Success, Is.EqualTo(pending.Count == 0), "only a segment's first part starts with a key frame: " + line);
+                    pending.Add((m.Groups[2].Value, double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
+                }
+                else if (line.StartsWith("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"")) hint = line[35..^1];
                 else if (line.StartsWith("#EXT-X-MEDIA-SEQUENCE:"))
                 {
                     Assert.That(segments, Is.Empty, "EXT-X-MEDIA-SEQUENCE before the first segment");
@@ -150,6 +191,8 @@ public class HlsTests
                 {
                     Assert.That(duration, Is.Not.Null, "EXTINF before " + line);
                     segments.Add((line, duration!.Value));
+                    if (pending.Count > 0) parts[line] = pending;
+                    pending = new List<(string, double)>();
                     duration = null;
                 }
             }
@@ -157,7 +200,7 @@ public class HlsTests
             Assert.That(sequence, Is.GreaterThanOrEqualTo(0), text);
             Assert.That(segments, Is.Not.Empty, text);
             Assert.That(text, Does.Contain("#EXT-X-VERSION:7\n"));
-            return new MediaPlaylist(text, target, sequence, map, segments);
+            return new MediaPlaylist(text, target, sequence, map, segments, partTarget, parts, pending, hint);
         }
     }
 

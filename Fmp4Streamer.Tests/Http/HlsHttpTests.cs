@@ -121,6 +121,54 @@ public class HlsHttpTests
         Assert.That(c.Get("/manifest.json").Status, Is.EqualTo(200));
     }
 
+    private static long HintedSequence(string playlist)
+    {
+        var m = Regex.Match(playlist, @"#EXT-X-PRELOAD-HINT:TYPE=PART,URI=""seg(\d+)\.(\d+)\.m4s""\n$");
+        Assert.That(m.Success, Is.True, playlist);
+        Assert.That(m.Groups[2].Value, Is.EqualTo("0"));
+        return long.Parse(m.Groups[1].Value);
+    }
+
+    private static void PublishFrames(ServerFixture f, int frames) =>
+        f.LoopThread.Invoke(() => { for (int i = 0; i < frames; i++) f.Stream.Publish(f.Stream.Sequence % 30 == 0); });
+
+    [Test]
+    public void BlockingReloadAndPreloadHintAreHeldUntilThePartExists()
+    {
+        using var f = new ServerFixture();
+        using var c = f.Connect();
+        c.Send("GET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);
+        PublishSeconds(f, 1); // one segment, and the next one open with its key frame
+        long open = HintedSequence(c.ReadResponse().Text);
+
+        using var reload = f.Connect();
+        reload.Send($"GET /streaminf.m3u8?_HLS_msn={open}&_HLS_part=0 HTTP/1.1\r\nHost: a\r\n\r\n");
+        using var part = f.Connect();
+        part.Send($"GET /seg{open}.0.m4s HTTP/1.1\r\nHost: a\r\n\r\n");
+        PublishFrames(f, 6);
+        Thread.Sleep(100);
+        Assert.That(reload.Socket.Available + part.Socket.Available, Is.Zero, "7 frames make the first part: still waiting");
+        PublishFrames(f, 1); // the 8th frame would pass the 250 ms part target: part 0 ends before it
+
+        var playlist = reload.ReadResponse();
+        Assert.That(playlist.Status, Is.EqualTo(200));
+        Assert.That(playlist.Text, Does.Contain($"#EXT-X-PART:DURATION=0.23333,URI=\"seg{open}.0.m4s\",INDEPENDENT=YES\n"));
+        Assert.That(playlist.Text, Does.EndWith($"#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"seg{open}.1.m4s\"\n"));
+        var body = part.ReadResponse();
+        Assert.That(body.Status, Is.EqualTo(200));
+        Assert.That(body.Header("Content-Type"), Is.EqualTo("video/mp4"));
+        Assert.That(body.Body.Length, Is.EqualTo(7 * 200));
+        Assert.That(body.Body[12], Is.EqualTo(1), "the part starts with the segment's key frame");
+        Assert.That(BinaryPrimitives.ReadUInt32BigEndian(body.Body.AsSpan(8)), Is.EqualTo(30u));
+
+        Assert.That(reload.Get($"/streaminf.m3u8?_HLS_msn={open}&_HLS_part=0").Status, Is.EqualTo(200), "satisfied at once now");
+        using var ahead = f.Connect();
+        Assert.That(ahead.Get($"/streaminf.m3u8?_HLS_msn={open + 3}").Status, Is.EqualTo(400), "more than two segments ahead");
+        using var far = f.Connect();
+        Assert.That(far.Get($"/seg{open + 5}.0.m4s").Status, Is.EqualTo(404));
+    }
+
     [Test]
     public void ClientGoneWhileWaitingIsForgotten()
     {

@@ -36,6 +36,32 @@ public class MediaPlaylistWriterTests
     }
 
     [Test]
+    public void LowLatencyPlaylistListsPartsAndHintsTheNext()
+    {
+        var segments = new[] { new PlaylistSegment(4, 90000, "init.mp4"), new PlaylistSegment(5, 90000, "init.mp4") };
+        var ll = new LowLatencyInfo(22500,
+            [null, [new PlaylistPart(63000, true), new PlaylistPart(27000, false)]],
+            6, [new PlaylistPart(21000, true)], "init.mp4");
+        Assert.That(MediaPlaylistWriter.Write(90000, 1, 0, segments, ll), Is.EqualTo(
+            "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:1\n" +
+            "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.75000\n#EXT-X-PART-INF:PART-TARGET=0.25000\n" +
+            "#EXT-X-MEDIA-SEQUENCE:4\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init.mp4\"\n" +
+            "#EXTINF:1.00000,\nseg4.m4s\n" +
+            "#EXT-X-PART:DURATION=0.70000,URI=\"seg5.0.m4s\",INDEPENDENT=YES\n#EXT-X-PART:DURATION=0.30000,URI=\"seg5.1.m4s\"\n" +
+            "#EXTINF:1.00000,\nseg5.m4s\n" +
+            "#EXT-X-PART:DURATION=0.23333,URI=\"seg6.0.m4s\",INDEPENDENT=YES\n" +
+            "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"seg6.1.m4s\"\n"));
+    }
+
+    [Test]
+    public void LowLatencyOpenSegmentAfterNewParametersGetsItsDiscontinuityAndMap()
+    {
+        var ll = new LowLatencyInfo(22500, [null], 9, [], "init1.mp4", OpenDiscontinuity: true);
+        string text = MediaPlaylistWriter.Write(90000, 1, 0, [new PlaylistSegment(8, 90000, "init.mp4")], ll);
+        Assert.That(text, Does.EndWith("seg8.m4s\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init1.mp4\"\n#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"seg9.0.m4s\"\n"));
+    }
+
+    [Test]
     public void HasNoEndListAndUsesRelativeUris()
     {
         string text = MediaPlaylistWriter.Write(90000, 1, 0, [new PlaylistSegment(1, 90000, "init.mp4")]);

@@ -72,6 +72,51 @@ public class HlsSegmenterTests
         Assert.That(first.Init, Is.SameAs(_stream.Init));
     }
 
+    // (part target ms, frame ticks at 90 kHz, expected frames per full part)
+    [TestCase(250, 3000, 7)]   // 30 fps: 7 frames = 233 ms, an 8th would pass 250 ms
+    [TestCase(200, 3000, 6)]
+    [TestCase(250, 18000, 1)]  // 5 fps: one 200 ms frame per part
+    [TestCase(100, 18000, 1)]  // frames longer than the target: the target becomes 1.25 frames
+    public void PartsStayWithinTheTargetAndTileTheSegment(int targetMs, int frameTicks, int framesPerPart)
+    {
+        _stream.FragmentDuration = (uint)frameTicks;
+        var hls = Create(new HlsOptions { PartTarget = TimeSpan.FromMilliseconds(targetMs) });
+        int framesPerSecond = 90000 / frameTicks;
+        Publish(framesPerSecond * 3 + 2, framesPerSecond);
+        ulong target = Math.Max((ulong)(targetMs * 90), (ulong)frameTicks * 5 / 4);
+        Assert.That(Text(hls.MediaPlaylist), Does.Contain("#EXT-X-PART-INF:PART-TARGET=" + (target / 90000.0).ToString("0.00000", System.Globalization.CultureInfo.InvariantCulture) + "\n"));
+        var segment = hls.FindSegment(FirstSequence(hls))!;
+        ulong sum = 0;
+        int fragments = 0;
+        for (int p = 0; p < segment.PartCount; p++)
+        {
+            Assert.That(segment.PartStart(p), Is.EqualTo(fragments), "parts are contiguous");
+            Assert.That(segment.PartTicks(p), Is.LessThanOrEqualTo(target));
+            if (p < segment.PartCount - 1) Assert.That(segment.PartEnd(p) - segment.PartStart(p), Is.EqualTo(framesPerPart));
+            Assert.That(segment.ToPlaylistPart(p).Independent, Is.EqualTo(p == 0));
+            sum += segment.PartTicks(p);
+            fragments = segment.PartEnd(p);
+        }
+        Assert.That(fragments, Is.EqualTo(segment.Count));
+        Assert.That(sum, Is.EqualTo(segment.DurationTicks));
+        // The open segment's finished parts are listed with a hint for the next one.
+        Assert.That(hls.OpenSequence, Is.EqualTo(FirstSequence(hls) + 3));
+        int openParts = framesPerPart == 1 ? 1 : 0; // two frames published into it
+        Assert.That(Text(hls.MediaPlaylist), Does.EndWith($"#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"seg{hls.OpenSequence}.{openParts}.m4s\"\n"));
+        Assert.That(hls.Has(hls.OpenSequence - 1, -1), Is.True);
+        Assert.That(hls.Has(hls.OpenSequence, -1), Is.False, "the open segment is not complete");
+    }
+
+    [Test]
+    public void PartTargetZeroTurnsLowLatencyOff()
+    {
+        var hls = Create(new HlsOptions { PartTarget = TimeSpan.Zero });
+        Publish(61, 30);
+        Assert.That(hls.LowLatency, Is.False);
+        Assert.That(Text(hls.MediaPlaylist), Does.Not.Contain("#EXT-X-PART"));
+        Assert.That(Text(hls.MediaPlaylist), Does.Not.Contain("SERVER-CONTROL"));
+    }
+
     [Test]
     public void WindowIsBoundedAndReleasesWhatLeavesIt()
     {
