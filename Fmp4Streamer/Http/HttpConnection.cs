@@ -16,7 +16,8 @@ namespace Fmp4Streamer.Http;
 /// </summary>
 internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaiter
 {
-    // WaitingHls: a playlist request held until the woken stream has its first segment.
+    // WaitingHls: an HLS request held on the loop until the woken stream has its first segment, or (LL-HLS) until
+    // the segment or part a blocking reload or a preload hint asks for exists.
     private enum State { Reading, Responding, Streaming, Lingering, WaitingHls, Closed }
 
     /// <summary>HLS segments: unique URLs per run (see HlsSegmenter), immutable content.</summary>
@@ -49,7 +50,7 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     private bool _subscribed, _awaitingFirst, _skipping, _behind, _ending, _failed;
     private long _joinedUs, _skipped;
 
-    // HLS: the segment being sent (one reference held until all its fragments are queued), and a held playlist request.
+    // HLS: the segment being sent (one reference held until its fragments [next, end) are queued), and a held request.
     private HlsSegment? _segment;
     private int _segmentNext, _segmentEnd;
     private HlsSegmenter? _waitingFor;
@@ -131,7 +132,7 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
             case State.Streaming:
             case State.Lingering: Drain(); break;
             // Responding: only EPOLLOUT is armed; a hang-up also reports EPOLLOUT, whose send then fails.
-            case State.WaitingHls: Close("closed by client while waiting for the first segment"); break;
+            case State.WaitingHls: Close("closed by client while its HLS request was held"); break;
         }
     }
 

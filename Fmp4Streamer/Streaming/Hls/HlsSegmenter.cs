@@ -7,8 +7,9 @@ namespace Fmp4Streamer.Streaming.Hls;
 
 /// <summary>
 /// Live HLS for one stream: subscribes to the hub like a progressive client while HLS clients are active, cuts the
-/// shared fragments into segments at key frames, keeps a bounded window of them in memory and the two playlists
-/// that list them. Unsubscribes when no HLS request came for a while, so the camera can sleep again.
+/// shared fragments into segments at key frames (and, for Low-Latency HLS, into parts within each segment), keeps a
+/// bounded window of them in memory and the two playlists that list them. Unsubscribes when no HLS request came for
+/// a while, so the camera can sleep again. Loop thread only.
 /// </summary>
 public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
 {
