@@ -41,6 +41,7 @@ public class HlsTests
             Assert.That(report.Errors, Is.Empty, report.Raw);
             Assert.That((report.Width, report.Height), Is.EqualTo((640, 480)));
             Assert.That(report.EndTime - report.StartTime, Is.GreaterThanOrEqualTo(5.0), "currentTime advanced 5 s: " + report.Raw);
+            Assert.That(report.Raw, Does.Match("\"hlsParts\":[1-9]"), "hls.js took the Low-Latency HLS parts: " + report.Raw);
         });
     }
 

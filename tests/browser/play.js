@@ -78,6 +78,8 @@ const shot = argv.includes('--shot') ? argv[argv.indexOf('--shot') + 1] : null;
         }
         if (window.hls) {
           r.hlsLatency = window.hls.latency; r.hlsErrors = window.hlsErrors;
+          const details = window.hls.levels[0] && window.hls.levels[0].details;
+          r.hlsParts = details && details.partList ? details.partList.length : 0; // LL-HLS parts hls.js knows
           if (window.hlsFatal.length) r.err = 'hls.js fatal: ' + window.hlsFatal.join(', ');
         }
         if (withStrip && v.videoWidth) {
