@@ -31,6 +31,23 @@ public class HlsTests
     }
 
     [Test]
+    public void APlaylistRequestWakesTheSleepingCameraAndIsAnsweredWithTheFirstSegment()
+    {
+        using var daemon = DaemonProcess.Start(null, "--test-pattern");
+        Thread.Sleep(300);
+        Assert.That(daemon.Log, Does.Not.Contain("starting test pattern"), "asleep while nobody watches");
+        using var http = new HttpClient { BaseAddress = new Uri(daemon.BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(20) };
+        var clock = Stopwatch.StartNew();
+        var response = http.GetAsync("stream.m3u8").Result;
+        clock.Stop();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), daemon.Log);
+        Assert.That(daemon.Log, Does.Contain("starting test pattern"));
+        string media = http.GetStringAsync("streaminf.m3u8").Result;
+        Assert.That(media, Does.Contain("#EXTINF:"), "the held request was answered once a segment existed");
+        TestContext.Out.WriteLine($"first playlist after {clock.ElapsedMilliseconds} ms");
+    }
+
+    [Test]
     public void HlsJsInChromiumPlaysTheMasterPlaylist()
     {
         using var daemon = DaemonProcess.Start(null, "--test-pattern");
