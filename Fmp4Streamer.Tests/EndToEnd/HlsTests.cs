@@ -103,6 +103,11 @@ public class HlsTests
                 Assert.That(Math.Round(seconds, MidpointRounding.AwayFromZero), Is.LessThanOrEqualTo(playlist.TargetDuration), playlist.Text);
                 Assert.That(seconds, Is.InRange(0.9, 1.6), "1 s key-frame interval: about 1 s segments");
             }
+            // The newest segment began about a second ago on the wall clock (capture time placed on it).
+            var pdt = System.Text.RegularExpressions.Regex.Matches(playlist.Text, @"#EXT-X-PROGRAM-DATE-TIME:(\S+)\n");
+            Assert.That(pdt, Has.Count.EqualTo(playlist.Segments.Count));
+            var newest = DateTime.Parse(pdt[^1].Groups[1].Value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+            Assert.That(DateTime.UtcNow - newest, Is.InRange(TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(4)), pdt[^1].Value);
             // Low-Latency HLS: parts within the part target, tiling the segments they belong to.
             Assert.That(playlist.PartTarget, Is.InRange(0.2, 0.5), playlist.Text);
             Assert.That(playlist.Text, Does.Contain("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK="));

@@ -62,6 +62,18 @@ public class MediaPlaylistWriterTests
     }
 
     [Test]
+    public void ProgramDateTimePrecedesEachSegmentThatHasOne()
+    {
+        var t = new DateTime(2026, 11, 24, 7, 27, 55, 123, DateTimeKind.Utc);
+        string text = MediaPlaylistWriter.Write(90000, 1, 0, [
+            new PlaylistSegment(1, 90000, "init.mp4", ProgramDateTime: t),
+            new PlaylistSegment(2, 90000, "init.mp4", ProgramDateTime: t.AddSeconds(1))]);
+        Assert.That(text, Does.EndWith(
+            "#EXT-X-PROGRAM-DATE-TIME:2026-11-24T07:27:55.123Z\n#EXTINF:1.00000,\nseg1.m4s\n" +
+            "#EXT-X-PROGRAM-DATE-TIME:2026-11-24T07:27:56.123Z\n#EXTINF:1.00000,\nseg2.m4s\n"));
+    }
+
+    [Test]
     public void HasNoEndListAndUsesRelativeUris()
     {
         string text = MediaPlaylistWriter.Write(90000, 1, 0, [new PlaylistSegment(1, 90000, "init.mp4")]);

@@ -63,6 +63,9 @@ public static class MediaPlaylistWriter
                 map = s.MapUri;
                 text.Append("#EXT-X-MAP:URI=\"").Append(map).Append("\"\n");
             }
+            // Wall-clock time of every segment: players align renditions and measure latency with it.
+            if (s.ProgramDateTime is { } pdt)
+                text.Append("#EXT-X-PROGRAM-DATE-TIME:").Append(pdt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", inv)).Append('\n');
             if (lowLatency?.SegmentParts[i] is { } parts) AppendParts(text, timescale, s.Sequence, parts);
             double seconds = (double)s.DurationTicks / timescale;
             text.Append("#EXTINF:").Append(seconds.ToString("0.00000", inv)).Append(",\n");

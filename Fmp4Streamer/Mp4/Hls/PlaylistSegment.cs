@@ -5,4 +5,6 @@ namespace Fmp4Streamer.Mp4.Hls;
 /// <param name="DurationTicks">Sum of the fragments' durations in the track timescale.</param>
 /// <param name="MapUri">The init segment these fragments decode with (EXT-X-MAP).</param>
 /// <param name="Discontinuity">The segment follows a change of parameter sets (EXT-X-DISCONTINUITY before it).</param>
-public readonly record struct PlaylistSegment(long Sequence, ulong DurationTicks, string MapUri, bool Discontinuity = false);
+/// <param name="ProgramDateTime">Wall-clock time of its first frame (EXT-X-PROGRAM-DATE-TIME), if known.</param>
+public readonly record struct PlaylistSegment(long Sequence, ulong DurationTicks, string MapUri, bool Discontinuity = false,
+    DateTime? ProgramDateTime = null);

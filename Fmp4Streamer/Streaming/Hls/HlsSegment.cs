@@ -28,6 +28,9 @@ public sealed class HlsSegment
     public int InitGeneration { get; private set; }
 
     public bool Discontinuity { get; private set; }
+
+    /// <summary>UTC wall-clock time of the first frame's capture.</summary>
+    public DateTime ProgramDateTime { get; internal set; }
     public ulong DurationTicks { get; private set; }
 
     /// <summary>Bytes of all fragments: the response's Content-Length.</summary>
@@ -57,7 +60,7 @@ public sealed class HlsSegment
     public int References => _references;
 
     public PlaylistSegment ToPlaylistSegment() =>
-        new(Sequence, DurationTicks, HlsSegmenter.InitUri(InitGeneration), Discontinuity);
+        new(Sequence, DurationTicks, HlsSegmenter.InitUri(InitGeneration), Discontinuity, ProgramDateTime);
 
     public void Retain() => _references++;
 

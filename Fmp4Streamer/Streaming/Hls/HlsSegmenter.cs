@@ -134,12 +134,12 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         if (open is null)
         {
             if (!fragment.IsKeyFrame) return;
-            open = StartSegment(fragment.Init);
+            open = StartSegment(fragment);
         }
         else if (fragment.IsKeyFrame && Seconds(open.DurationTicks, open.Init) >= _options.MinSegmentDuration.TotalSeconds)
         {
             CloseOpenSegment();
-            open = StartSegment(fragment.Init);
+            open = StartSegment(fragment);
         }
         else if (LowLatency && open.OpenPartTicks > 0 && open.OpenPartTicks + fragment.Duration > PartTargetTicks(fragment))
         {
@@ -218,8 +218,9 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         MediaPlaylist = MasterPlaylist = null;
     }
 
-    private HlsSegment StartSegment(InitSegment init)
+    private HlsSegment StartSegment(SharedFragment first)
     {
+        var init = first.Init;
         if (!ReferenceEquals(init, _currentInit))
         {
             if (_currentInit is not null)
@@ -233,6 +234,9 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         segment.Reset(init, _generation, _pendingDiscontinuity);
         // Numbered at the start: LL-HLS lists its parts before it is complete.
         segment.Sequence = _nextSequence;
+        // Capture time is CLOCK_MONOTONIC: place it on the wall clock through the current offset between the two.
+        long ageUs = first.CaptureTimeUs > 0 ? Math.Max(0, MonotonicClock.NowUs - first.CaptureTimeUs) : 0;
+        segment.ProgramDateTime = DateTime.UtcNow.AddTicks(-ageUs * 10);
         _pendingDiscontinuity = false;
         _open = segment;
         return segment;
