@@ -117,6 +117,27 @@ public class HlsSegmenterTests
         Assert.That(Text(hls.MediaPlaylist), Does.Not.Contain("SERVER-CONTROL"));
     }
 
+    // A viewer joining asks for a key frame, and the camera's 1 s rhythm restarts there (as the test pattern does).
+    // (frame of the extra key frame within the second segment, expected frames of the segments from the second on)
+    [TestCase(27, new[] { 27, 30, 30, 30 })] // waiting for the next regular one would make 1.9 s: cut early
+    [TestCase(9, new[] { 39, 30, 30 })]  // 1.3 s still rounds to the 1 s target: no early cut
+    [TestCase(5, new[] { 35, 30, 30 })]  // below the quarter-second floor
+    public void ExtraKeyFramesNeverForceALongerTargetDuration(int extraAt, int[] expectedFrames)
+    {
+        var hls = Create();
+        var keys = new List<bool>();
+        for (int i = 0; i < 60; i++) keys.Add(i % 30 == 0);                  // two regular seconds
+        for (int i = 0; i < extraAt; i++) keys.Add(i == 0);                  // the third second, cut short
+        for (int i = 0; i < 95; i++) keys.Add(i % 30 == 0);                  // the rhythm restarts at the request
+        foreach (bool key in keys) _stream.Publish(key);
+        long first = FirstSequence(hls);
+        var frames = new List<int>();
+        for (long n = first + 2; hls.FindSegment(n) is { } s; n++) frames.Add(s.Count);
+        Assert.That(hls.FindSegment(first + 1)!.Count, Is.EqualTo(30));
+        Assert.That(frames, Is.EqualTo(expectedFrames));
+        Assert.That(hls.TargetDuration, Is.EqualTo(1));
+    }
+
     [Test]
     public void WindowIsBoundedAndReleasesWhatLeavesIt()
     {

@@ -31,6 +31,11 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
     private long _discontinuitySequence;
     private int _targetDuration = 1;
     private ulong _partTargetTicks;
+    // The longest of the last few key-frame intervals (ticks), to foresee how long waiting for the next one takes.
+    private readonly ulong[] _keyIntervals = new ulong[4];
+    private int _keyIntervalIndex;
+    private ulong _lastKeyDecodeTime;
+    private bool _hasLastKey;
     private long _lastRequestUs;
     private bool _subscribed, _resubscribe;
 
@@ -125,6 +130,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
     {
         if (!_subscribed) return;
         if (LowLatency && _partTargetTicks == 0) PartTargetTicks(fragment);
+        if (fragment.IsKeyFrame) RecordKeyFrame(fragment.DecodeTime);
         var open = _open;
         if (open is not null && !ReferenceEquals(fragment.Init, open.Init))
         {
@@ -136,7 +142,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
             if (!fragment.IsKeyFrame) return;
             open = StartSegment(fragment);
         }
-        else if (fragment.IsKeyFrame && Seconds(open.DurationTicks, open.Init) >= _options.MinSegmentDuration.TotalSeconds)
+        else if (fragment.IsKeyFrame && ShouldCut(open))
         {
             CloseOpenSegment();
             open = StartSegment(fragment);
@@ -272,6 +278,35 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         if (_window.Count == 0) return;
         RebuildPlaylists(master);
         if (_waiters.Count > 0 && !_deferTimer.IsActive) _deferTimer.Start(0);
+    }
+
+    /// <summary>
+    /// At a key frame: cut once the segment has its minimum length, or earlier (from a quarter second on) when
+    /// waiting for the next regular key frame would make it longer than the target duration allows. Key frames
+    /// requested for joining viewers shift the camera's rhythm; without this the target would have to grow, which
+    /// RFC 8216bis 6.2.1 forbids.
+    /// </summary>
+    private bool ShouldCut(HlsSegment open)
+    {
+        double seconds = Seconds(open.DurationTicks, open.Init);
+        if (seconds >= _options.MinSegmentDuration.TotalSeconds) return true;
+        if (seconds < MinEarlyCutSeconds) return false;
+        ulong interval = 0;
+        foreach (ulong i in _keyIntervals) interval = Math.Max(interval, i);
+        return interval > 0 && MediaPlaylistWriter.TargetDurationFor(open.DurationTicks + interval, open.Init.Timescale) > _targetDuration;
+    }
+
+    private const double MinEarlyCutSeconds = 0.25;
+
+    private void RecordKeyFrame(ulong decodeTime)
+    {
+        if (_hasLastKey && decodeTime > _lastKeyDecodeTime)
+        {
+            _keyIntervals[_keyIntervalIndex] = decodeTime - _lastKeyDecodeTime;
+            _keyIntervalIndex = (_keyIntervalIndex + 1) % _keyIntervals.Length;
+        }
+        _lastKeyDecodeTime = decodeTime;
+        _hasLastKey = true;
     }
 
     /// <summary>Fixed at the first frame: the advertised PART-TARGET must not change.</summary>
