@@ -31,6 +31,24 @@ public class MultiCameraTests
     }
 
     [Test]
+    public void OneCameraFallingAsleepDoesNotDisturbTheOther()
+    {
+        using var daemon = DaemonProcess.Start("[server]\nsleep_grace = 1\n\n" + TwoPatterns);
+        var north = ToolRun.FfmpegDecode(daemon.BaseUrl + "/north/stream.mp4", 30, TimeSpan.FromSeconds(40));
+        Assert.That(north.Frames, Is.GreaterThanOrEqualTo(30), north.Result.StdErr);
+        // North sleeps one second after its viewer left, in the middle of this five-second decode of south.
+        var south = ToolRun.FfmpegDecode(daemon.BaseUrl + "/south/stream.m3u8", 150, TimeSpan.FromSeconds(40));
+        Assert.Multiple(() =>
+        {
+            Assert.That(south.Frames, Is.GreaterThanOrEqualTo(150), south.Result.StdErr);
+            Assert.That(south.Result.StdErr, Is.Empty);
+            Assert.That(daemon.Log, Does.Contain("north: nobody watches: source going to sleep"));
+            Assert.That(daemon.Log, Does.Not.Contain("south: nobody watches"));
+        });
+        Assert.That(daemon.Stop(), Is.EqualTo(0), daemon.Log);
+    }
+
+    [Test]
     public void ASleepingCameraDoesNotStopTheOther()
     {
         using var daemon = DaemonProcess.Start(TwoPatterns);
