@@ -139,6 +139,23 @@ public class HlsSegmenterTests
     }
 
     [Test]
+    public void WithoutKeyFramesItStartsOverAndNeverReusesANumber()
+    {
+        var hls = Create(new HlsOptions { MaxSegmentDuration = TimeSpan.FromSeconds(2) });
+        Publish(61, 30);
+        long open = hls.OpenSequence;
+        for (int i = 0; i < 61; i++) _stream.Publish(false);    // a camera that stopped sending key frames
+        Assert.That(hls.MediaPlaylist, Is.Null, "nothing decodable to list");
+        Assert.That(_stream.Pool.Outstanding, Is.LessThanOrEqualTo(1));
+        _loop.RunOnce(50);                                         // rejoins: the hub asks the camera for a key frame
+        Assert.That(_stream.SubscribeCalls, Is.EqualTo(2));
+        for (int i = 0; i < 31; i++) _stream.Publish(i % 30 == 0); // the requested key frame, a second, the next
+        Assert.That(hls.FindSegment(open + 1), Is.Not.Null);
+        Assert.That(hls.FindSegment(open), Is.Null, "the dropped segment's number is skipped");
+        hls.Close();
+    }
+
+    [Test]
     public void WindowIsBoundedAndReleasesWhatLeavesIt()
     {
         var hls = Create(new HlsOptions { WindowSegments = 3 });

@@ -155,11 +155,11 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         }
         else if (Seconds(open.DurationTicks, open.Init) >= _options.MaxSegmentDuration.TotalSeconds)
         {
-            // Segments must start with a key frame: drop this one and ask the hub again (it requests one on subscribe).
-            Log.Warning(_component, "no key frame for " + _options.MaxSegmentDuration.TotalSeconds + " s: dropping the open segment");
-            open.Release();
-            _open = null;
-            if (MediaPlaylist is not null) Changed(master: false); // its parts are gone from the playlist
+            // Segments must start with a key frame: start over and ask the hub again (it requests one on subscribe).
+            // The dropped segment's number is skipped: its parts may have been listed, and URLs are never reused.
+            Log.Warning(_component, "no key frame for " + _options.MaxSegmentDuration.TotalSeconds + " s: starting over");
+            ReleaseAll();
+            _nextSequence++;
             _pendingDiscontinuity = true;
             _resubscribe = true;
             if (!_deferTimer.IsActive) _deferTimer.Start(0);
@@ -217,6 +217,11 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         _subscribed = false;
         _resubscribe = false;
         _stream.Unsubscribe(this);
+        ReleaseAll();
+    }
+
+    private void ReleaseAll()
+    {
         _open?.Release();
         _open = null;
         foreach (var s in _window) s.Release();
