@@ -11,7 +11,8 @@ public static class BrowserPlayback
 {
     public static string ScriptDirectory => Path.Combine(Repository.Root, "tests", "browser");
 
-    public static PlaybackReport Play(string url, int seconds, bool readStrip = false, string? screenshot = null, bool withoutScript = false)
+    public static PlaybackReport Play(string url, int seconds, bool readStrip = false, string? screenshot = null, bool withoutScript = false,
+        bool hlsJs = false, bool allVideos = false)
     {
         if (!Directory.Exists(Path.Combine(ScriptDirectory, "node_modules", "playwright-core")))
             Assert.Fail("playwright-core is not installed: run `cd tests/browser && npm ci` (make test does)");
@@ -19,6 +20,8 @@ public static class BrowserPlayback
         var args = new List<string> { Path.Combine(ScriptDirectory, "play.js"), url, seconds.ToString() };
         if (readStrip) args.Add("--strip");
         if (withoutScript) args.Add("--no-script");
+        if (hlsJs) args.Add("--hlsjs");
+        if (allVideos) args.Add("--all");
         if (screenshot is not null) { args.Add("--shot"); args.Add(screenshot); }
         var r = ToolRun.Run("node", args, TimeSpan.FromSeconds(seconds + 60), ScriptDirectory, "nodejs");
         string json = r.StdOut.Trim().Split('\n')[^1];

@@ -39,6 +39,9 @@ internal sealed class FakeLiveStream : ILiveStream
     public int SubscribeCalls { get; private set; }
     public int Sequence { get; private set; }
 
+    /// <summary>Duration of every published fragment in 90 kHz ticks (HLS segments sum them).</summary>
+    public uint FragmentDuration { get; set; } = 3000;
+
     public void Subscribe(IFragmentSubscriber subscriber)
     {
         SubscribeCalls++;
@@ -78,6 +81,8 @@ internal sealed class FakeLiveStream : ILiveStream
     {
         fragment.IsKeyFrame = keyFrame;
         fragment.Init = Init!;
+        fragment.DecodeTime = (ulong)Sequence * FragmentDuration;
+        fragment.Duration = FragmentDuration;
         Sequence++;
 
         if (keyFrame && _waiting.Count > 0)

@@ -9,6 +9,8 @@ public class IconsTests
         yield return new TestCaseData(Icons.Logo, Icons.LogoSize).SetName("Logo");
         yield return new TestCaseData(Icons.AppleTouch, Icons.AppleTouchSize).SetName("AppleTouchIcon");
         yield return new TestCaseData(Icons.Favicon, Icons.FaviconSize).SetName("Favicon");
+        yield return new TestCaseData(Icons.HomeScreen, Icons.HomeScreenSize).SetName("HomeScreen192");
+        yield return new TestCaseData(Icons.Splash, Icons.SplashSize).SetName("Splash512");
     }
 
     [TestCaseSource(nameof(AllIcons))]

@@ -88,6 +88,8 @@ public class RoutesTests
     [TestCase("/logo.png", 128)]
     [TestCase("/apple-touch-icon.png", 180)]
     [TestCase("/favicon.ico", 32)]
+    [TestCase("/icon-192.png", 192)]
+    [TestCase("/icon-512.png", 512)]
     public void IconsAreValidPngs(string path, int size)
     {
         using var f = new ServerFixture();
@@ -100,8 +102,8 @@ public class RoutesTests
 
     [TestCase("/nothing")]
     [TestCase("/index.htm")]
-    [TestCase("/stream.m3u8")]
-    [TestCase("/streaminf.m3u8")]
+    [TestCase("/seg12x.m4s")]
+    [TestCase("/init0.mp4")]
     [TestCase("/video1/stream.mp4")]
     public void UnknownPathsAre404AndClose(string path)
     {

@@ -4,6 +4,7 @@ using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Linux.Sockets;
 using Fmp4Streamer.Streaming;
+using Fmp4Streamer.Streaming.Hls;
 using static Tmds.Linux.LibC;
 
 namespace Fmp4Streamer.Http;
@@ -13,9 +14,14 @@ namespace Fmp4Streamer.Http;
 /// or becomes a streaming client that queues shared fragments and sends them with gathered writes. It never
 /// makes capture wait: a slow reader skips to the next key frame, a stalled one is closed.
 /// </summary>
-internal sealed class HttpConnection : IPollable, IFragmentSubscriber
+internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaiter
 {
-    private enum State { Reading, Responding, Streaming, Lingering, Closed }
+    // WaitingHls: an HLS request held on the loop until the woken stream has its first segment, or (LL-HLS) until
+    // the segment or part a blocking reload or a preload hint asks for exists.
+    private enum State { Reading, Responding, Streaming, Lingering, WaitingHls, Closed }
+
+    /// <summary>HLS segments: unique URLs per run (see HlsSegmenter), immutable content.</summary>
+    private const string SegmentCacheControl = "Cache-Control: public, max-age=600\r\n";
 
     // 256 fragments is over 8 s at 30 fps; a reader that far behind skips to a key frame anyway.
     private const int MaxQueuedFragments = 256;
@@ -43,6 +49,14 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
     private InitSegment? _init;
     private bool _subscribed, _awaitingFirst, _skipping, _behind, _ending, _failed;
     private long _joinedUs, _skipped;
+
+    // HLS: the segment being sent (one reference held until its fragments [next, end) are queued), and a held request.
+    private HlsSegment? _segment;
+    private int _segmentNext, _segmentEnd;
+    private HlsSegmenter? _waitingFor;
+    private bool _waitingMaster, _waitingPart, _waitHeadOnly, _waitKeepAlive, _answeringLate;
+    private long _waitSequence;
+    private int _waitPart;
 
     public HttpConnection(HttpServer server, int fd, string peer, int index)
     {
@@ -118,6 +132,7 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
             case State.Streaming:
             case State.Lingering: Drain(); break;
             // Responding: only EPOLLOUT is armed; a hang-up also reports EPOLLOUT, whose send then fails.
+            case State.WaitingHls: Close("closed by client while its HLS request was held"); break;
         }
     }
 
@@ -168,7 +183,8 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
             Handle(data, request);
         }
 
-        bool mayReadMore = _state == State.Reading || (_state == State.Responding && !_closeAfterResponse);
+        bool mayReadMore = _state == State.Reading || _state == State.WaitingHls
+            || (_state == State.Responding && !_closeAfterResponse);
         if (length == 0 || !mayReadMore)
         {
             ReleasePending();
@@ -189,7 +205,7 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
     private void Handle(ReadOnlySpan<byte> data, in HttpRequest request)
     {
         var routes = _server.Routes;
-        var resource = routes.Resolve(request.Path(data), out int streamIndex);
+        var resource = routes.Resolve(request.Path(data), out int streamIndex, out long number, out int part);
         bool headOnly = request.Method == RequestMethod.Head;
         bool keepAlive = request.KeepAlive;
         if (Log.IsEnabled(Log.Level.Debug))
@@ -198,6 +214,9 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
         {
             case Resource.Page:
                 Respond(200, "text/html; charset=utf-8", routes.Page(streamIndex), true, headOnly, keepAlive);
+                break;
+            case Resource.Tiles:
+                Respond(200, "text/html; charset=utf-8", routes.Tiles(), true, headOnly, keepAlive);
                 break;
             case Resource.Manifest:
                 Respond(200, "application/json", ManifestJson.Bytes, true, headOnly, keepAlive);
@@ -211,12 +230,32 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
             case Resource.Favicon:
                 Respond(200, "image/png", Icons.Favicon, false, headOnly, keepAlive);
                 break;
+            case Resource.HomeScreenIcon:
+                Respond(200, "image/png", Icons.HomeScreen, false, headOnly, keepAlive);
+                break;
+            case Resource.SplashIcon:
+                Respond(200, "image/png", Icons.Splash, false, headOnly, keepAlive);
+                break;
             case Resource.AddSlash:
                 Respond(301, null, [], false, headOnly, keepAlive, "Location", routes.Streams[streamIndex].Name + "/");
                 break;
             case Resource.Stream:
                 if (headOnly) Respond(200, "video/mp4", null, true, headOnly: true, keepAlive: false);
                 else StartStreaming(streamIndex);
+                break;
+            case Resource.MasterPlaylist:
+            case Resource.MediaPlaylist:
+                HlsQuery.Parse(request.Query(data), out long msn, out int msnPart);
+                RespondPlaylist(_server.Hls(streamIndex), resource == Resource.MasterPlaylist, msn, msnPart, headOnly, keepAlive);
+                break;
+            case Resource.HlsInit:
+                RespondHlsInit(_server.Hls(streamIndex), number, headOnly, keepAlive);
+                break;
+            case Resource.HlsSegment:
+                RespondSegment(_server.Hls(streamIndex), number, headOnly, keepAlive);
+                break;
+            case Resource.HlsPart:
+                RespondPart(_server.Hls(streamIndex), number, part, headOnly, keepAlive);
                 break;
             default:
                 SendError(404);
@@ -271,7 +310,9 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
         _deadlineUs = MonotonicClock.NowUs + _server.RequestTimeoutUs;
         SetEvents(EPOLLIN | EPOLLRDHUP);
         // Pipelined requests that arrived with an earlier one; inside Process the caller's loop handles them.
-        if (fromWritable && _pendingLength > 0) Process(_pending!, 0, _pendingLength, shared: false);
+        bool late = _answeringLate;
+        _answeringLate = false;
+        if ((fromWritable || late) && _pendingLength > 0) Process(_pending!, 0, _pendingLength, shared: false);
     }
 
     /// <summary>
@@ -317,10 +358,14 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
 
     private FlushResult FlushQueue()
     {
-        var result = _queue.Flush(_fd, out long sent, out int errno);
-        if (sent > 0) _lastProgressUs = MonotonicClock.NowUs;
-        if (result == FlushResult.Failed) _closeReason = "send: " + LinuxError.Name(errno);
-        return result;
+        while (true)
+        {
+            TopUpSegment();
+            var result = _queue.Flush(_fd, out long sent, out int errno);
+            if (sent > 0) _lastProgressUs = MonotonicClock.NowUs;
+            if (result == FlushResult.Failed) _closeReason = "send: " + LinuxError.Name(errno);
+            if (result != FlushResult.Done || _segment is null) return result;
+        }
     }
 
     private void SetEvents(int events)
@@ -477,6 +522,169 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
         _stream!.Unsubscribe(this);
     }
 
+    // ---- HLS -------------------------------------------------------------------------------------------------
+
+    /// <param name="msn">LL-HLS _HLS_msn (-1: none): hold the answer until that segment (or its part) exists.</param>
+    private void RespondPlaylist(HlsSegmenter hls, bool master, long msn, int part, bool headOnly, bool keepAlive)
+    {
+        hls.Touch();
+        if (master || !hls.LowLatency) msn = -1;
+        if (msn < 0) part = -1;
+        // RFC 8216bis 6.2.5.2: more than two segments ahead of the playlist is a client error.
+        if (msn > hls.OpenSequence + 2 && hls.MediaPlaylist is not null)
+        {
+            SendError(400);
+            return;
+        }
+        _waitingPart = false;
+        _waitingMaster = master;
+        _waitSequence = msn;
+        _waitPart = part;
+        if (PlaylistReady(hls))
+        {
+            Respond(200, HlsContentType, master ? hls.MasterPlaylist : hls.MediaPlaylist, true, headOnly, keepAlive);
+            return;
+        }
+        // The stream is waking up, or a blocking reload: hold the request on the loop (or 503 at the deadline).
+        Wait(hls, headOnly, keepAlive);
+    }
+
+    private bool PlaylistReady(HlsSegmenter hls) =>
+        _waitingMaster ? hls.MasterPlaylist is not null
+        : _waitSequence < 0 ? hls.MediaPlaylist is not null
+        : hls.Has(_waitSequence, _waitPart);
+
+    private void Wait(HlsSegmenter hls, bool headOnly, bool keepAlive)
+    {
+        _state = State.WaitingHls;
+        _waitingFor = hls;
+        _waitHeadOnly = headOnly;
+        _waitKeepAlive = keepAlive;
+        // Before the first segment: the wake-up allowance; after it, three target durations (6.2.5.2).
+        _deadlineUs = MonotonicClock.NowUs + (hls.MediaPlaylist is null ? _server.HlsWaitUs : hls.TargetDuration * 3_000_000L);
+        // Only a hang-up matters now; later pipelined bytes stay in the kernel until the answer is out.
+        SetEvents(EPOLLRDHUP);
+        hls.AddWaiter(this);
+    }
+
+    public bool OnHlsUpdate(HlsSegmenter segmenter)
+    {
+        if (_state != State.WaitingHls || _waitingFor != segmenter) return true;
+        if (_waitingPart)
+        {
+            var segment = segmenter.FindPart(_waitSequence, _waitPart);
+            // Still ahead: the part a preload hint named arrives with the next frames.
+            if (segment is null && _waitSequence >= segmenter.OpenSequence && _waitSequence <= segmenter.OpenSequence + 1) return false;
+            EndWait();
+            if (segment is null) SendError(404);
+            else SendPart(segment, _waitPart, _waitHeadOnly, _waitKeepAlive);
+            return true;
+        }
+        if (!PlaylistReady(segmenter)) return false;
+        EndWait();
+        Respond(200, HlsContentType, _waitingMaster ? segmenter.MasterPlaylist : segmenter.MediaPlaylist, true, _waitHeadOnly, _waitKeepAlive);
+        return true;
+    }
+
+    private void EndWait()
+    {
+        _waitingFor = null;
+        _state = State.Reading;
+        _answeringLate = true;
+    }
+
+    private void RespondPart(HlsSegmenter hls, long sequence, int part, bool headOnly, bool keepAlive)
+    {
+        hls.Touch();
+        var segment = hls.FindPart(sequence, part);
+        if (segment is not null)
+        {
+            SendPart(segment, part, headOnly, keepAlive);
+            return;
+        }
+        // A preload hint names the part after the newest: hold it until it exists (RFC 8216bis 6.2.6).
+        if (hls.LowLatency && hls.MediaPlaylist is not null && sequence >= hls.OpenSequence && sequence <= hls.OpenSequence + 1)
+        {
+            _waitingPart = true;
+            _waitSequence = sequence;
+            _waitPart = part;
+            Wait(hls, headOnly, keepAlive);
+            return;
+        }
+        SendError(404);
+    }
+
+    private void SendPart(HlsSegment segment, int part, bool headOnly, bool keepAlive) =>
+        SendFragments(segment, segment.PartStart(part), segment.PartEnd(part), segment.PartBytes(part), headOnly, keepAlive);
+
+    private void RespondHlsInit(HlsSegmenter hls, long generation, bool headOnly, bool keepAlive)
+    {
+        hls.Touch();
+        var init = generation <= int.MaxValue ? hls.FindInit((int)generation) : null;
+        // Generation 0 is the stream's current init while the segmenter wakes (a player may fetch it early).
+        init ??= generation == 0 && hls.SegmentCount == 0 ? hls.Stream.Init : null;
+        if (init is null)
+        {
+            SendError(404);
+            return;
+        }
+        // Not cached: init.mp4 of another run (another camera mode) has the same URL.
+        Respond(200, "video/mp4", init.Bytes, true, headOnly, keepAlive);
+    }
+
+    private void RespondSegment(HlsSegmenter hls, long sequence, bool headOnly, bool keepAlive)
+    {
+        hls.Touch();
+        var segment = hls.FindSegment(sequence);
+        if (segment is null)
+        {
+            SendError(404); // left the window, or not cut yet
+            return;
+        }
+        SendFragments(segment, 0, segment.Count, segment.Bytes, headOnly, keepAlive);
+    }
+
+    /// <summary>Fragments [start, end) of a segment as one response body.</summary>
+    private void SendFragments(HlsSegment segment, int start, int end, long bytes, bool headOnly, bool keepAlive)
+    {
+        var head = new ResponseHead(_head);
+        head.Start(200);
+        head.Header("Content-Type", "video/mp4");
+        head.Append(SegmentCacheControl);
+        head.ContentLength((int)bytes); // a segment is seconds of video: far below 2 GB
+        head.Connection(keepAlive);
+        head.End();
+        _queue.EnqueuePlain(_head, 0, head.Length);
+        if (!headOnly)
+        {
+            // The window's fragments themselves go out (no copy); the reference keeps them if the segment leaves it.
+            segment.Retain();
+            _segment = segment;
+            _segmentNext = start;
+            _segmentEnd = end;
+        }
+        _closeAfterResponse = !keepAlive;
+        BeginResponse();
+    }
+
+    /// <summary>Queues as many of the segment's fragments as the send ring takes (a long GOP can exceed it).</summary>
+    private void TopUpSegment()
+    {
+        var segment = _segment;
+        if (segment is null) return;
+        while (_segmentNext < _segmentEnd && _queue.TryEnqueue(segment[_segmentNext])) _segmentNext++;
+        if (_segmentNext == _segmentEnd) ReleaseSegment();
+    }
+
+    private void ReleaseSegment()
+    {
+        if (_segment is null) return;
+        _segment.Release();
+        _segment = null;
+    }
+
+    private const string HlsContentType = "application/vnd.apple.mpegurl";
+
     // ---- deadlines and close ---------------------------------------------------------------------------------
 
     /// <summary>Called by the server's sweep timer.</summary>
@@ -489,6 +697,16 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
                 break;
             case State.Lingering:
                 if (nowUs > _deadlineUs) Close(null);
+                break;
+            case State.WaitingHls:
+                if (nowUs > _deadlineUs)
+                {
+                    _waitingFor!.RemoveWaiter(this);
+                    _waitingFor = null;
+                    Log.Warning(_component, "503: the HLS segment or part did not come in time");
+                    _state = State.Reading;
+                    SendError(503);
+                }
                 break;
             case State.Responding:
             case State.Streaming:
@@ -505,6 +723,9 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber
         if (_state == State.Closed) return;
         _state = State.Closed;
         Unsubscribe();
+        _waitingFor?.RemoveWaiter(this);
+        _waitingFor = null;
+        ReleaseSegment();
         long fragments = _queue.FragmentsSent;
         _queue.Clear();
         ReleasePending();

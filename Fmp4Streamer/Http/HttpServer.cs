@@ -2,6 +2,7 @@ using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Linux.Sockets;
 using Fmp4Streamer.Streaming;
+using Fmp4Streamer.Streaming.Hls;
 using static Tmds.Linux.LibC;
 
 namespace Fmp4Streamer.Http;
@@ -26,6 +27,7 @@ public sealed class HttpServer : ITimerCallback, IDisposable
     private readonly LoopTimer _deferredTimer;
     private readonly LoopTimer _acceptRetryTimer;
     private readonly long _sweepIntervalUs;
+    private readonly HlsSegmenter?[] _hls;
     private int _rejecting;
     private bool _disposed;
 
@@ -34,6 +36,8 @@ public sealed class HttpServer : ITimerCallback, IDisposable
         _loop = loop;
         Options = options;
         Routes = new Routes(streams);
+        _hls = new HlsSegmenter?[streams.Count];
+        HlsWaitUs = (long)(options.Hls.FirstSegmentTimeout.TotalMilliseconds * 1000);
         ReadBuffer = new byte[Math.Max(options.MaxHeaderBytes, 4096)];
         RequestTimeoutUs = (long)(options.RequestTimeout.TotalMilliseconds * 1000);
         StallTimeoutUs = (long)(options.ClientStallTimeout.TotalMilliseconds * 1000);
@@ -54,6 +58,14 @@ public sealed class HttpServer : ITimerCallback, IDisposable
     internal long RequestTimeoutUs { get; }
     internal long StallTimeoutUs { get; }
     internal long LingerUs { get; }
+    internal long HlsWaitUs { get; }
+
+    /// <summary>The HLS segmenter of a stream, created at the first HLS request (it subscribes only while used).</summary>
+    internal HlsSegmenter Hls(int streamIndex) =>
+        _hls[streamIndex] ??= new HlsSegmenter(_loop, Routes.Streams[streamIndex], Options.Hls);
+
+    /// <summary>The segmenter of a stream if HLS was ever requested (tests and statistics).</summary>
+    internal HlsSegmenter? HlsIfCreated(int streamIndex) => _hls[streamIndex];
 
     /// <summary>The bound port (the kernel's choice when <see cref="HttpServerOptions.Port"/> is 0).</summary>
     public int Port => _acceptors.Count > 0 ? _acceptors[0].Socket.Port : throw new InvalidOperationException("not started");
@@ -177,6 +189,7 @@ public sealed class HttpServer : ITimerCallback, IDisposable
         {
             if (i < _connections.Count) _connections[i].Close("server stopping");
         }
+        foreach (var hls in _hls) hls?.Close();
         foreach (var a in _acceptors)
         {
             _loop.Remove(a.Socket.Fd);

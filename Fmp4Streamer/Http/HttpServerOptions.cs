@@ -1,3 +1,5 @@
+using Fmp4Streamer.Streaming.Hls;
+
 namespace Fmp4Streamer.Http;
 
 /// <summary>Settings of the HTTP server; Program maps the [server] config section to it.</summary>
@@ -23,4 +25,7 @@ public sealed record HttpServerOptions
 
     /// <summary>A connection that has not sent a complete request by then is closed (slowloris, idle keep-alive).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Segment length, window and idle timeout of every stream's HLS segmenter.</summary>
+    public HlsOptions Hls { get; init; } = new();
 }

@@ -9,12 +9,17 @@ public static class Icons
     public const int LogoSize = 128;
     public const int AppleTouchSize = 180;
     public const int FaviconSize = 32;
+    /// <summary>The sizes Android's "Add to Home Screen" and install prompts ask a web app manifest for.</summary>
+    public const int HomeScreenSize = 192;
+    public const int SplashSize = 512;
 
-    private static byte[]? s_logo, s_appleTouch, s_favicon;
+    private static byte[]? s_logo, s_appleTouch, s_favicon, s_homeScreen, s_splash;
 
     public static byte[] Logo => s_logo ??= Draw(LogoSize);
     public static byte[] AppleTouch => s_appleTouch ??= Draw(AppleTouchSize);
     public static byte[] Favicon => s_favicon ??= Draw(FaviconSize);
+    public static byte[] HomeScreen => s_homeScreen ??= Draw(HomeScreenSize);
+    public static byte[] Splash => s_splash ??= Draw(SplashSize);
 
     private static ReadOnlySpan<byte> Palette => [0x30, 0x30, 0x30, 0xf0, 0xf0, 0xf0, 0xe0, 0x40, 0x40];
 

@@ -11,7 +11,9 @@ public static class ManifestJson
           "short_name": "Fmp4streamer",
           "icons": [
             { "src": "logo.png", "sizes": "{{Icons.LogoSize}}x{{Icons.LogoSize}}", "type": "image/png" },
-            { "src": "apple-touch-icon.png", "sizes": "{{Icons.AppleTouchSize}}x{{Icons.AppleTouchSize}}", "type": "image/png" }
+            { "src": "apple-touch-icon.png", "sizes": "{{Icons.AppleTouchSize}}x{{Icons.AppleTouchSize}}", "type": "image/png" },
+            { "src": "icon-192.png", "sizes": "{{Icons.HomeScreenSize}}x{{Icons.HomeScreenSize}}", "type": "image/png", "purpose": "any" },
+            { "src": "icon-512.png", "sizes": "{{Icons.SplashSize}}x{{Icons.SplashSize}}", "type": "image/png", "purpose": "any" }
           ],
           "start_url": ".",
           "display": "standalone",

@@ -22,9 +22,18 @@ public sealed class Routes
 
     public IReadOnlyList<ILiveStream> Streams => _streams;
 
-    public Resource Resolve(ReadOnlySpan<byte> path, out int streamIndex)
+    public Resource Resolve(ReadOnlySpan<byte> path, out int streamIndex) => Resolve(path, out streamIndex, out _);
+
+    /// <param name="number">The segment's sequence number or the init segment's generation; 0 otherwise.</param>
+    public Resource Resolve(ReadOnlySpan<byte> path, out int streamIndex, out long number) => Resolve(path, out streamIndex, out number, out _);
+
+    /// <param name="part">The part index of an LL-HLS part (seg&lt;N&gt;.&lt;P&gt;.m4s); 0 otherwise.</param>
+    public Resource Resolve(ReadOnlySpan<byte> path, out int streamIndex, out long number, out int part)
     {
         streamIndex = 0;
+        number = 0;
+        part = 0;
+        bool named = false;
         if (path.Length > 1)
         {
             var afterSlash = path[1..];
@@ -36,22 +45,56 @@ public sealed class Routes
                 streamIndex = i;
                 if (slash < 0) return Resource.AddSlash;
                 path = afterSlash[slash..];
+                named = true;
                 break;
             }
         }
-        return ResolveFile(path);
+        var resource = ResolveFile(path, out number, out part);
+        // The first camera keeps the reference's URLs, except "/" itself, which shows every camera.
+        return resource == Resource.Page && !named && _streams.Count > 1 ? Resource.Tiles : resource;
     }
 
-    private static Resource ResolveFile(ReadOnlySpan<byte> path)
+    private static Resource ResolveFile(ReadOnlySpan<byte> path, out long number, out int part)
     {
+        number = 0;
+        part = 0;
         if (path.SequenceEqual("/"u8) || path.SequenceEqual("/index.html"u8)) return Resource.Page;
         if (path.SequenceEqual("/stream.mp4"u8)) return Resource.Stream;
         if (path.SequenceEqual("/manifest.json"u8)) return Resource.Manifest;
         if (path.SequenceEqual("/logo.png"u8)) return Resource.Logo;
         if (path.SequenceEqual("/apple-touch-icon.png"u8)) return Resource.AppleTouchIcon;
         if (path.SequenceEqual("/favicon.ico"u8)) return Resource.Favicon;
-        if (path.SequenceEqual("/stream.m3u8"u8) || path.SequenceEqual("/streaminf.m3u8"u8)) return Resource.Playlist;
+        if (path.SequenceEqual("/icon-192.png"u8)) return Resource.HomeScreenIcon;
+        if (path.SequenceEqual("/icon-512.png"u8)) return Resource.SplashIcon;
+        if (path.SequenceEqual("/stream.m3u8"u8)) return Resource.MasterPlaylist;
+        if (path.SequenceEqual("/streaminf.m3u8"u8)) return Resource.MediaPlaylist;
+        if (path.SequenceEqual("/init.mp4"u8)) return Resource.HlsInit;
+        if (TryNumbered(path, "/init"u8, ".mp4"u8, out number) && number > 0) return Resource.HlsInit;
+        if (TryNumbered(path, "/seg"u8, ".m4s"u8, out number)) return Resource.HlsSegment;
+        int dot = path.IndexOf((byte)'.');
+        if (dot > 0 && TryNumbered(path[..dot], "/seg"u8, ""u8, out number)
+            && TryNumbered(path[dot..], "."u8, ".m4s"u8, out long index) && index <= 100_000)
+        {
+            part = (int)index;
+            return Resource.HlsPart;
+        }
+        number = 0;
         return Resource.NotFound;
+    }
+
+    /// <summary>prefix + decimal digits (no sign, no leading zero, at most 18) + suffix.</summary>
+    private static bool TryNumbered(ReadOnlySpan<byte> path, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> suffix, out long number)
+    {
+        number = 0;
+        if (!path.StartsWith(prefix) || !path.EndsWith(suffix)) return false;
+        var digits = path[prefix.Length..^suffix.Length];
+        if (digits.IsEmpty || digits.Length > 18 || (digits[0] == (byte)'0' && digits.Length > 1)) return false;
+        foreach (byte b in digits)
+        {
+            if (b < (byte)'0' || b > (byte)'9') return false;
+            number = number * 10 + (b - '0');
+        }
+        return true;
     }
 
     /// <summary>The page for a stream, rebuilt only when its codecs string changes.</summary>
@@ -68,6 +111,20 @@ public sealed class Routes
         _pages[streamIndex] = page;
         _pageCodecs[streamIndex] = codecs;
         return page;
+    }
+
+    /// <summary>The tiles page of every camera (built per request: pages are rare, and sizes follow the streams).</summary>
+    public byte[] Tiles()
+    {
+        var tiles = new TilesPage.Tile[_streams.Count];
+        for (int i = 0; i < tiles.Length; i++)
+        {
+            var s = _streams[i];
+            var init = s.Init;
+            tiles[i] = new TilesPage.Tile(s.Name, init?.Codecs ?? IndexPage.FallbackCodecs,
+                init?.Width ?? s.ConfiguredWidth, init?.Height ?? s.ConfiguredHeight);
+        }
+        return TilesPage.Render(tiles);
     }
 
     private static bool AsciiEquals(ReadOnlySpan<byte> bytes, string name)

@@ -1,0 +1,26 @@
+namespace Fmp4Streamer.Streaming.Hls;
+
+/// <summary>How the HLS segmenter of each stream cuts and keeps segments.</summary>
+public sealed record HlsOptions
+{
+    /// <summary>A segment ends at the first key frame after this much media (longer when key frames are rarer).</summary>
+    public TimeSpan MinSegmentDuration { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Segments listed in the live playlist; older ones are released and answer 404.</summary>
+    public int WindowSegments { get; init; } = 6;
+
+    /// <summary>With no key frame for this long the open segment is dropped and a key frame requested.</summary>
+    public TimeSpan MaxSegmentDuration { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The segmenter stops (and lets the camera sleep) when no HLS request came for this long.</summary>
+    public TimeSpan ClientIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A playlist request made while no segment exists yet waits this long, then gets a 503.</summary>
+    public TimeSpan FirstSegmentTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Low-Latency HLS part length: parts end before they would pass this (or 1.25 frames, if longer); zero turns
+    /// parts, blocking playlist reload and preload hints off.
+    /// </summary>
+    public TimeSpan PartTarget { get; init; } = TimeSpan.FromMilliseconds(250);
+}
