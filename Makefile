@@ -31,6 +31,7 @@ test: deps-test build arm64
 
 bench: build
 	tests/bench/run.sh
+	tests/bench/hls.sh
 
 clean:
 	rm -rf artifacts fmp4streamer fmp4streamer-arm64 */bin */obj

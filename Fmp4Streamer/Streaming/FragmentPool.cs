@@ -13,7 +13,8 @@ public sealed class FragmentPool
 
     /// <summary>
     /// Time from a frame's arrival to the release of its last reference: the moment the last client's kernel
-    /// accepted its last byte (clients release a fragment when it is fully sent).
+    /// accepted its last byte (clients release a fragment when it is fully sent). Fragments held for HLS replay
+    /// are left out.
     /// </summary>
     public DelayHistogram FanOutDelay { get; } = new();
 
@@ -33,7 +34,8 @@ public sealed class FragmentPool
     internal void Return(SharedFragment fragment)
     {
         Outstanding--;
-        FanOutDelay.Record(Linux.MonotonicClock.NowUs - fragment.ArrivalUs);
+        if (!fragment.HeldForReplay) FanOutDelay.Record(Linux.MonotonicClock.NowUs - fragment.ArrivalUs);
+        fragment.HeldForReplay = false;
         fragment.Length = 0;
         _free.Push(fragment);
     }

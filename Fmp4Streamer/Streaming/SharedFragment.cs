@@ -30,6 +30,12 @@ public sealed class SharedFragment
     /// <summary>When the hub received the frame (CLOCK_MONOTONIC, µs), for the fan-out delay statistics.</summary>
     public long ArrivalUs { get; internal set; }
 
+    /// <summary>
+    /// Kept for later requests (the HLS window): its last release says nothing about how fast the live fan-out
+    /// was, so the pool leaves it out of <see cref="FragmentPool.FanOutDelay"/>.
+    /// </summary>
+    public bool HeldForReplay { get; set; }
+
     /// <summary>The fragment's baseMediaDecodeTime and duration in the track timescale (HLS needs them).</summary>
     public ulong DecodeTime { get; internal set; }
     public uint Duration { get; internal set; }

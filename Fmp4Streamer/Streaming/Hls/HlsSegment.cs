@@ -101,6 +101,7 @@ public sealed class HlsSegment
     internal void Add(SharedFragment fragment)
     {
         fragment.Retain();
+        fragment.HeldForReplay = true;
         _fragments.Add(fragment);
         DurationTicks += fragment.Duration;
         Bytes += fragment.Length;
