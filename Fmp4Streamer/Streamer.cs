@@ -51,7 +51,7 @@ public static class Streamer
         Log.Info(Component, $"listening on {server.Endpoints}");
         foreach (var hub in hubs)
         {
-            Log.Info(hub.Name, $"{hub.Source.Description}, {hub.ConfiguredWidth}x{hub.ConfiguredHeight}, at {hub.Name}/stream.mp4" +
+            Log.Info(hub.Name, $"{hub.Source.Description}, {hub.ConfiguredWidth}x{hub.ConfiguredHeight}, at /{hub.Name}/stream.mp4" +
                 (hubs[0] == hub ? " and /stream.mp4" : ""));
             hub.Open();
         }
