@@ -131,10 +131,11 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
             return; // nobody can use this frame: skip the copy
         }
 
-        int sampleSize = AnnexB.AvccSize(annexB);
-        var fragment = _pool.Rent(FragmentWriter.HeaderSize + sampleSize);
+        // A 3-byte start code becomes a 4-byte length and every NAL takes at least 4 bytes with its start code,
+        // so the sample is at most a quarter larger than the Annex-B input: no separate sizing pass.
+        var fragment = _pool.Rent(FragmentWriter.HeaderSize + annexB.Length + annexB.Length / 4 + 4);
         var buffer = fragment.Buffer.AsSpan();
-        AnnexB.ConvertToAvcc(annexB, buffer.Slice(FragmentWriter.HeaderSize));
+        int sampleSize = AnnexB.ConvertToAvcc(annexB, buffer.Slice(FragmentWriter.HeaderSize));
         FragmentWriter.WriteHeader(buffer, _sequenceNumber++, decodeTime, duration, frame.IsKeyFrame, sampleSize);
         fragment.Length = FragmentWriter.HeaderSize + sampleSize;
         fragment.IsKeyFrame = frame.IsKeyFrame;
