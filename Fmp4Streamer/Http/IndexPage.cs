@@ -24,14 +24,8 @@ public static class IndexPage
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width,initial-scale=1.0">
         <title>{{TITLE}}</title>
-        <link rel="manifest" href="manifest.json">
-        <meta name="theme-color" content="#303030">
-        <meta name="mobile-web-app-capable" content="yes">
-        <meta name="apple-mobile-web-app-capable" content="yes">
-        <meta name="apple-mobile-web-app-status-bar-style" content="default">
-        <meta name="apple-mobile-web-app-title" content="Fmp4streamer">
-        <link rel="apple-touch-icon" href="apple-touch-icon.png">
-        <link rel="icon" type="image/png" href="logo.png">
+
+        """ + PageHead.HomeScreen + """
         <style>
         body{margin:0;padding:0;background:#303030}
         #stream{max-height:100%;max-width:100%;margin:auto;position:absolute;top:0;left:0;bottom:0;right:0}

@@ -18,14 +18,8 @@ public static class TilesPage
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width,initial-scale=1.0">
         <title>fmp4streamer</title>
-        <link rel="manifest" href="manifest.json">
-        <meta name="theme-color" content="#303030">
-        <meta name="mobile-web-app-capable" content="yes">
-        <meta name="apple-mobile-web-app-capable" content="yes">
-        <meta name="apple-mobile-web-app-status-bar-style" content="default">
-        <meta name="apple-mobile-web-app-title" content="Fmp4streamer">
-        <link rel="apple-touch-icon" href="apple-touch-icon.png">
-        <link rel="icon" type="image/png" href="logo.png">
+
+        """ + PageHead.HomeScreen + """
         <style>
         body{margin:0;padding:4px;background:#303030;font-family:sans-serif}
         #tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:4px}

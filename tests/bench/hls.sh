@@ -6,36 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-20}; progressive=${2:-100}; players=${3:-100}
-work=.work/bench; mkdir -p "$work"
-src="$work/bench1080.h264"
-if [ ! -s "$src" ]; then
-  echo "making the 1080p test stream (once)..." >&2
-  ffmpeg -hide_banner -loglevel error -nostdin -f lavfi -i testsrc2=size=1920x1080:rate=30 -t 20 \
-    -c:v libx264 -preset veryfast -tune zerolatency -g 30 -b:v 8M -maxrate 8M -bufsize 4M -pix_fmt yuv420p \
-    -x264-params aud=1 -f h264 "$src"
-fi
-gcc -O2 -o "$work/loadclient" tests/bench/loadclient.c
-[ -x ./fmp4streamer ] || ./build.sh >/dev/null
+. tests/bench/common.sh
 port=18766
-clk=$(getconf CLK_TCK)
-cat > "$work/hls-bench.conf" <<CONF
-[server]
-listen = 127.0.0.1
-port = $port
-max_clients = 1000
-
-[bench]
-command = ffmpeg -hide_banner -loglevel error -nostdin -re -stream_loop -1 -f h264 -framerate 30 -i $PWD/$src -c copy -f h264 -
-width = 1920
-height = 1080
-fps = 30
-auto_sleep = no
-CONF
+bench_config "$work/hls-bench.conf" $port
 printf '| load | daemon CPU (%% of one core) | peak RSS | HLS playlists / segments / 404 / errors |\n|---|---:|---:|---|\n'
 for mode in progressive both; do
   ./fmp4streamer -c "$work/hls-bench.conf" 2> "$work/hls-daemon-$mode.log" &
   pid=$!
-  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
+  wait_listening $port
   hls='-'
   if [ $mode = both ]; then
     # Warm the segmenter first so both runs measure a steady state.

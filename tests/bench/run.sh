@@ -8,39 +8,17 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-20}; shift || true
 counts=("$@"); [ ${#counts[@]} -gt 0 ] || counts=(1 10 100 500)
-work=.work/bench; mkdir -p "$work"
-src="$work/bench1080.h264"
-if [ ! -s "$src" ]; then
-  echo "making the 1080p test stream (once)..." >&2
-  ffmpeg -hide_banner -loglevel error -nostdin -f lavfi -i testsrc2=size=1920x1080:rate=30 -t 20 \
-    -c:v libx264 -preset veryfast -tune zerolatency -g 30 -b:v 8M -maxrate 8M -bufsize 4M -pix_fmt yuv420p \
-    -x264-params aud=1 -f h264 "$src"
-fi
-gcc -O2 -o "$work/loadclient" tests/bench/loadclient.c
-[ -x ./fmp4streamer ] || ./build.sh >/dev/null
+. tests/bench/common.sh
 ls -l fmp4streamer | awk '{printf "binary size: %.2f MB\n", $5/1048576}'
 
 port=18765
-clk=$(getconf CLK_TCK)
 printf '| clients | daemon CPU (%% of one core: user + kernel) | fan-out delay median | p99 | peak RSS | frames missed | frames per client |\n'
 printf '|---:|---:|---:|---:|---:|---:|---:|\n'
 for n in "${counts[@]}"; do
-  cat > "$work/bench.conf" <<CONF
-[server]
-listen = 127.0.0.1
-port = $port
-max_clients = 1000
-
-[bench]
-command = ffmpeg -hide_banner -loglevel error -nostdin -re -stream_loop -1 -f h264 -framerate 30 -i $PWD/$src -c copy -f h264 -
-width = 1920
-height = 1080
-fps = 30
-auto_sleep = no
-CONF
+  bench_config "$work/bench.conf" $port
   ./fmp4streamer -c "$work/bench.conf" 2> "$work/daemon-$n.log" &
   pid=$!
-  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
+  wait_listening $port
   sleep 2
   read -r u0 s0 < <(awk '{print $14, $15}' /proc/$pid/stat)
   result=$("$work/loadclient" 127.0.0.1 $port /stream.mp4 "$n" "$seconds")
