@@ -8,6 +8,8 @@ S=/bin/fmp4streamer
 [ -x $S ] || { echo "RIG-ERROR /bin/fmp4streamer missing"; exit 2; }
 
 rig_feed_start 0 1000 || exit 1
+# The capture side lists its format only once the first frame is written (it may offer capture just before).
+_t=25; until v4l2-ctl -d /dev/video10 --list-formats 2>/dev/null | grep -q '\[0\]' || [ $_t -le 0 ]; do _t=$((_t - 1)); sleep 0.2; done
 rig_run loop-formats v4l2-ctl -d /dev/video10 --list-formats
 printf '[server]\nlisten =\nport = 8000\n\n[/dev/video10]\ncapture_format = MJPGH264\nwidth = 640\nheight = 480\nfps = 30\n' \
   > /tmp/mjpgh264.conf
