@@ -38,10 +38,11 @@ rig_wait() {
 # rig_publish FILE: makes FILE downloadable by the host at :8081/out/NAME.
 rig_publish() { cp "$1" /tmp/out/; rig_mark "published $(basename "$1") $(wc -c < "$1")"; }
 
-# rig_feed_start [LOOPS]: feeds /data/testsrc.h264 (640x480@30) into the loopback camera /dev/video10 and
-# waits until the device offers capture. Sets RIG_FEED_PID.
+# rig_feed_start [LOOPS [MJPG_SEGMENT]]: feeds /data/testsrc.h264 (640x480@30) into the loopback camera
+# /dev/video10 and waits until the device offers capture. Sets RIG_FEED_PID. With MJPG_SEGMENT the camera is
+# MJPG, each access unit muxed into APP4 segments of at most that many bytes (UVC 1.5 layout, see h264feed.c).
 rig_feed_start() {
-  h264feed /dev/video10 /data/testsrc.h264 640 480 30 "${1:-0}" 2>>/tmp/h264feed.log &
+  h264feed /dev/video10 /data/testsrc.h264 640 480 30 "${1:-0}" ${2:+"$2"} 2>>/tmp/h264feed.log &
   RIG_FEED_PID=$!
   _t=75   # 15 s: h264feed may retry S_FMT for up to 10 s
   until v4l2-ctl -d /dev/video10 --all 2>/dev/null | grep -q "Video Capture"; do

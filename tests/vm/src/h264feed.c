@@ -1,6 +1,10 @@
 // Feeds an Annex-B H264 file into a v4l2loopback device, one access unit per write(), paced in real time.
 // The input must carry access unit delimiters (x264 `aud=1`): an AU is cut at every AUD NAL (type 9).
-// usage: h264feed DEV FILE WIDTH HEIGHT FPS [LOOPS]   (LOOPS 0 = forever, default 1)
+// usage: h264feed DEV FILE WIDTH HEIGHT FPS [LOOPS [MJPG_SEGMENT]]   (LOOPS 0 = forever, default 1)
+// MJPG_SEGMENT > 0: the device gets format MJPG instead and each access unit goes out wrapped the way a UVC 1.5
+// camera muxes H.264 into MJPG (capture_format = MJPGH264): SOI, APP4 segments carrying the 22-byte UVC H.264
+// payload header, the u32 payload size and the payload, at most MJPG_SEGMENT data bytes per segment (27..65533),
+// then EOI. No picture: a MJPGH264 reader discards it.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -17,12 +21,54 @@
 static volatile sig_atomic_t s_stop;
 static void on_signal(int sig) { (void)sig; s_stop = 1; }
 
+enum { PayloadHeaderLength = 22, MaxSegmentData = 65533 };
+
+static void put16le(unsigned char *p, unsigned v) { p[0] = v; p[1] = v >> 8; }
+static void put32le(unsigned char *p, unsigned long v) { put16le(p, v & 0xffff); put16le(p + 2, v >> 16); }
+
+// Wraps one access unit into out (room for len + len / (seg - 4) * 4 + 64 bytes); returns the frame's length
+// and the number of APP4 segments in *segments.
+static long wrap_mjpg(unsigned char *out, const unsigned char *au, long len, int seg, int w, int h, long fps,
+                      unsigned long pts, int *segments) {
+  unsigned char hdr[PayloadHeaderLength + 4];
+  put16le(hdr, 0x0100);                   // wVersion 1.0
+  put16le(hdr + 2, PayloadHeaderLength);  // wHeaderLength
+  put32le(hdr + 4, 1);                    // dwStreamType
+  put16le(hdr + 8, w);
+  put16le(hdr + 10, h);
+  put32le(hdr + 12, 10000000L / fps);     // dwFrameInterval, 100 ns units
+  put16le(hdr + 16, 0);                   // wDelay
+  put32le(hdr + 18, pts);                 // dwPresentationTime
+  put32le(hdr + PayloadHeaderLength, len);
+  long o = 0, taken = 0;
+  out[o++] = 0xff; out[o++] = 0xd8;       // SOI
+  *segments = 0;
+  do {
+    long head = *segments == 0 ? (long)sizeof hdr : 0;
+    long n = len - taken < seg - head ? len - taken : seg - head;
+    out[o++] = 0xff; out[o++] = 0xe4;     // APP4, big-endian length that counts itself
+    out[o++] = (head + n + 2) >> 8; out[o++] = head + n + 2;
+    memcpy(out + o, hdr, head); o += head;
+    memcpy(out + o, au + taken, n); o += n;
+    taken += n;
+    (*segments)++;
+  } while (taken < len);
+  out[o++] = 0xff; out[o++] = 0xd9;       // EOI
+  return o;
+}
+
 static int is_aud(const unsigned char *b, long i, long n) {
   return i + 4 < n && b[i] == 0 && b[i + 1] == 0 && b[i + 2] == 0 && b[i + 3] == 1 && (b[i + 4] & 0x1f) == 9;
 }
 
 int main(int argc, char **argv) {
-  if (argc < 6) { fprintf(stderr, "usage: h264feed DEV FILE WIDTH HEIGHT FPS [LOOPS]\n"); return 2; }
+  if (argc < 6) { fprintf(stderr, "usage: h264feed DEV FILE WIDTH HEIGHT FPS [LOOPS [MJPG_SEGMENT]]\n"); return 2; }
+  int seg = argc > 7 ? atoi(argv[7]) : 0;
+  if (seg != 0 && (seg < PayloadHeaderLength + 5 || seg > MaxSegmentData)) {
+    fprintf(stderr, "h264feed: MJPG_SEGMENT must be 0 or %d..%d\n", PayloadHeaderLength + 5, MaxSegmentData);
+    return 2;
+  }
+  unsigned pixfmt = seg ? V4L2_PIX_FMT_MJPEG : V4L2_PIX_FMT_H264;
   int fd = open(argv[1], O_RDWR);
   if (fd < 0) { perror("h264feed: open"); return 1; }
   // v4l2loopback 0.12.7 recomputes the node's device_caps only in QUERYCAP, and the core checks S_FMT's
@@ -35,7 +81,7 @@ int main(int argc, char **argv) {
   f.type = V4L2_BUF_TYPE_VIDEO_OUTPUT;
   f.fmt.pix.width = atoi(argv[3]);
   f.fmt.pix.height = atoi(argv[4]);
-  f.fmt.pix.pixelformat = V4L2_PIX_FMT_H264;
+  f.fmt.pix.pixelformat = pixfmt;
   f.fmt.pix.sizeimage = 1 << 20;  // v4l2loopback sizes its buffers from this: room for any access unit
   f.fmt.pix.field = V4L2_FIELD_NONE;
   // v4l2loopback 0.12.7 refuses S_FMT with EINVAL while another opener (a reader retrying after the
@@ -46,7 +92,7 @@ int main(int argc, char **argv) {
     if (++tries == 100) { perror("h264feed: VIDIOC_S_FMT (10 s of retries)"); return 1; }
     f.fmt.pix.width = atoi(argv[3]);
     f.fmt.pix.height = atoi(argv[4]);
-    f.fmt.pix.pixelformat = V4L2_PIX_FMT_H264;
+    f.fmt.pix.pixelformat = pixfmt;
     f.fmt.pix.sizeimage = 1 << 20;
     f.fmt.pix.field = V4L2_FIELD_NONE;
     struct timespec pause = {0, 100000000L};
@@ -74,6 +120,8 @@ int main(int argc, char **argv) {
   unsigned char *b = malloc(n);
   if (!b || fread(b, 1, n, in) != (size_t)n) { fprintf(stderr, "h264feed: short read\n"); return 1; }
   fclose(in);
+  unsigned char *frame = seg ? malloc(n + n / (seg - 4) * 4 + 64) : 0;
+  if (seg && !frame) { fprintf(stderr, "h264feed: out of memory\n"); return 1; }
 
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -83,15 +131,27 @@ int main(int argc, char **argv) {
 
   long fps = atol(argv[5]);
   int loops = argc > 6 ? atoi(argv[6]) : 1;
-  long written = 0;
+  long written = 0, split = 0, largest = 0;
+  int most_segments = 0;
   struct timespec next;
   clock_gettime(CLOCK_MONOTONIC, &next);
-  fprintf(stderr, "h264feed: %s %sx%s@%ld from %s (%ld bytes)\n", argv[1], argv[3], argv[4], fps, argv[2], n);
+  fprintf(stderr, "h264feed: %s %sx%s@%ld %s from %s (%ld bytes)\n", argv[1], argv[3], argv[4], fps,
+          seg ? "MJPG (H264 in APP4)" : "H264", argv[2], n);
   for (int l = 0; (loops == 0 || l < loops) && !s_stop; l++) {
     long start = 0;
     for (long i = 4; i <= n && !s_stop; i++) {
       if (!is_aud(b, i, n) && i != n) continue;
-      if (write(fd, b + start, i - start) < 0) { perror("h264feed: write"); return 1; }
+      const unsigned char *out = b + start;
+      long len = i - start;
+      if (seg) {
+        int segments;
+        len = wrap_mjpg(frame, out, len, seg, atoi(argv[3]), atoi(argv[4]), fps, written, &segments);
+        out = frame;
+        if (segments > 1) split++;
+        if (segments > most_segments) most_segments = segments;
+        if (len > largest) largest = len;
+      }
+      if (write(fd, out, len) < 0) { perror("h264feed: write"); return 1; }
       written++;
       start = i;
       // Absolute deadlines: the rate stays right however long write() took.
@@ -101,6 +161,9 @@ int main(int argc, char **argv) {
     }
   }
   fprintf(stderr, "h264feed: wrote %ld access units\n", written);
+  if (seg)
+    fprintf(stderr, "h264feed: MJPG frames: %ld in several APP4 segments, up to %d segments, largest %ld bytes\n",
+            split, most_segments, largest);
   close(fd);
   return 0;
 }
