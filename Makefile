@@ -32,6 +32,7 @@ test: deps-test build arm64
 bench: build
 	tests/bench/run.sh
 	tests/bench/hls.sh
+	tests/bench/micro.sh
 
 clean:
 	rm -rf artifacts fmp4streamer fmp4streamer-arm64 */bin */obj
