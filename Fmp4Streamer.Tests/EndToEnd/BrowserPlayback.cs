@@ -5,7 +5,11 @@ namespace Fmp4Streamer.Tests.EndToEnd;
 
 /// <summary>Runs tests/browser/play.js (headless Chromium via playwright-core) and parses its report.</summary>
 public sealed record PlaybackReport(bool Ok, int Width, int Height, double StartTime, double EndTime, int Decoded,
-    IReadOnlyList<string> Errors, IReadOnlyList<(long NowMs, double LatencyMs)> Latencies, string Raw);
+    IReadOnlyList<string> Errors, IReadOnlyList<(long NowMs, double LatencyMs)> Latencies, string Raw)
+{
+    /// <summary>Every sample's wall clock and currentTime (a reload starts currentTime anew).</summary>
+    public IReadOnlyList<(long NowMs, double Time)> Times { get; init; } = Array.Empty<(long, double)>();
+}
 
 public static class BrowserPlayback
 {
@@ -31,14 +35,18 @@ public static class BrowserPlayback
         var errors = new List<string>();
         foreach (var e in root.GetProperty("errors").EnumerateArray()) errors.Add(e.GetString() ?? "");
         var latencies = new List<(long, double)>();
+        var times = new List<(long, double)>();
         foreach (var s in root.GetProperty("samples").EnumerateArray())
+        {
             if (s.TryGetProperty("latencyMs", out var l)) latencies.Add((s.GetProperty("now").GetInt64(), l.GetDouble()));
+            if (s.TryGetProperty("t", out var t) && s.TryGetProperty("now", out var now)) times.Add((now.GetInt64(), t.GetDouble()));
+        }
         var first = root.GetProperty("first");
         var last = root.GetProperty("last");
         bool played = first.ValueKind == JsonValueKind.Object;
         return new PlaybackReport(root.GetProperty("ok").GetBoolean(),
             played ? last.GetProperty("w").GetInt32() : 0, played ? last.GetProperty("h").GetInt32() : 0,
             played ? first.GetProperty("t").GetDouble() : 0, played ? last.GetProperty("t").GetDouble() : 0,
-            played ? last.GetProperty("decoded").GetInt32() : 0, errors, latencies, json);
+            played ? last.GetProperty("decoded").GetInt32() : 0, errors, latencies, json) { Times = times };
     }
 }

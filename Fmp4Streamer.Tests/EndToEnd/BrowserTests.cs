@@ -57,6 +57,25 @@ public class BrowserTests
     }
 
     [Test]
+    public void ThePageRecoversWhenTheDaemonRestarts()
+    {
+        var first = DaemonProcess.Start(null, "--test-pattern");
+        int port = first.Port;
+        var playback = Task.Run(() => BrowserPlayback.Play(first.BaseUrl + "/", 16));
+        Thread.Sleep(6000);
+        Assert.That(first.Stop(), Is.EqualTo(0));
+        first.Dispose();
+        Thread.Sleep(1500);
+        using var second = DaemonProcess.StartOnPort(port, null, "--test-pattern");
+        var report = playback.Result;
+        long end = report.Times[^1].NowMs;
+        var lastSeconds = report.Times.Where(s => s.NowMs >= end - 3000).ToList();
+        Assert.That(lastSeconds.Count, Is.GreaterThan(5), report.Raw);
+        Assert.That(lastSeconds[^1].Time - lastSeconds[0].Time, Is.GreaterThan(1.5),
+            "playing again after the restart: " + report.Raw);
+    }
+
+    [Test]
     public void LatencyStaysBoundedWithTheLiveEdgeScript()
     {
         using var daemon = DaemonProcess.Start(null, "--test-pattern");

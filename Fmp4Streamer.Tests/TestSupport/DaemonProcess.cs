@@ -34,9 +34,15 @@ public sealed class DaemonProcess : IDisposable
     public static DaemonProcess Start(string? config, params string[] extraArgs) =>
         StartWith(Repository.Binary, Array.Empty<string>(), config, extraArgs);
 
-    public static DaemonProcess StartWith(string exe, string[] exePrefixArgs, string? config, params string[] extraArgs)
+    /// <summary>As <see cref="Start"/> on a given port (a restarted daemon where clients expect it).</summary>
+    public static DaemonProcess StartOnPort(int port, string? config, params string[] extraArgs) =>
+        StartWith(Repository.Binary, Array.Empty<string>(), config, extraArgs, port);
+
+    public static DaemonProcess StartWith(string exe, string[] exePrefixArgs, string? config, params string[] extraArgs) =>
+        StartWith(exe, exePrefixArgs, config, extraArgs, FreePort.Next());
+
+    private static DaemonProcess StartWith(string exe, string[] exePrefixArgs, string? config, string[] extraArgs, int port)
     {
-        int port = FreePort.Next();
         string dir = Directory.CreateTempSubdirectory("fmp4streamer-e2e-").FullName;
         var psi = new ProcessStartInfo(exe)
         {

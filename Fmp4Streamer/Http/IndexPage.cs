@@ -55,7 +55,19 @@ public static class IndexPage
               })();
             }, restart);
           });
-          function restart() { setTimeout(function () { location.reload(); }, 1000); }
+          var restarting = false;
+          function restart() {
+            // Reload only once the server answers again, so a restarting daemon never leaves an error page.
+            if (restarting) return;
+            restarting = true;
+            (function probe() {
+              setTimeout(function () {
+                fetch(location.href, { method: 'HEAD', cache: 'no-store' }).then(function (r) {
+                  if (r.ok) location.reload(); else probe();
+                }, probe);
+              }, 1000);
+            })();
+          }
           function pump() {
             if (!sb || sb.updating || !queue.length) return;
             var b = v.buffered;

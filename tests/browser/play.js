@@ -63,9 +63,11 @@ const shot = argv.includes('--shot') ? argv[argv.indexOf('--shot') + 1] : null;
     const t0 = Date.now();
     let first = null;
     while (Date.now() - t0 < (seconds + 15) * 1000) {
+      // A page that reloads itself (the player recovering from a restarted server) destroys the context
+      // mid-call: record the gap and keep sampling.
       const s = await page.evaluate(([withStrip, all]) => {
         const v = document.querySelector('video');
-        if (!v) return { err: 'no video element' };
+        if (!v) return { missing: 'no video element', now: Date.now() };
         const q = v.getVideoPlaybackQuality();
         const r = { t: v.currentTime, paused: v.paused, w: v.videoWidth, h: v.videoHeight, decoded: q.totalVideoFrames,
                     dropped: q.droppedVideoFrames, err: v.error && (v.error.code + ' ' + v.error.message), now: Date.now(),
@@ -82,12 +84,12 @@ const shot = argv.includes('--shot') ? argv[argv.indexOf('--shot') + 1] : null;
           r.hlsParts = details && details.partList ? details.partList.length : 0; // LL-HLS parts hls.js knows
           if (window.hlsFatal.length) r.err = 'hls.js fatal: ' + window.hlsFatal.join(', ');
         }
-        if (withStrip && v.videoWidth) {
+        if (withStrip && v.videoWidth && window.readStrip) {
           const strip = window.readStrip(v);
           if (strip) { r.frame = strip.frame; r.latencyMs = r.now - strip.wallMs; }
         }
         return r;
-      }, [flag('--strip'), flag('--all')]);
+      }, [flag('--strip'), flag('--all')]).catch(e => ({ missing: String(e).split('\n')[0], now: Date.now() }));
       out.samples.push(s);
       if (s.err) { out.errors.push(s.err); break; }
       if (!first && s.t > 0 && !s.paused) first = s;
