@@ -161,6 +161,29 @@ public class M2MChainTests
         RunUntil(() => _camera.QueuedCount == before, "the camera buffer given back");
     }
 
+    [Test]
+    public void FramesArrivingWhileEveryOutputBufferIsBusyAreDroppedAndTheCameraKeepsItsBuffers()
+    {
+        Build(false, "YUYV");
+        using var source = Source("YUYV", importIntoEncoder: false);
+        source.Start(_sink);
+        _encoder.Paused = true;
+        for (int i = 0; i < 8; i++)
+        {
+            _camera.Feed(Frame(i), MonotonicClock.NowUs);
+            RunUntil(() => _camera.QueuedCount == _camera.BufferCount, $"camera frame {i} consumed");
+        }
+        Assert.That(source.Encoder!.DroppedInputs, Is.EqualTo(2), "6 OUTPUT buffers, 8 frames");
+        Assert.That(_encoder.Output.Queued, Has.Count.EqualTo(6));
+
+        _encoder.Paused = false;
+        _encoder.Kick();
+        RunUntil(() => _sink.Units.Count == 6, "the six queued frames encoded");
+        _camera.Feed(Frame(9), MonotonicClock.NowUs);
+        RunUntil(() => _sink.Units.Count == 7, "a new frame once OUTPUT buffers came back");
+        Assert.That(_encoder.Inputs[^1].Copied, Is.EqualTo(Frame(9)));
+    }
+
     [TestCaseSource(nameof(Planarity))]
     public void MjpgThroughDecoderAndEncoderPatchesApp0AndImportsTheDecodedFrames(bool multiPlanar)
     {
