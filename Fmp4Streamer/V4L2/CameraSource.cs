@@ -8,7 +8,8 @@ using static Fmp4Streamer.Linux.Native.videodev2;
 namespace Fmp4Streamer.V4L2;
 
 /// <summary>
-/// A V4L2 camera that delivers H264 (directly, or muxed into MJPG by a UVC 1.5 camera: MJPGH264) as an
+/// A V4L2 camera that delivers H264 (directly, muxed into MJPG by a UVC 1.5 camera: MJPGH264, or YUYV/MJPG/JPEG
+/// turned into H264 by an M2M [decoder →] encoder chain, each stage an <see cref="M2MStage"/> on the same loop) as an
 /// <see cref="IVideoSource"/> on the event loop. Start opens the device,
 /// applies the controls, sets format and rate, maps buffers and streams; Stop releases everything (closing the node
 /// lets other programs use the camera, and controls that drivers forget are applied again on the next start). A

@@ -262,6 +262,19 @@ public class M2MChainTests
     }
 
     [Test]
+    public void ASourceChangeToAnotherSizeFailsTheChainWhichIsRetried()
+    {
+        Build(true, "MJPG");
+        using var source = Source("MJPG", importIntoEncoder: true, withDecoder: true);
+        source.Start(_sink);
+        _decoder.RaiseSourceChange(320, 240);
+        RunUntil(() => _sink.Interruptions.Count == 1, "the chain failing");
+        Assert.That(_sink.Interruptions[0], Does.Contain("the decoded stream changed to"));
+        Assert.That(source.IsWaitingForDevice, Is.True, "released, reopening with back-off");
+        Assert.That((_camera.OpenFdCount, _encoder.OpenFdCount, _decoder.OpenFdCount), Is.EqualTo((0, 0, 0)));
+    }
+
+    [Test]
     public void AnEncoderThatCannotTakeTheFormatIsAStartUpError()
     {
         Build(true, "YUYV");

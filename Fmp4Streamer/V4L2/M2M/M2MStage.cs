@@ -172,7 +172,12 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
             SourceChanges++;
             _capture?.Dispose();
             _capture = null;
+            var before = CaptureFormat;
             CaptureFormat = device.GetFormat(_captureType);
+            // The encoder behind was set up for the configured size; a stream of another size cannot go through it.
+            if (CaptureFormat.Width != before.Width || CaptureFormat.Height != before.Height || CaptureFormat.PixelFormat != before.PixelFormat)
+                throw new V4l2Exception($"{_options.DevicePath}: the decoded stream changed to {CaptureFormat}, but the chain was set up for {before}; " +
+                    "set width and height to the camera's");
             _capture = new BufferQueue(device, _captureType, _options.BufferCount);
             _capture.Start();
             if (_next is M2MStage stage) stage._upstream = _capture;
