@@ -262,6 +262,19 @@ public class M2MChainTests
     }
 
     [Test]
+    public void AnEpipeFromTheDecodersLastBufferIsASourceChangeNotAFailure()
+    {
+        Build(true, "MJPG");
+        using var source = Source("MJPG", importIntoEncoder: true, withDecoder: true);
+        source.Start(_sink);
+        _decoder.RaiseSourceChangeAfterLastBuffer(640, 480);
+        RunUntil(() => source.Decoder!.SourceChanges == 1, "the source change found after EPIPE");
+        Assert.That(_sink.Interruptions, Is.Empty);
+        _camera.Feed(Jpeg(5), MonotonicClock.NowUs);
+        RunUntil(() => _sink.Units.Count == 1, "a frame after the source change");
+    }
+
+    [Test]
     public void ASourceChangeToAnotherSizeFailsTheChainWhichIsRetried()
     {
         Build(true, "MJPG");

@@ -28,6 +28,7 @@ public sealed unsafe class SimulatedM2MDevice : ILinuxIo, IDisposable
     private bool _signalled;
     private uint _sequence;
     private bool _keyFramePending = true;
+    private bool _lastBufferDequeued;
 
     public SimulatedM2MDevice(string path, M2MRole role, bool multiPlanar)
     {
@@ -71,6 +72,19 @@ public sealed unsafe class SimulatedM2MDevice : ILinuxIo, IDisposable
 
     /// <summary>Runs the device's work now (after <see cref="Paused"/> is cleared).</summary>
     public void Kick() => Process();
+
+    /// <summary>
+    /// The race of a real decoder: its last CAPTURE buffer was already taken, so CAPTURE DQBUF answers EPIPE, and the
+    /// SOURCE_CHANGE event only becomes visible once that EPIPE was seen; STREAMOFF of CAPTURE ends the EPIPE state.
+    /// </summary>
+    public void RaiseSourceChangeAfterLastBuffer(int width, int height)
+    {
+        Capture.Width = width;
+        Capture.Height = height;
+        Capture.SizeImage = SizeOf(Capture.FourCc, width, height);
+        _lastBufferDequeued = true;
+        UpdateReadiness();
+    }
 
     /// <summary>The decoder found a stream of another size: the CAPTURE format changes and a SOURCE_CHANGE event is raised.</summary>
     public void RaiseSourceChange(int width, int height)
@@ -322,6 +336,11 @@ public sealed unsafe class SimulatedM2MDevice : ILinuxIo, IDisposable
         var q = QueueOf(buf->type);
         if (q is null || buf->memory != q.Memory) return LibC.EINVAL;
         if (!q.Streaming) return LibC.EINVAL;
+        if (q == Capture && _lastBufferDequeued && q.Done.Count == 0)
+        {
+            if (_events.Count == 0) _events.Enqueue((Capture.Width, Capture.Height));
+            return LibC.EPIPE;
+        }
         if (q.Done.Count == 0) return LibC.EAGAIN;
         var b = q.Buffers[q.Done[0]];
         q.Done.RemoveAt(0);
@@ -361,6 +380,7 @@ public sealed unsafe class SimulatedM2MDevice : ILinuxIo, IDisposable
         else
         {
             q.Stop();
+            if (q == Capture) _lastBufferDequeued = false;
             UpdateReadiness();
         }
         return 0;
@@ -413,7 +433,7 @@ public sealed unsafe class SimulatedM2MDevice : ILinuxIo, IDisposable
 
     private void UpdateReadiness()
     {
-        bool readable = Output.Done.Count > 0 || Capture.Done.Count > 0 || _events.Count > 0;
+        bool readable = Output.Done.Count > 0 || Capture.Done.Count > 0 || _events.Count > 0 || _lastBufferDequeued;
         if (readable == _signalled) return;
         _signalled = readable;
         byte one = 1;

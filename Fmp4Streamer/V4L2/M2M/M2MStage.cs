@@ -133,6 +133,30 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
             _output?.Reclaim();
             if (_capture is BufferQueue capture && _next is IFrameReceiver next) capture.Drain(next);
         }
+        catch (LinuxException e) when (e.Errno == Tmds.Linux.LibC.EPIPE && _options.Role == M2MRole.Decoder && _capture is not null)
+        {
+            // The decoder's last buffer before a source change was dequeued (V4L2_BUF_FLAG_LAST) and the event raced
+            // it: CAPTURE answers EPIPE until it is allocated again, which the pending event does.
+            RecoverFromLastBuffer();
+        }
+        catch (LinuxException e)
+        {
+            _owner.OnStageFailed(e.Message);
+        }
+        catch (V4l2Exception e)
+        {
+            _owner.OnStageFailed(e.Message);
+        }
+    }
+
+    private void RecoverFromLastBuffer()
+    {
+        try
+        {
+            int before = SourceChanges;
+            HandleEvents();
+            if (SourceChanges == before) _owner.OnStageFailed($"{_options.DevicePath}: the decoder ended its CAPTURE stream (EPIPE) without a source change");
+        }
         catch (LinuxException e)
         {
             _owner.OnStageFailed(e.Message);
