@@ -126,19 +126,19 @@ public class M2MChainTests
         source.Start(_sink);
         Assert.That(_encoder.Output.Memory, Is.EqualTo(V4L2_MEMORY_DMABUF));
 
-        var held = new List<int>();
+        var fed = new List<int>();
         long now = MonotonicClock.NowUs;
         for (int i = 0; i < 4; i++)
         {
             int index = _camera.Feed(Frame(i), now - 5000 + i);
-            held.Add(index);
+            fed.Add(index);
             RunUntil(() => _sink.Units.Count == i + 1, $"access unit {i + 1}");
         }
 
         Assert.That(_encoder.Inputs.Select(i => i.Copied), Is.All.Null, "no copy");
         var imported = _encoder.Inputs.Select(i => _io.Exported[i.ImportedFd]).ToList();
         Assert.That(imported.Select(e => e.Device), Is.All.SameAs(_camera), "the camera's exported buffers");
-        Assert.That(imported.Select(e => (int)e.Index), Is.EqualTo(held), "buffer by buffer");
+        Assert.That(imported.Select(e => (int)e.Index), Is.EqualTo(fed), "buffer by buffer");
         Assert.That(_sink.Units.Select(u => u.TimestampUs), Is.EqualTo(new[] { now - 5000, now - 4999, now - 4998, now - 4997 }));
         RunUntil(() => _camera.QueuedCount == _camera.BufferCount, "camera buffers back after the encoder released them");
     }
