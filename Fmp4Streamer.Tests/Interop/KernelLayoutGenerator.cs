@@ -44,6 +44,8 @@ public static class KernelLayoutGenerator
         (typeof(v4l2_event_ctrl), "struct v4l2_event_ctrl"),
         (typeof(v4l2_event_src_change), "struct v4l2_event_src_change"),
         (typeof(v4l2_event), "struct v4l2_event"),
+        (typeof(v4l2_encoder_cmd), "struct v4l2_encoder_cmd"),
+        (typeof(v4l2_decoder_cmd), "struct v4l2_decoder_cmd"),
         (typeof(uvc_xu_control_query), "struct uvc_xu_control_query"),
     };
 

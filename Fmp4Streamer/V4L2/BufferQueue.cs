@@ -23,6 +23,7 @@ public sealed unsafe class BufferQueue : IDisposable
     private bool _disposed;
     private bool _haveSequence;
     private uint _lastSequence;
+    private bool _holdCurrent;
 
     private struct Mapping
     {
@@ -74,6 +75,22 @@ public sealed unsafe class BufferQueue : IDisposable
     public int DmabufFd(int index) => _buffers[index].DmabufFd;
 
     public int MappedLength(int index) => (int)_buffers[index].Length;
+
+    /// <summary>The whole mapping of buffer <paramref name="index"/>, writable (the APP0→APP4 patch of an imported JPEG).</summary>
+    public Span<byte> Memory(int index) => new(_buffers[index].Address, (int)_buffers[index].Length);
+
+    /// <summary>
+    /// Called from inside <see cref="IFrameReceiver.OnFrame"/>: the delivered buffer stays with us after the receiver
+    /// returns, because an M2M stage imported its dmabuf and still reads it; <see cref="Requeue"/> gives it back.
+    /// </summary>
+    public void HoldCurrent() => _holdCurrent = true;
+
+    /// <summary>Gives a held buffer back to the driver; ignored once the queue stopped (STREAMOFF returned it).</summary>
+    public void Requeue(int index)
+    {
+        if (!_streaming || _disposed) return;
+        Queue(index);
+    }
 
     private void MapBuffer(int index)
     {
@@ -149,6 +166,7 @@ public sealed unsafe class BufferQueue : IDisposable
             if (err == Tmds.Linux.LibC.EAGAIN) break;
             if (err != 0) throw new LinuxException(err, "VIDIOC_DQBUF", _device.Path);
             int index = (int)buf.index;
+            _holdCurrent = false;
             if ((uint)index >= (uint)_buffers.Length) throw new LinuxException(Tmds.Linux.LibC.EINVAL, "VIDIOC_DQBUF index", _device.Path);
 
             if (_haveSequence && buf.sequence - _lastSequence - 1 < int.MaxValue) DroppedFrames += buf.sequence - _lastSequence - 1;
@@ -168,6 +186,11 @@ public sealed unsafe class BufferQueue : IDisposable
             }
             // The receiver may have stopped or disposed the queue; the buffer then stays with us.
             if (!_streaming || _disposed) break;
+            if (_holdCurrent)
+            {
+                _holdCurrent = false;
+                continue;
+            }
             Queue(index);
         }
         return delivered;

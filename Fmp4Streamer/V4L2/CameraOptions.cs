@@ -2,7 +2,8 @@ namespace Fmp4Streamer.V4L2;
 
 /// <summary>
 /// What the camera section asks for. <see cref="PixelFormat"/> is the config's capture_format; H264 and MJPGH264 are
-/// captured directly (the others need an M2M encoder). Durations are wall-clock spans on the monotonic clock.
+/// captured directly; YUYV, MJPG and JPEG go through
+/// <see cref="Encoder"/> (and optionally <see cref="Decoder"/>). Durations are wall-clock spans on the monotonic clock.
 /// </summary>
 public sealed record CameraOptions(
     string DevicePath,
@@ -25,4 +26,10 @@ public sealed record CameraOptions(
 
     /// <summary>Where /dev and /sys are looked up for the UVC extension unit ids ("/"; tests use a fake tree).</summary>
     public string SysfsRoot { get; init; } = "/";
+
+    /// <summary>The M2M encoder turning YUYV/MJPG/JPEG (or the decoder's output) into H264; null for H264/MJPGH264.</summary>
+    public M2M.M2MStageOptions? Encoder { get; init; }
+
+    /// <summary>The optional M2M decoder in front of the encoder (MJPG/JPEG → NV12).</summary>
+    public M2M.M2MStageOptions? Decoder { get; init; }
 }

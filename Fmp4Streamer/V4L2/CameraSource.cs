@@ -1,20 +1,22 @@
 using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Streaming;
+using Fmp4Streamer.V4L2.M2M;
 using Fmp4Streamer.V4L2.Uvc;
 using static Fmp4Streamer.Linux.Native.videodev2;
 
 namespace Fmp4Streamer.V4L2;
 
 /// <summary>
-/// A V4L2 camera that delivers H264 (directly, or muxed into MJPG by a UVC 1.5 camera: MJPGH264) as an
+/// A V4L2 camera that delivers H264 (directly, muxed into MJPG by a UVC 1.5 camera: MJPGH264, or YUYV/MJPG/JPEG
+/// turned into H264 by an M2M [decoder →] encoder chain, each stage an <see cref="M2MStage"/> on the same loop) as an
 /// <see cref="IVideoSource"/> on the event loop. Start opens the device,
 /// applies the controls, sets format and rate, maps buffers and streams; Stop releases everything (closing the node
 /// lets other programs use the camera, and controls that drivers forget are applied again on the next start). A
 /// device that is missing, vanishes (ENODEV/EIO) or stops delivering frames is released and reopened with back-off;
 /// this is the one place that decides to retry.
 /// </summary>
-public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFrameReceiver
+public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFrameReceiver, IM2MStageOwner
 {
     private readonly EventLoop _loop;
     private readonly ILinuxIo _io;
@@ -27,12 +29,16 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     private readonly List<ControlSetting> _v4l2Controls = new();
     private readonly List<ControlSetting> _uvcxControls = new();
     private readonly MjpegH264Demuxer? _demuxer;
+    private readonly M2MStage? _decoder;
+    private readonly M2MStage? _encoder;
 
     private IAccessUnitSink? _sink;
     private VideoDevice? _device;
     private Controls? _controls;
     private BufferQueue? _queue;
     private int _registeredFd = -1;
+    private int _encoderFd = -1;
+    private int _decoderFd = -1;
     private long _retryDelayUs;
     private long _lastFrameUs;
     private bool _interrupted;
@@ -51,8 +57,13 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _loop = loop;
         _io = io;
         _options = options;
-        _pixelFormat = RequireDirectH264(options);
+        _pixelFormat = CaptureFourCc(options);
         if (options.PixelFormat == MjpgH264) _demuxer = new MjpegH264Demuxer();
+        if (options.Encoder is M2MStageOptions encoder && _demuxer is null && options.PixelFormat != "H264")
+        {
+            _encoder = new M2MStage(io, encoder, this);
+            if (options.Decoder is M2MStageOptions decoder) _decoder = new M2MStage(io, decoder, this);
+        }
         foreach (var c in options.Controls) (UvcExtensions.IsUvcxKey(c.Key) ? _uvcxControls : _v4l2Controls).Add(c);
         _component = "V4L2 " + DeviceName(options.DevicePath);
         _retryTimer = new LoopTimer(loop, this);
@@ -60,7 +71,16 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _retryDelayUs = Microseconds(options.RetryInitial);
     }
 
-    public string Description => $"{_options.DevicePath} {(_demuxer is null ? "H264" : MjpgH264)} {_options.Width}x{_options.Height}@{_options.Fps}";
+    public string Description => _encoder is null
+        ? $"{_options.DevicePath} {(_demuxer is null ? "H264" : MjpgH264)} {_options.Width}x{_options.Height}@{_options.Fps}"
+        : $"{_options.DevicePath} {_options.PixelFormat} {_options.Width}x{_options.Height}@{_options.Fps}" +
+          (_decoder is null ? "" : $" → {_decoder.Options.DevicePath}") + $" → {_encoder.Options.DevicePath} H264";
+
+    /// <summary>The encoder stage of a YUYV/MJPG/JPEG chain (null for H264 cameras).</summary>
+    public M2MStage? Encoder => _encoder;
+
+    /// <summary>The decoder stage of an MJPG/JPEG chain, if configured.</summary>
+    public M2MStage? Decoder => _decoder;
 
     public int FramesPerSecond => _options.Fps;
 
@@ -91,6 +111,11 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         {
             using var device = VideoDevice.Open(_io, _options.DevicePath);
             Negotiate(device);
+            if (_encoder is not null)
+            {
+                try { OpenChain(); }
+                finally { StopChain(); }
+            }
             return true;
         }
         catch (LinuxException e)
@@ -127,6 +152,14 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     /// </summary>
     public void RequestKeyFrame()
     {
+        if (_encoder is not null)
+        {
+            if (_queue is null || !_queue.IsStreaming) return;
+            var warnings = new List<string>(0);
+            _encoder.RequestKeyFrame(warnings);
+            foreach (var w in warnings) Log.Warning(_component, w);
+            return;
+        }
         if (_controls is null || _queue is null || !_queue.IsStreaming) return;
         if (_uvc?.H264 is UvcH264Extension h264)
         {
@@ -156,7 +189,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         {
             _inDrain = true;
             int delivered;
-            try { delivered = queue.Drain(this); }
+            try { delivered = queue.Drain(_decoder ?? _encoder ?? (IFrameReceiver)this); }
             finally { _inDrain = false; }
             if (_releasePending)
             {
@@ -171,6 +204,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
                 return;
             }
             if (_rearmPoll && _queue == queue) Rearm();
+            if (_encoder is not null) return; // the camera's frames go to the chain; the encoder's output counts
             if (delivered == 0 && _queue == queue && (events & (Tmds.Linux.LibC.EPOLLERR | Tmds.Linux.LibC.EPOLLHUP)) != 0)
                 Fail($"{_options.DevicePath} reported an error (EPOLLERR/EPOLLHUP)", error: false);
         }
@@ -193,7 +227,67 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
             _retryDelayUs = Microseconds(_options.RetryInitial);
         }
         FramesDelivered++;
-        _sink?.OnAccessUnit(accessUnit, frame.TimestampUs);
+        if (_encoder is null)
+        {
+            _sink?.OnAccessUnit(accessUnit, frame.TimestampUs);
+            return;
+        }
+        // From the encoder's poll: a Stop from inside the sink must not unmap the buffer under the caller's span.
+        bool nested = _inDrain;
+        _inDrain = true;
+        try { _sink?.OnAccessUnit(accessUnit, frame.TimestampUs); }
+        finally { _inDrain = nested; }
+        if (!nested && _releasePending)
+        {
+            _releasePending = false;
+            if (_sink is null) Release();
+        }
+    }
+
+    void IM2MStageOwner.OnStageFailed(string reason) => Fail(reason, error: false);
+
+    /// <summary>Opens the decoder (camera format in, sizeimage included) then the encoder (the decoder's format in).</summary>
+    private void OpenChain()
+    {
+        var warnings = new List<string>();
+        try
+        {
+            var upstream = Format;
+            if (_decoder is not null)
+            {
+                _decoder.Open(upstream, warnings);
+                upstream = _decoder.CaptureFormat;
+            }
+            _encoder!.Open(upstream, warnings);
+        }
+        finally
+        {
+            foreach (var w in warnings)
+                if (_loggedWarnings.Add(w)) Log.Warning(_component, w);
+        }
+    }
+
+    private void StartChain(BufferQueue cameraQueue)
+    {
+        var encoder = _encoder!;
+        encoder.Start(_decoder?.CaptureQueue ?? cameraQueue, this);
+        _loop.Add(encoder.Fd, M2MStage.PollEvents, encoder);
+        _encoderFd = encoder.Fd;
+        if (_decoder is null) return;
+        _decoder.Start(cameraQueue, encoder);
+        _loop.Add(_decoder.Fd, M2MStage.PollEvents, _decoder);
+        _decoderFd = _decoder.Fd;
+    }
+
+    /// <summary>Encoder first: it may hold the decoder's buffers; each stage sends its stop command, then STREAMOFF.</summary>
+    private void StopChain()
+    {
+        if (_encoderFd >= 0) _loop.Remove(_encoderFd);
+        if (_decoderFd >= 0) _loop.Remove(_decoderFd);
+        _encoderFd = -1;
+        _decoderFd = -1;
+        _encoder?.Stop();
+        _decoder?.Stop();
     }
 
     /// <summary>
@@ -249,6 +343,11 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
             uint type = Negotiate(device);
             _queue = new BufferQueue(device, type, _options.BufferCount);
             CommitUvcConfiguration();
+            if (_encoder is not null)
+            {
+                OpenChain();
+                StartChain(_queue);
+            }
             _queue.Start();
             _loop.Add(device.Fd, Tmds.Linux.LibC.EPOLLIN, this);
             _registeredFd = device.Fd;
@@ -331,6 +430,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
             _loop.Remove(_registeredFd);
             _registeredFd = -1;
         }
+        StopChain();
         _queue?.Dispose();
         _queue = null;
         _controls = null;
@@ -348,14 +448,15 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         if (err != 0 && _loggedWarnings.Add(message)) Log.Warning(_component, message);
     }
 
-    private static uint RequireDirectH264(CameraOptions options)
+    /// <summary>H264 and MJPGH264 directly; YUYV, MJPG, JPEG (any fourcc) only with an encoder (spec 2.6).</summary>
+    private static uint CaptureFourCc(CameraOptions options)
     {
         string format = options.PixelFormat;
         if (format == "H264") return V4L2_PIX_FMT_H264;
         if (format == MjpgH264) return V4L2_PIX_FMT_MJPEG;
+        if (options.Encoder is not null && format.Length == 4) return FourCc.Parse(format);
         throw new V4l2Exception(
-            $"{options.DevicePath}: capture_format = {format} needs an encoder (M2M) — not supported yet; " +
-            "use capture_format = H264 with a camera that delivers H264");
+            $"{options.DevicePath}: capture format is not H264 or MJPGH264, please add the V4L2 M2M encoder (or decoder) devices to the config");
     }
 
     private static string DeviceName(string path)

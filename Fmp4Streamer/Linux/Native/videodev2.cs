@@ -378,6 +378,23 @@ public unsafe struct v4l2_event
     [FieldOffset(100)] public fixed uint reserved[8];
 }
 
+[StructLayout(LayoutKind.Explicit, Size = 40)]
+public unsafe struct v4l2_encoder_cmd
+{
+    [FieldOffset(0)] public uint cmd;
+    [FieldOffset(4)] public uint flags;
+    [FieldOffset(8)] public fixed uint raw[8];
+}
+
+/// <summary>The stop/start/raw union is declared as its raw words; STOP needs none of them.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 72)]
+public unsafe struct v4l2_decoder_cmd
+{
+    [FieldOffset(0)] public uint cmd;
+    [FieldOffset(4)] public uint flags;
+    [FieldOffset(8)] public fixed uint raw[16];
+}
+
 /// <summary>Constants and request numbers of &lt;linux/videodev2.h&gt; and &lt;linux/v4l2-controls.h&gt;.</summary>
 public static unsafe class videodev2
 {
@@ -480,6 +497,8 @@ public static unsafe class videodev2
     public const uint V4L2_CID_MPEG_VIDEO_H264_LEVEL = V4L2_CID_CODEC_BASE + 359;
 
     // Events
+    public const uint V4L2_ENC_CMD_STOP = 1;
+    public const uint V4L2_DEC_CMD_STOP = 1;
     public const uint V4L2_EVENT_ALL = 0;
     public const uint V4L2_EVENT_EOS = 2;
     public const uint V4L2_EVENT_CTRL = 3;
@@ -519,5 +538,7 @@ public static unsafe class videodev2
     public static readonly uint VIDIOC_DQEVENT = _IOR('V', 89, sizeof(v4l2_event));
     public static readonly uint VIDIOC_SUBSCRIBE_EVENT = _IOW('V', 90, sizeof(v4l2_event_subscription));
     public static readonly uint VIDIOC_UNSUBSCRIBE_EVENT = _IOW('V', 91, sizeof(v4l2_event_subscription));
+    public static readonly uint VIDIOC_ENCODER_CMD = _IOWR('V', 77, sizeof(v4l2_encoder_cmd));
+    public static readonly uint VIDIOC_DECODER_CMD = _IOWR('V', 96, sizeof(v4l2_decoder_cmd));
     public static readonly uint VIDIOC_QUERY_EXT_CTRL = _IOWR('V', 103, sizeof(v4l2_query_ext_ctrl));
 }

@@ -1,0 +1,313 @@
+using Fmp4Streamer.Linux;
+using Fmp4Streamer.Tests.V4L2.Simulated;
+using Fmp4Streamer.V4L2;
+using Fmp4Streamer.V4L2.M2M;
+using static Fmp4Streamer.Linux.Native.videodev2;
+
+namespace Fmp4Streamer.Tests.V4L2.M2M;
+
+/// <summary>
+/// Camera → [decoder] → encoder chains on the production EventLoop, with the simulated camera and simulated M2M
+/// codecs behind one seam: formats on both queues, MMAP copy versus DMABUF import, timestamps carried through, key
+/// frames, stop commands, a decoder's source change, and nothing left open afterwards.
+/// </summary>
+public class M2MChainTests
+{
+    private const string EncoderPath = "/dev/video-enc";
+    private const string DecoderPath = "/dev/video-dec";
+    private static readonly byte[] Encoded = { 0, 0, 0, 1, 0x67, 0x64, 0, 0x1f, 0, 0, 0, 1, 0x68, 0xee, 0, 0, 0, 1, 0x65, 0x88, 0x84 };
+
+    private EventLoop _loop = null!;
+    private RecordingSink _sink = null!;
+    private SimulatedV4l2Driver _camera = null!;
+    private SimulatedM2MDevice _encoder = null!;
+    private SimulatedM2MDevice _decoder = null!;
+    private SimulatedLinuxIo _io = null!;
+
+    public static IEnumerable<TestCaseData> Planarity()
+    {
+        yield return new TestCaseData(false).SetName("{m}(single-planar)");
+        yield return new TestCaseData(true).SetName("{m}(multi-planar)");
+    }
+
+    private void Build(bool multiPlanar, string cameraFormat)
+    {
+        _loop = new EventLoop();
+        _sink = new RecordingSink();
+        _camera = new SimulatedV4l2Driver();
+        _camera.Formats.Add(new SimulatedV4l2Driver.SimFormat(V4L2_PIX_FMT_YUYV, "YUYV 4:2:2", new[] { (640, 480) }));
+        if (cameraFormat == "YUYV") _camera.BufferSize = 640 * 480 * 2;
+        _encoder = new SimulatedM2MDevice(EncoderPath, M2MRole.Encoder, multiPlanar) { EncodedFrame = Encoded };
+        _decoder = new SimulatedM2MDevice(DecoderPath, M2MRole.Decoder, multiPlanar);
+        _io = new SimulatedLinuxIo(_camera, _encoder, _decoder);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _loop?.Dispose();
+        _camera?.Dispose();
+        _encoder?.Dispose();
+        _decoder?.Dispose();
+    }
+
+    private CameraSource Source(string format, bool importIntoEncoder, bool withDecoder = false, bool importIntoDecoder = false) =>
+        new(_loop, _io, new CameraOptions(_camera.Path, 640, 480, 30, format, Array.Empty<ControlSetting>())
+        {
+            RetryInitial = TimeSpan.FromMilliseconds(20),
+            RetryMax = TimeSpan.FromMilliseconds(80),
+            Encoder = new M2MStageOptions(EncoderPath, M2MRole.Encoder, withDecoder ? "NV12" : format, "H264", importIntoEncoder, Array.Empty<ControlSetting>()),
+            Decoder = withDecoder ? new M2MStageOptions(DecoderPath, M2MRole.Decoder, format, "NV12", importIntoDecoder, Array.Empty<ControlSetting>()) : null,
+        });
+
+    private void RunUntil(Func<bool> condition, string what)
+    {
+        long end = MonotonicClock.NowUs + 3_000_000;
+        while (!condition())
+        {
+            if (MonotonicClock.NowUs > end) Assert.Fail("timed out waiting for " + what);
+            _loop.RunOnce(10);
+        }
+    }
+
+    private static byte[] Frame(int n, int length = 4096)
+    {
+        var f = new byte[length];
+        for (int i = 0; i < f.Length; i++) f[i] = (byte)(n * 31 + i);
+        return f;
+    }
+
+    /// <summary>A JFIF MJPG frame: SOI, APP0 "JFIF", then a second APP0 further in, then filler.</summary>
+    private static byte[] Jpeg(int n)
+    {
+        var f = Frame(n, 2048);
+        byte[] head = { 0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0 };
+        head.CopyTo(f, 0);
+        for (int i = head.Length; i < f.Length; i++) if (f[i] == 0xFF) f[i] = 0xFE;
+        f[40] = 0xFF;
+        f[41] = 0xE0;
+        return f;
+    }
+
+    [TestCaseSource(nameof(Planarity))]
+    public void YuyvThroughAnEncoderCopiesEachFrameOnceAndCarriesTimestamps(bool multiPlanar)
+    {
+        Build(multiPlanar, "YUYV");
+        using var source = Source("YUYV", importIntoEncoder: false);
+        source.Start(_sink);
+        Assert.That(_camera.Current, Is.EqualTo((V4L2_PIX_FMT_YUYV, 640, 480, 30)));
+        Assert.That((_encoder.Output.FourCc, _encoder.Output.Width, _encoder.Output.Height), Is.EqualTo((V4L2_PIX_FMT_YUYV, 640, 480)));
+        Assert.That(_encoder.Capture.FourCc, Is.EqualTo(V4L2_PIX_FMT_H264));
+        Assert.That(_encoder.Output.Memory, Is.EqualTo(V4L2_MEMORY_MMAP));
+        Assert.That(source.Encoder!.IsMultiPlanar, Is.EqualTo(multiPlanar));
+        Assert.That(source.Encoder.OutputBufferCount, Is.EqualTo(6));
+
+        long now = MonotonicClock.NowUs;
+        var frames = new[] { Frame(1), Frame(2), Frame(3) };
+        for (int i = 0; i < frames.Length; i++)
+        {
+            _camera.Feed(frames[i], now - 3000 + i * 1000);
+            RunUntil(() => _sink.Units.Count == i + 1, $"access unit {i + 1}");
+        }
+
+        Assert.That(_sink.Units.Select(u => u.Data), Is.All.EqualTo(Encoded));
+        Assert.That(_sink.Units.Select(u => u.TimestampUs), Is.EqualTo(new[] { now - 3000, now - 2000, now - 1000 }));
+        Assert.That(_encoder.Inputs.Select(i => i.Copied), Is.EqualTo(frames), "the encoder read the camera's bytes from its own buffers");
+        Assert.That(_encoder.Inputs.Select(i => i.ImportedFd), Is.All.EqualTo(-1));
+        Assert.That(_camera.QueuedCount, Is.EqualTo(_camera.BufferCount), "camera buffers go back at once after the copy");
+        Assert.That(source.FramesDelivered, Is.EqualTo(3));
+    }
+
+    [TestCaseSource(nameof(Planarity))]
+    public void DmabufInputImportsTheCameraBufferAndHoldsItUntilTheEncoderReturnsIt(bool multiPlanar)
+    {
+        Build(multiPlanar, "YUYV");
+        using var source = Source("YUYV", importIntoEncoder: true);
+        source.Start(_sink);
+        Assert.That(_encoder.Output.Memory, Is.EqualTo(V4L2_MEMORY_DMABUF));
+
+        var fed = new List<int>();
+        long now = MonotonicClock.NowUs;
+        for (int i = 0; i < 4; i++)
+        {
+            int index = _camera.Feed(Frame(i), now - 5000 + i);
+            fed.Add(index);
+            RunUntil(() => _sink.Units.Count == i + 1, $"access unit {i + 1}");
+        }
+
+        Assert.That(_encoder.Inputs.Select(i => i.Copied), Is.All.Null, "no copy");
+        var imported = _encoder.Inputs.Select(i => _io.Exported[i.ImportedFd]).ToList();
+        Assert.That(imported.Select(e => e.Device), Is.All.SameAs(_camera), "the camera's exported buffers");
+        Assert.That(imported.Select(e => (int)e.Index), Is.EqualTo(fed), "buffer by buffer");
+        Assert.That(_sink.Units.Select(u => u.TimestampUs), Is.EqualTo(new[] { now - 5000, now - 4999, now - 4998, now - 4997 }));
+        RunUntil(() => _camera.QueuedCount == _camera.BufferCount, "camera buffers back after the encoder released them");
+    }
+
+    [Test]
+    public void AnImportedCameraBufferStaysHeldWhileTheEncoderStillReadsIt()
+    {
+        Build(true, "YUYV");
+        using var source = Source("YUYV", importIntoEncoder: true);
+        source.Start(_sink);
+        _encoder.Paused = true; // the encoder has not read the OUTPUT buffer yet
+        int before = _camera.BufferCount;
+        _camera.Feed(Frame(1), MonotonicClock.NowUs);
+        RunUntil(() => _encoder.Output.Queued.Count == 1, "the import queued on the encoder");
+        _loop.RunOnce(0);
+        Assert.That(_camera.QueuedCount, Is.EqualTo(before - 1), "held by the encoder, not requeued");
+        _encoder.Paused = false;
+        _encoder.Kick();
+        RunUntil(() => _sink.Units.Count == 1, "the frame once the encoder ran");
+        RunUntil(() => _camera.QueuedCount == before, "the camera buffer given back");
+    }
+
+    [Test]
+    public void FramesArrivingWhileEveryOutputBufferIsBusyAreDroppedAndTheCameraKeepsItsBuffers()
+    {
+        Build(false, "YUYV");
+        using var source = Source("YUYV", importIntoEncoder: false);
+        source.Start(_sink);
+        _encoder.Paused = true;
+        for (int i = 0; i < 8; i++)
+        {
+            _camera.Feed(Frame(i), MonotonicClock.NowUs);
+            RunUntil(() => _camera.QueuedCount == _camera.BufferCount, $"camera frame {i} consumed");
+        }
+        Assert.That(source.Encoder!.DroppedInputs, Is.EqualTo(2), "6 OUTPUT buffers, 8 frames");
+        Assert.That(_encoder.Output.Queued, Has.Count.EqualTo(6));
+
+        _encoder.Paused = false;
+        _encoder.Kick();
+        RunUntil(() => _sink.Units.Count == 6, "the six queued frames encoded");
+        _camera.Feed(Frame(9), MonotonicClock.NowUs);
+        RunUntil(() => _sink.Units.Count == 7, "a new frame once OUTPUT buffers came back");
+        Assert.That(_encoder.Inputs[^1].Copied, Is.EqualTo(Frame(9)));
+    }
+
+    [TestCaseSource(nameof(Planarity))]
+    public void MjpgThroughDecoderAndEncoderPatchesApp0AndImportsTheDecodedFrames(bool multiPlanar)
+    {
+        Build(multiPlanar, "MJPG");
+        using var source = Source("MJPG", importIntoEncoder: true, withDecoder: true);
+        source.Start(_sink);
+        Assert.That((_decoder.Output.FourCc, _decoder.Capture.FourCc), Is.EqualTo((V4L2_PIX_FMT_MJPEG, V4L2_PIX_FMT_NV12)));
+        Assert.That(_decoder.Output.SizeImage, Is.EqualTo(_camera.BufferSize), "decoder input sizeimage from the camera's");
+        Assert.That(_encoder.Output.FourCc, Is.EqualTo(V4L2_PIX_FMT_NV12));
+        Assert.That(_decoder.SourceChangeSubscribed, Is.True);
+
+        long now = MonotonicClock.NowUs;
+        var jpeg = Jpeg(1);
+        _camera.Feed(jpeg, now - 777);
+        RunUntil(() => _sink.Units.Count == 1, "the encoded frame");
+
+        var read = _decoder.Inputs.Single().Copied!;
+        Assert.That((read[3], read[41]), Is.EqualTo(((byte)0xE4, (byte)0xE4)), "APP0 → APP4 in both windows");
+        Assert.That(read.AsSpan(4, 36).ToArray(), Is.EqualTo(jpeg.AsSpan(4, 36).ToArray()));
+        var (device, bufType, _) = _io.Exported[_encoder.Inputs.Single().ImportedFd];
+        Assert.That(device, Is.SameAs(_decoder), "the encoder imports the decoder's CAPTURE buffer");
+        Assert.That(bufType, Is.EqualTo(multiPlanar ? V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE : V4L2_BUF_TYPE_VIDEO_CAPTURE));
+        Assert.That(_sink.Units.Single().TimestampUs, Is.EqualTo(now - 777), "timestamp through both stages");
+    }
+
+    [Test]
+    public void KeyFrameRequestsGoToTheEncoder()
+    {
+        Build(true, "YUYV");
+        using var source = Source("YUYV", importIntoEncoder: false);
+        source.Start(_sink);
+        source.RequestKeyFrame();
+        source.RequestKeyFrame();
+        Assert.That(_encoder.KeyFrameRequests, Is.EqualTo(2));
+        Assert.That(_camera.IoctlLog, Does.Not.Contain("VIDIOC_S_CTRL"), "not the camera's FORCE_KEY_FRAME");
+    }
+
+    [Test]
+    public void StopSendsTheStopCommandsAndReleasesEverything()
+    {
+        Build(true, "MJPG");
+        using var source = Source("MJPG", importIntoEncoder: true, withDecoder: true);
+        source.Start(_sink);
+        _camera.Feed(Jpeg(2), MonotonicClock.NowUs);
+        RunUntil(() => _sink.Units.Count == 1, "a frame");
+        source.Stop();
+        Assert.That((_encoder.EncoderStops, _decoder.DecoderStops), Is.EqualTo((1, 1)));
+        int encStop = _encoder.IoctlLog.IndexOf("VIDIOC_ENCODER_CMD");
+        Assert.That(_encoder.IoctlLog.IndexOf("VIDIOC_STREAMOFF", encStop), Is.GreaterThan(encStop), "stop command before STREAMOFF");
+        Assert.That((_camera.OpenFdCount, _encoder.OpenFdCount, _decoder.OpenFdCount), Is.EqualTo((0, 0, 0)), "open fds");
+        Assert.That((_camera.LiveMappingCount, _encoder.LiveMappingCount, _decoder.LiveMappingCount), Is.EqualTo((0, 0, 0)), "mappings");
+
+        source.Start(_sink);
+        _camera.Feed(Jpeg(3), MonotonicClock.NowUs);
+        RunUntil(() => _sink.Units.Count == 2, "a frame after restarting");
+    }
+
+    [Test]
+    public void ASourceChangeReallocatesTheDecoderCaptureQueueAndFramesKeepFlowing()
+    {
+        Build(true, "MJPG");
+        using var source = Source("MJPG", importIntoEncoder: true, withDecoder: true);
+        source.Start(_sink);
+        _camera.Feed(Jpeg(1), MonotonicClock.NowUs);
+        RunUntil(() => _sink.Units.Count == 1, "a frame");
+
+        _decoder.RaiseSourceChange(640, 480);
+        RunUntil(() => source.Decoder!.SourceChanges == 1, "the source change handled");
+        Assert.That(_decoder.Capture.Allocations, Is.EqualTo(2), "CAPTURE buffers allocated again");
+        Assert.That(_decoder.IoctlLog, Does.Contain("VIDIOC_DQEVENT"));
+
+        _camera.Feed(Jpeg(2), MonotonicClock.NowUs);
+        RunUntil(() => _sink.Units.Count == 2, "a frame after the source change");
+        var (device, _, _) = _io.Exported[_encoder.Inputs[^1].ImportedFd];
+        Assert.That(device, Is.SameAs(_decoder));
+    }
+
+    [Test]
+    public void AnEpipeFromTheDecodersLastBufferIsASourceChangeNotAFailure()
+    {
+        Build(true, "MJPG");
+        using var source = Source("MJPG", importIntoEncoder: true, withDecoder: true);
+        source.Start(_sink);
+        _decoder.RaiseSourceChangeAfterLastBuffer(640, 480);
+        RunUntil(() => source.Decoder!.SourceChanges == 1, "the source change found after EPIPE");
+        Assert.That(_sink.Interruptions, Is.Empty);
+        _camera.Feed(Jpeg(5), MonotonicClock.NowUs);
+        RunUntil(() => _sink.Units.Count == 1, "a frame after the source change");
+    }
+
+    [Test]
+    public void ASourceChangeToAnotherSizeFailsTheChainWhichIsRetried()
+    {
+        Build(true, "MJPG");
+        using var source = Source("MJPG", importIntoEncoder: true, withDecoder: true);
+        source.Start(_sink);
+        _decoder.RaiseSourceChange(320, 240);
+        RunUntil(() => _sink.Interruptions.Count == 1, "the chain failing");
+        Assert.That(_sink.Interruptions[0], Does.Contain("the decoded stream changed to"));
+        Assert.That(source.IsWaitingForDevice, Is.True, "released, reopening with back-off");
+        Assert.That((_camera.OpenFdCount, _encoder.OpenFdCount, _decoder.OpenFdCount), Is.EqualTo((0, 0, 0)));
+    }
+
+    [Test]
+    public void AnEncoderThatCannotTakeTheFormatIsAStartUpError()
+    {
+        Build(true, "YUYV");
+        _encoder.OutputFormats.Remove(V4L2_PIX_FMT_YUYV);
+        using var source = Source("YUYV", importIntoEncoder: false);
+        var e = Assert.Throws<V4l2Exception>(() => source.Probe());
+        Assert.That(e!.Message, Does.StartWith($"{EncoderPath}: YUYV input format not available"));
+        Assert.That((_camera.OpenFdCount, _encoder.OpenFdCount), Is.EqualTo((0, 0)));
+    }
+
+    [Test]
+    public void ACameraNodeIsNotAnEncoder()
+    {
+        Build(false, "YUYV");
+        var io = new SimulatedLinuxIo(_camera);
+        using var source = new CameraSource(_loop, io, new CameraOptions(_camera.Path, 640, 480, 30, "YUYV", Array.Empty<ControlSetting>())
+        {
+            Encoder = new M2MStageOptions(_camera.Path, M2MRole.Encoder, "YUYV", "H264", false, Array.Empty<ControlSetting>()),
+        });
+        var e = Assert.Throws<V4l2Exception>(() => source.Probe());
+        Assert.That(e!.Message, Does.Contain("is not a memory-to-memory device usable as an encoder"));
+    }
+}
