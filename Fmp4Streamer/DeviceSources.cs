@@ -2,6 +2,7 @@ using Fmp4Streamer.Config;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Streaming;
 using Fmp4Streamer.V4L2;
+using Fmp4Streamer.V4L2.M2M;
 
 namespace Fmp4Streamer;
 
@@ -19,7 +20,11 @@ public static class DeviceSources
         {
             var camera = new CameraSource(loop, LibcIo.Instance, new CameraOptions(path, source.Width, source.Height,
                 source.Fps, source.IsMjpgH264 ? source.CaptureFormat : source.CaptureFourCC,
-                ControlSettings(source.Controls)));
+                ControlSettings(source.Controls))
+            {
+                Encoder = EncoderStage(source),
+                Decoder = DecoderStage(source),
+            });
             camera.Probe();
             return camera;
         }
@@ -27,6 +32,27 @@ public static class DeviceSources
         {
             throw new SourceSetupException(e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// The encoder of a camera without H264. A link shares the upstream buffer (DMABUF import, no copy) when either
+    /// side of it is DMABUF in the configuration; MMAP on both sides copies once.
+    /// </summary>
+    private static M2MStageOptions? EncoderStage(SourceConfig source)
+    {
+        if (source.Encoder is null || source.IsMjpgH264 || source.CaptureFourCC == "H264") return null;
+        var upstreamCapture = source.Decoder is null ? source.CaptureMemory : source.DecoderMemory.Capture;
+        bool import = source.EncoderMemory.Input == MemoryType.DmaBuf || upstreamCapture == MemoryType.DmaBuf;
+        return new M2MStageOptions(source.Encoder, M2MRole.Encoder, source.EncoderInputFormat, "H264", import,
+            ControlSettings(source.EncoderControls));
+    }
+
+    private static M2MStageOptions? DecoderStage(SourceConfig source)
+    {
+        if (source.Decoder is null || EncoderStage(source) is null) return null;
+        bool import = source.DecoderMemory.Input == MemoryType.DmaBuf || source.CaptureMemory == MemoryType.DmaBuf;
+        return new M2MStageOptions(source.Decoder, M2MRole.Decoder, source.DecoderInputFormat, source.EncoderInputFormat,
+            import, ControlSettings(source.DecoderControls));
     }
 
     /// <summary>The section's control keys as the V4L2 layer takes them (uvcx_ keys go to the extension units).</summary>
