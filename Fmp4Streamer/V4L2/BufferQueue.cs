@@ -11,8 +11,6 @@ namespace Fmp4Streamer.V4L2;
 /// </summary>
 public sealed unsafe class BufferQueue : IDisposable
 {
-    private const int ProtReadWrite = 0x1 | 0x2; // PROT_READ | PROT_WRITE: the same buffers feed an M2M stage later
-    private const int MapShared = 0x01;
     private const uint ExpbufFlags = 0x80000 | 0x2; // O_CLOEXEC | O_RDWR
     private const long SaneTimestampWindowUs = 10_000_000;
 
@@ -94,22 +92,7 @@ public sealed unsafe class BufferQueue : IDisposable
 
     private void MapBuffer(int index)
     {
-        v4l2_plane* planes = stackalloc v4l2_plane[VIDEO_MAX_PLANES];
-        v4l2_buffer buf = default;
-        buf.index = (uint)index;
-        buf.type = BufferType;
-        buf.memory = V4L2_MEMORY_MMAP;
-        if (_multiPlanar)
-        {
-            buf.m.planes = (ulong)planes;
-            buf.length = VIDEO_MAX_PLANES;
-        }
-        _device.IoctlOrThrow(VIDIOC_QUERYBUF, &buf, "VIDIOC_QUERYBUF");
-        long offset = _multiPlanar ? planes[0].m.mem_offset : buf.m.offset;
-        nuint length = _multiPlanar ? planes[0].length : buf.length;
-        int err = _device.Io.Mmap(_device.Fd, length, ProtReadWrite, MapShared, offset, out void* address);
-        if (err != 0) throw new LinuxException(err, "mmap", _device.Path);
-        _buffers[index].Address = (byte*)address;
+        _buffers[index].Address = _device.MapBuffer(BufferType, _multiPlanar, index, out nuint length);
         _buffers[index].Length = length;
 
         v4l2_exportbuffer exp = default;

@@ -47,6 +47,32 @@ public sealed unsafe class VideoDevice : IDisposable
         if (err != 0) throw new LinuxException(err, name, Path);
     }
 
+    /// <summary>
+    /// QUERYBUF and mmap of plane 0 of an MMAP buffer, readable and writable (capture buffers may feed an M2M stage,
+    /// OUTPUT buffers are written). The caller owns the mapping and unmaps <paramref name="length"/> bytes.
+    /// </summary>
+    public byte* MapBuffer(uint bufferType, bool multiPlanar, int index, out nuint length)
+    {
+        const int ProtReadWrite = 0x1 | 0x2; // PROT_READ | PROT_WRITE
+        const int MapShared = 0x01;
+        v4l2_plane* planes = stackalloc v4l2_plane[VIDEO_MAX_PLANES];
+        v4l2_buffer buf = default;
+        buf.index = (uint)index;
+        buf.type = bufferType;
+        buf.memory = V4L2_MEMORY_MMAP;
+        if (multiPlanar)
+        {
+            buf.m.planes = (ulong)planes;
+            buf.length = VIDEO_MAX_PLANES;
+        }
+        IoctlOrThrow(VIDIOC_QUERYBUF, &buf, "VIDIOC_QUERYBUF");
+        long offset = multiPlanar ? planes[0].m.mem_offset : buf.m.offset;
+        length = multiPlanar ? planes[0].length : buf.length;
+        int err = _io.Mmap(_fd, length, ProtReadWrite, MapShared, offset, out void* address);
+        if (err != 0) throw new LinuxException(err, "mmap", Path);
+        return (byte*)address;
+    }
+
     public DeviceCapabilities QueryCapabilities()
     {
         v4l2_capability cap = default;

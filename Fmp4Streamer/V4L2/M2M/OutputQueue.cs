@@ -12,8 +12,6 @@ namespace Fmp4Streamer.V4L2.M2M;
 /// </summary>
 public sealed unsafe class OutputQueue : IDisposable
 {
-    private const int ProtReadWrite = 0x1 | 0x2;
-    private const int MapShared = 0x01;
 
     private readonly VideoDevice _device;
     private readonly bool _multiPlanar;
@@ -72,22 +70,7 @@ public sealed unsafe class OutputQueue : IDisposable
 
     private void Map(int index)
     {
-        v4l2_plane* planes = stackalloc v4l2_plane[VIDEO_MAX_PLANES];
-        v4l2_buffer buf = default;
-        buf.index = (uint)index;
-        buf.type = BufferType;
-        buf.memory = V4L2_MEMORY_MMAP;
-        if (_multiPlanar)
-        {
-            buf.m.planes = (ulong)planes;
-            buf.length = VIDEO_MAX_PLANES;
-        }
-        _device.IoctlOrThrow(VIDIOC_QUERYBUF, &buf, "VIDIOC_QUERYBUF (OUTPUT)");
-        long offset = _multiPlanar ? planes[0].m.mem_offset : buf.m.offset;
-        nuint length = _multiPlanar ? planes[0].length : buf.length;
-        int err = _device.Io.Mmap(_device.Fd, length, ProtReadWrite, MapShared, offset, out void* address);
-        if (err != 0) throw new LinuxException(err, "mmap", _device.Path);
-        _addresses[index] = (byte*)address;
+        _addresses[index] = _device.MapBuffer(BufferType, _multiPlanar, index, out nuint length);
         _lengths[index] = length;
     }
 
