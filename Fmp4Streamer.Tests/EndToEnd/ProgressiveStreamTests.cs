@@ -55,6 +55,29 @@ public class ProgressiveStreamTests
     }
 
     [Test]
+    public void ACommandSleepsWithoutViewersAndStartsAgainForTheNext()
+    {
+        string config = """
+            [server]
+            sleep_grace = 1
+
+            [camera]
+            command = ffmpeg -hide_banner -loglevel error -nostdin -re -f lavfi -i testsrc=size=320x240:rate=30 -c:v libx264 -preset ultrafast -tune zerolatency -g 15 -pix_fmt yuv420p -f h264 -
+            width = 320
+            height = 240
+            """;
+        using var daemon = DaemonProcess.Start(config);
+        Assert.That(ChildrenOf(daemon.Pid), Is.Empty, "nobody watches yet");
+        var (first, firstFrames) = ToolRun.FfmpegDecode(daemon.BaseUrl + "/stream.mp4", 30, DecodeTimeout);
+        Assert.That((first.ExitCode, firstFrames >= 30), Is.EqualTo((0, true)), first.StdErr);
+        Thread.Sleep(3000);
+        Assert.That(ChildrenOf(daemon.Pid), Is.Empty, "the command should stop after the grace period");
+        var (second, secondFrames) = ToolRun.FfmpegDecode(daemon.BaseUrl + "/stream.mp4", 30, DecodeTimeout);
+        Assert.That((second.ExitCode, secondFrames >= 30), Is.EqualTo((0, true)), second.StdErr + daemon.Log);
+        Assert.That(daemon.Stop(), Is.EqualTo(0), daemon.Log);
+    }
+
+    [Test]
     public void ClientsJoiningAtDifferentTimesEachDecodeFromTheirFirstFrame()
     {
         using var daemon = DaemonProcess.Start(null, "--test-pattern");

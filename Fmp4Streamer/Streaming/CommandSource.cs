@@ -25,6 +25,8 @@ public sealed unsafe class CommandSource : IVideoSource, IPollable, ITimerCallba
     private readonly AccessUnitSplitter _splitter = new();
     private readonly byte[] _readBuffer = new byte[ReadChunk];
     private readonly LoopTimer _restartTimer;
+    private readonly LoopTimer _reapTimer;
+    private readonly List<Process> _exiting = new();
     private Process? _process;
     private int _stdoutFd = -1;
     private IAccessUnitSink? _sink;
@@ -39,6 +41,7 @@ public sealed unsafe class CommandSource : IVideoSource, IPollable, ITimerCallba
         FramesPerSecond = fps;
         Description = $"command `{command}`";
         _restartTimer = new LoopTimer(loop, this);
+        _reapTimer = new LoopTimer(loop, this);
     }
 
     public string Description { get; }
@@ -57,13 +60,22 @@ public sealed unsafe class CommandSource : IVideoSource, IPollable, ITimerCallba
     {
         _sink = null;
         _restartTimer.Stop();
-        Terminate();
+        Terminate(waitForExit: false);
     }
 
     /// <summary>A child process decides its own key frames; joiners wait for its next IDR.</summary>
     public void RequestKeyFrame() { }
 
-    public void Dispose() => Stop();
+    /// <summary>At shutdown: stops the child and waits for it, so no process outlives the daemon.</summary>
+    public void Dispose()
+    {
+        _sink = null;
+        _restartTimer.Stop();
+        _reapTimer.Stop();
+        Terminate(waitForExit: true);
+        foreach (var process in _exiting) process.WaitForExit(1000); // SIGTERM's grace, then SIGKILL
+        Reap(force: true);
+    }
 
     private void Spawn()
     {
@@ -125,9 +137,9 @@ public sealed unsafe class CommandSource : IVideoSource, IPollable, ITimerCallba
         var last = _splitter.Flush();
         if (!last.IsEmpty) _sink?.OnAccessUnit(last, MonotonicClock.NowUs);
         string status = "closed its output";
-        if (_process is { } p && p.WaitForExit(500)) status = $"exited with status {p.ExitCode}";
+        if (_process is { HasExited: true } p) status = $"exited with status {p.ExitCode}";
         Log.Warning(_logName, $"`{_command}` {status}");
-        Terminate();
+        Terminate(waitForExit: false);
         _sink?.OnSourceInterrupted($"the command {status}");
         if (MonotonicClock.NowUs - _startedUs > StableRunUs) _backoffUs = 1_000_000;
         ScheduleRestart();
@@ -143,10 +155,20 @@ public sealed unsafe class CommandSource : IVideoSource, IPollable, ITimerCallba
 
     void ITimerCallback.OnTimer(LoopTimer timer)
     {
+        if (timer == _reapTimer)
+        {
+            // A second after SIGTERM: whatever still runs gets SIGKILL (a blocking wait of at most a moment).
+            Reap(force: true);
+            return;
+        }
         if (_sink is not null && _process is null) Spawn();
     }
 
-    private void Terminate()
+    /// <summary>
+    /// Unhooks the child's output and sends SIGTERM so a camera program can release the camera. On the loop
+    /// (sleeping) it does not wait: <see cref="Reap"/> sends SIGKILL a second later to whatever is still running.
+    /// </summary>
+    private void Terminate(bool waitForExit)
     {
         if (_stdoutFd >= 0)
         {
@@ -155,17 +177,35 @@ public sealed unsafe class CommandSource : IVideoSource, IPollable, ITimerCallba
         }
         var process = _process;
         _process = null;
+        _splitter.Flush();
         if (process is null) return;
         try
         {
-            // SIGTERM first so a camera program can release the camera; SIGKILL if it does not go.
             if (!process.HasExited) kill(process.Id, SIGTERM);
-            if (!process.WaitForExit(1000)) process.Kill(entireProcessTree: true);
-            process.WaitForExit(2000);
         }
         catch (InvalidOperationException) { }
-        process.Dispose();
-        _splitter.Flush();
+        _exiting.Add(process);
+        if (!waitForExit && !_reapTimer.IsActive) _reapTimer.Start(1_000_000);
+    }
+
+    private void Reap(bool force)
+    {
+        for (int i = _exiting.Count - 1; i >= 0; i--)
+        {
+            var process = _exiting[i];
+            try
+            {
+                if (!process.HasExited)
+                {
+                    if (!force) continue;
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit(2000);
+                }
+            }
+            catch (InvalidOperationException) { }
+            process.Dispose();
+            _exiting.RemoveAt(i);
+        }
     }
 
     private void OnStderrLine(object sender, DataReceivedEventArgs e)
