@@ -136,18 +136,7 @@ public sealed unsafe class BufferQueue : IDisposable
         v4l2_plane* planes = stackalloc v4l2_plane[VIDEO_MAX_PLANES];
         while (_streaming)
         {
-            v4l2_buffer buf = default;
-            buf.type = BufferType;
-            buf.memory = V4L2_MEMORY_MMAP;
-            if (_multiPlanar)
-            {
-                new Span<byte>(planes, sizeof(v4l2_plane) * VIDEO_MAX_PLANES).Clear();
-                buf.m.planes = (ulong)planes;
-                buf.length = VIDEO_MAX_PLANES;
-            }
-            int err = _device.Ioctl(VIDIOC_DQBUF, &buf);
-            if (err == Tmds.Linux.LibC.EAGAIN) break;
-            if (err != 0) throw new LinuxException(err, "VIDIOC_DQBUF", _device.Path);
+            if (!_device.TryDequeue(BufferType, V4L2_MEMORY_MMAP, _multiPlanar, planes, out var buf, "VIDIOC_DQBUF")) break;
             int index = (int)buf.index;
             _holdCurrent = false;
             if ((uint)index >= (uint)_buffers.Length) throw new LinuxException(Tmds.Linux.LibC.EINVAL, "VIDIOC_DQBUF index", _device.Path);

@@ -48,6 +48,31 @@ public sealed unsafe class VideoDevice : IDisposable
     }
 
     /// <summary>
+    /// DQBUF of one completed buffer into <paramref name="buf"/> (with <paramref name="planes"/>, VIDEO_MAX_PLANES of
+    /// them, for multi-planar queues). False on EAGAIN (nothing done yet); any other errno — the device is gone or
+    /// broken — throws.
+    /// </summary>
+    public bool TryDequeue(uint bufferType, uint memory, bool multiPlanar, v4l2_plane* planes, out v4l2_buffer buf, string name)
+    {
+        buf = default;
+        buf.type = bufferType;
+        buf.memory = memory;
+        if (multiPlanar)
+        {
+            new Span<byte>(planes, sizeof(v4l2_plane) * VIDEO_MAX_PLANES).Clear();
+            buf.m.planes = (ulong)planes;
+            buf.length = VIDEO_MAX_PLANES;
+        }
+        fixed (v4l2_buffer* b = &buf)
+        {
+            int err = _io.Ioctl(_fd, VIDIOC_DQBUF, b);
+            if (err == Tmds.Linux.LibC.EAGAIN) return false;
+            if (err != 0) throw new LinuxException(err, name, Path);
+        }
+        return true;
+    }
+
+    /// <summary>
     /// QUERYBUF and mmap of plane 0 of an MMAP buffer, readable and writable (capture buffers may feed an M2M stage,
     /// OUTPUT buffers are written). The caller owns the mapping and unmaps <paramref name="length"/> bytes.
     /// </summary>
@@ -117,6 +142,22 @@ public sealed unsafe class VideoDevice : IDisposable
     /// </summary>
     public VideoFormat SetFormat(uint bufferType, int width, int height, uint pixelFormat)
     {
+        var got = RequestFormat(bufferType, width, height, pixelFormat);
+        if (got.PixelFormat != pixelFormat || got.Width != width || got.Height != height)
+        {
+            var wanted = new VideoFormat(bufferType, width, height, pixelFormat, 0);
+            throw new V4l2Exception(
+                $"{Path} cannot capture {wanted}: the driver offered {got} instead ({ListFormats(bufferType, pixelFormat)})");
+        }
+        return got;
+    }
+
+    /// <summary>
+    /// S_FMT (single- or multi-planar by <paramref name="bufferType"/>, one plane) and the driver's answer, unchecked:
+    /// callers decide what a different answer means. <paramref name="sizeImage"/> 0 lets the driver choose.
+    /// </summary>
+    public VideoFormat RequestFormat(uint bufferType, int width, int height, uint pixelFormat, uint sizeImage = 0, string name = "VIDIOC_S_FMT")
+    {
         v4l2_format f = default;
         f.type = bufferType;
         if (bufferType == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE || bufferType == V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE)
@@ -126,6 +167,7 @@ public sealed unsafe class VideoDevice : IDisposable
             f.fmt.pix_mp.pixelformat = pixelFormat;
             f.fmt.pix_mp.field = V4L2_FIELD_ANY;
             f.fmt.pix_mp.num_planes = 1;
+            f.fmt.pix_mp.PlaneFmt(0).sizeimage = sizeImage;
         }
         else
         {
@@ -133,15 +175,10 @@ public sealed unsafe class VideoDevice : IDisposable
             f.fmt.pix.height = (uint)height;
             f.fmt.pix.pixelformat = pixelFormat;
             f.fmt.pix.field = V4L2_FIELD_ANY;
+            f.fmt.pix.sizeimage = sizeImage;
         }
-        IoctlOrThrow(VIDIOC_S_FMT, &f, "VIDIOC_S_FMT");
+        IoctlOrThrow(VIDIOC_S_FMT, &f, name);
         var got = ToVideoFormat(in f);
-        if (got.PixelFormat != pixelFormat || got.Width != width || got.Height != height)
-        {
-            var wanted = new VideoFormat(bufferType, width, height, pixelFormat, 0);
-            throw new V4l2Exception(
-                $"{Path} cannot capture {wanted}: the driver offered {got} instead ({ListFormats(bufferType, pixelFormat)})");
-        }
         // Some drivers leave sizeimage 0 in the S_FMT answer and fill it in G_FMT.
         if (got.SizeImage == 0) got = got with { SizeImage = GetFormat(bufferType).SizeImage };
         return got;

@@ -218,28 +218,7 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
 
     private VideoFormat SetFormat(uint type, int width, int height, uint fourcc, uint sizeImage, string side)
     {
-        var device = _device!;
-        v4l2_format f = default;
-        f.type = type;
-        if (type == V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE || type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE)
-        {
-            f.fmt.pix_mp.width = (uint)width;
-            f.fmt.pix_mp.height = (uint)height;
-            f.fmt.pix_mp.pixelformat = fourcc;
-            f.fmt.pix_mp.field = V4L2_FIELD_ANY;
-            f.fmt.pix_mp.num_planes = 1;
-            f.fmt.pix_mp.PlaneFmt(0).sizeimage = sizeImage;
-        }
-        else
-        {
-            f.fmt.pix.width = (uint)width;
-            f.fmt.pix.height = (uint)height;
-            f.fmt.pix.pixelformat = fourcc;
-            f.fmt.pix.field = V4L2_FIELD_ANY;
-            f.fmt.pix.sizeimage = sizeImage;
-        }
-        device.IoctlOrThrow(VIDIOC_S_FMT, &f, $"VIDIOC_S_FMT ({side})");
-        var got = device.GetFormat(type);
+        var got = _device!.RequestFormat(type, width, height, fourcc, sizeImage, $"VIDIOC_S_FMT ({side})");
         if (got.PixelFormat != fourcc)
             throw new V4l2Exception($"{_options.DevicePath}: {FourCc.ToText(fourcc)} {side} format not available (the driver offered {got})");
         if (got.Width != width || got.Height != height)

@@ -120,18 +120,7 @@ public sealed unsafe class OutputQueue : IDisposable
         v4l2_plane* planes = stackalloc v4l2_plane[VIDEO_MAX_PLANES];
         while (_streaming)
         {
-            v4l2_buffer buf = default;
-            buf.type = BufferType;
-            buf.memory = Memory;
-            if (_multiPlanar)
-            {
-                new Span<byte>(planes, sizeof(v4l2_plane) * VIDEO_MAX_PLANES).Clear();
-                buf.m.planes = (ulong)planes;
-                buf.length = VIDEO_MAX_PLANES;
-            }
-            int err = _device.Ioctl(VIDIOC_DQBUF, &buf);
-            if (err == Tmds.Linux.LibC.EAGAIN) break;
-            if (err != 0) throw new LinuxException(err, "VIDIOC_DQBUF (OUTPUT)", _device.Path);
+            if (!_device.TryDequeue(BufferType, Memory, _multiPlanar, planes, out var buf, "VIDIOC_DQBUF (OUTPUT)")) break;
             int index = (int)buf.index;
             if ((uint)index >= (uint)_free.Length) throw new LinuxException(Tmds.Linux.LibC.EINVAL, "VIDIOC_DQBUF (OUTPUT) index", _device.Path);
             ReleaseHeld(index, requeue: true);
