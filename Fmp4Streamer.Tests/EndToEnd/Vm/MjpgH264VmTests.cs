@@ -32,22 +32,14 @@ public class MjpgH264VmTests
             _vm.Signal("done");
         }
         _exitCode = _vm.WaitForExit(120);
-        foreach (string name in new[] { "daemon-log", "feeder-log" })
-        {
-            if (_vm.Console.Section(name) is { } s) File.WriteAllText(Path.Combine(VmRig.ResultsDir, $"mjpgh264.{name}.txt"), s.Text);
-        }
+        _vm.SaveSections("mjpgh264", "daemon-log", "feeder-log");
         TestContext.Progress.WriteLine($"MJPGH264 VM: {_vm.Elapsed.TotalSeconds:F1} s; client: {_client}");
     }
 
     [OneTimeTearDown]
     public void PowerOff() => _vm?.Dispose();
 
-    private SectionOutput Section(string name)
-    {
-        SectionOutput? s = _vm.Console.Section(name);
-        Assert.That(s, Is.Not.Null, $"no output of '{name}' on the console:\n{_vm.Tail()}");
-        return s!;
-    }
+    private SectionOutput Section(string name) => _vm.RequireSection(name);
 
     private string DaemonLog => _vm.Console.Section("daemon-log")?.Text ?? "(no daemon log)";
 

@@ -55,22 +55,14 @@ public class StreamerVmTests
             _vm.Signal("done");
         }
         _exitCode = _vm.WaitForExit(200);
-        foreach (string name in new[] { "vivid-L", "streamer-l", "loop-L", "streamer-l-loop", "daemon-log", "daemon-nosleep-log" })
-        {
-            if (_vm.Console.Section(name) is { } s) File.WriteAllText(Path.Combine(VmRig.ResultsDir, $"streamer.{name}.txt"), s.Text);
-        }
+        _vm.SaveSections("streamer", "vivid-L", "streamer-l", "loop-L", "streamer-l-loop", "daemon-log", "daemon-nosleep-log");
         TestContext.Progress.WriteLine($"streamer VM: {_vm.Elapsed.TotalSeconds:F1} s; first client: {_firstClient}; after restart: {_afterRestart}");
     }
 
     [OneTimeTearDown]
     public void PowerOff() => _vm?.Dispose();
 
-    private SectionOutput Section(string name)
-    {
-        SectionOutput? s = _vm.Console.Section(name);
-        Assert.That(s, Is.Not.Null, $"no output of '{name}' on the console:\n{_vm.Tail()}");
-        return s!;
-    }
+    private SectionOutput Section(string name) => _vm.RequireSection(name);
 
     private string DaemonLog => _vm.Console.Section("daemon-log")?.Text ?? "(no daemon log)";
 

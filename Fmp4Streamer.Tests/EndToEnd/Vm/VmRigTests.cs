@@ -33,12 +33,7 @@ public class VmRigTests
     [OneTimeTearDown]
     public void PowerOff() => _vm?.Dispose();
 
-    private SectionOutput Section(string name)
-    {
-        SectionOutput? s = _vm.Console.Section(name);
-        Assert.That(s, Is.Not.Null, $"no output of '{name}' on the console:\n{_vm.Tail()}");
-        return s!;
-    }
+    private SectionOutput Section(string name) => _vm.RequireSection(name);
 
     [Test]
     public void PayloadCompletes()

@@ -110,6 +110,21 @@ internal sealed class VmSession : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>A section the payload printed on the console; the test fails with the console's tail if it is missing.</summary>
+    public SectionOutput RequireSection(string name)
+    {
+        SectionOutput? s = Console.Section(name);
+        Assert.That(s, Is.Not.Null, $"no output of '{name}' on the console:\n{Tail()}");
+        return s!;
+    }
+
+    /// <summary>Keeps the named console sections as files in the results folder, for reading after a run.</summary>
+    public void SaveSections(string prefix, params string[] names)
+    {
+        foreach (string name in names)
+            if (Console.Section(name) is { } s) File.WriteAllText(Path.Combine(VmRig.ResultsDir, $"{prefix}.{name}.txt"), s.Text);
+    }
+
     public string Tail(int lines = 60)
     {
         string[] all = Console.Lines;
