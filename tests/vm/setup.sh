@@ -42,6 +42,8 @@ cd "$W"
 exec 9>"$W/.lock"
 flock 9
 K=$W/kernel-$KVER
+# In-tree modules that go to /lib/modules/extra (loaded by payloads, see below).
+EXTRA_INTREE=""
 M=$K/lib/modules/$KVER
 
 # --- stock kernel ----------------------------------------------------------------------------------------
@@ -75,6 +77,31 @@ if [ ! -f "$LB/v4l2loopback.ko" ]; then
     || { cat "$LB/build.log" >&2; log "v4l2loopback build failed"; exit 1; }
 fi
 
+# --- M2M test drivers (v4l2-mem2mem, vicodec, vim2m): not in Debian's kernel build, so built out of tree from the
+# matching linux-source package (the same version as the image, so the modules load into that kernel) ------------
+M2M=$W/m2m-$KVER
+if [ ! -f "$M2M/vicodec.ko" ]; then
+  IMGVER=$(dpkg-deb -f downloads/linux-image-"$KVER"_*.deb Version)
+  if ! ls downloads/linux-source-6.1_"$IMGVER"_all.deb >/dev/null 2>&1; then
+    log "downloading linux-source-6.1=$IMGVER (drivers/media sources only are kept)"
+    (cd downloads && apt-get download "linux-source-6.1=$IMGVER" >/dev/null 2>&1) \
+      || { log "apt-get download linux-source-6.1=$IMGVER failed"; exit 1; }
+  fi
+  rm -rf "$M2M" m2msrc.tmp; mkdir -p "$M2M" m2msrc.tmp
+  dpkg-deb --fsys-tarfile downloads/linux-source-6.1_"$IMGVER"_all.deb | tar -x -C m2msrc.tmp ./usr/src/linux-source-6.1.tar.xz
+  tar -xJf m2msrc.tmp/usr/src/linux-source-6.1.tar.xz -C m2msrc.tmp \
+    linux-source-6.1/drivers/media/v4l2-core/v4l2-mem2mem.c linux-source-6.1/drivers/media/test-drivers/vim2m.c \
+    linux-source-6.1/drivers/media/test-drivers/vicodec
+  cp m2msrc.tmp/linux-source-6.1/drivers/media/v4l2-core/v4l2-mem2mem.c \
+     m2msrc.tmp/linux-source-6.1/drivers/media/test-drivers/vim2m.c \
+     m2msrc.tmp/linux-source-6.1/drivers/media/test-drivers/vicodec/*.[ch] "$M2M"/
+  rm -rf m2msrc.tmp
+  printf 'obj-m := v4l2-mem2mem.o vim2m.o vicodec.o\nvicodec-objs := codec-fwht.o codec-v4l2-fwht.o vicodec-core.o\n' > "$M2M/Kbuild"
+  log "building v4l2-mem2mem, vicodec, vim2m for $KVER"
+  make -s -C "/usr/src/linux-headers-$KVER" M="$M2M" modules >"$M2M/build.log" 2>&1 \
+    || { cat "$M2M/build.log" >&2; log "M2M driver build failed"; exit 1; }
+fi
+
 # --- static helpers ------------------------------------------------------------------------------------
 mkdir -p bin
 for c in "$HERE"/src/*.c; do
@@ -96,7 +123,7 @@ fi
 
 # --- base initramfs (kernel modules, busybox, v4l2-ctl, helpers, rig scripts, test stream) --------------
 KEY=$( (echo "$KVER"; cat "$HERE"/guest/init "$HERE"/guest/lib.sh "$HERE"/guest/www/cgi-bin/*; \
-        md5sum bin/* media/testsrc.h264 "$LB/v4l2loopback.ko") | md5sum | cut -c1-12)
+        md5sum bin/* media/testsrc.h264 "$LB/v4l2loopback.ko" "$M2M"/*.ko; echo "$EXTRA_INTREE") | md5sum | cut -c1-12)
 BASE=$W/base-$KEY.cpio.gz
 if [ ! -s "$BASE" ]; then
   log "building base initramfs"
@@ -123,6 +150,18 @@ if [ ! -s "$BASE" ]; then
   for m in virtio_pci virtio_net vivid; do with_deps $m; done
   for d in $(modinfo -F depends "$LB/v4l2loopback.ko" | tr ',' ' '); do with_deps "$d"; done
   add_mod v4l2loopback.ko "$LB/v4l2loopback.ko"
+  # Modules a payload loads itself (rig_insmod), with its own parameters and at its own time, so the boot's
+  # device numbering stays as the other payloads expect; their in-tree dependencies load at boot (harmless).
+  mkdir -p "$R/lib/modules/extra"
+  for k in v4l2-mem2mem vicodec vim2m; do
+    for d in $(modinfo -F depends "$M2M/$k.ko" | tr ',' ' '); do [ "$d" = v4l2-mem2mem ] || with_deps "$d"; done
+    cp "$M2M/$k.ko" "$R/lib/modules/extra/"
+  done
+  for k in $EXTRA_INTREE; do
+    line=$(grep "/$k.ko:" "$M/modules.dep") || { log "module $k not in $KVER"; exit 1; }
+    for d in ${line#*:}; do with_deps "$(basename "$d" .ko)"; done
+    cp "$M/${line%%:*}" "$R/lib/modules/extra/"
+  done
   # v4l2-ctl and the shared libraries it links
   copy_elf() {
     cp "$1" "$R/bin/"
@@ -140,3 +179,4 @@ echo "WORK=$W"
 echo "KERNEL=$W/vmlinuz"
 echo "BASE=$BASE"
 echo "STREAM=$W/media/testsrc.h264"
+echo "M2M_MODULES=$M2M"

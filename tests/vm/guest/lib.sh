@@ -78,3 +78,22 @@ rig_wait_listen() {
   done
   rig_mark "listening $1"
 }
+
+# rig_insmod NAME [PARAM=VALUE...]: loads /lib/modules/extra/NAME.ko (modules the boot leaves out, see setup.sh).
+rig_insmod() {
+  _m=$1; shift
+  insmod "/lib/modules/extra/$_m.ko" "$@" || { echo "RIG-ERROR insmod $_m $*"; return 1; }
+  rig_mark "loaded $_m $*"
+}
+
+# rig_node DRIVER [N]: /dev/videoX of the Nth (0-based, by node number) V4L2 node whose driver is DRIVER, e.g.
+# vicodec registers encoder, decoder and stateless decoder in that order.
+rig_node() {
+  _i=0
+  for _n in $(ls /sys/class/video4linux | sed -n 's/^video//p' | sort -n); do
+    case "$(readlink -f /sys/class/video4linux/video$_n/device/driver 2>/dev/null)" in */"$1") ;; *) continue ;; esac
+    [ "$_i" = "${2:-0}" ] && { echo "/dev/video$_n"; return 0; }
+    _i=$((_i + 1))
+  done
+  return 1
+}
