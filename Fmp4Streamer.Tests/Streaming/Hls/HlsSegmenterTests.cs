@@ -274,6 +274,19 @@ public class HlsSegmenterTests
         Assert.That(master, Does.EndWith("\nstreaminf.m3u8\n"));
     }
 
+    [TestCase(0, "640x480")]
+    [TestCase(90, "480x640")]
+    [TestCase(180, "640x480")]
+    [TestCase(270, "480x640")]
+    public void ResolutionIsTheRotatedDisplaySize(int rotation, string resolution)
+    {
+        var plain = FakeLiveStream.MakeInit("avc1.64001f");
+        _stream.Init = new InitSegment(plain.Bytes, plain.Codecs, 640, 480, 90000, rotation);
+        var hls = Create();
+        Publish(61, 30);
+        Assert.That(Text(hls.MasterPlaylist), Does.Contain($",RESOLUTION={resolution}\n"));
+    }
+
     private static long FirstSequence(HlsSegmenter hls)
     {
         string playlist = Text(hls.MediaPlaylist);

@@ -370,7 +370,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         }
         var last = _window[^1];
         long average = totalSeconds > 0 ? (long)Math.Ceiling(totalBytes * 8 / totalSeconds) : 0;
-        MasterPlaylist = Encoding.ASCII.GetBytes(MasterPlaylistWriter.Write(peak, average, last.Init.Width, last.Init.Height,
+        MasterPlaylist = Encoding.ASCII.GetBytes(MasterPlaylistWriter.Write(peak, average, last.Init.DisplayWidth, last.Init.DisplayHeight,
             last.Init.Codecs, MediaPlaylistUri));
     }
 
