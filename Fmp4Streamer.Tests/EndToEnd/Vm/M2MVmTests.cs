@@ -34,7 +34,8 @@ public class M2MVmTests
     public void BootOnce()
     {
         Assert.That(File.Exists(VmRig.M2MCheckBinary), Is.True, $"{VmRig.M2MCheckBinary} missing: build it with make m2mcheck");
-        _vm = new VmSession("m2m", VmRig.PayloadPath("m2m.sh"), [VmRig.M2MCheckBinary], 300);
+        Assert.That(File.Exists(VmRig.StreamerBinary), Is.True, $"{VmRig.StreamerBinary} missing: build it with ./build.sh");
+        _vm = new VmSession("m2m", VmRig.PayloadPath("m2m.sh"), [VmRig.M2MCheckBinary, VmRig.StreamerBinary], 300);
         if (_vm.TryWaitFor("RIG-MARK dumps-ready", 240) != null)
         {
             foreach (string planarity in s_planarities)
@@ -49,6 +50,7 @@ public class M2MVmTests
         _exitCode = _vm.WaitForExit(120);
         foreach (string planarity in s_planarities)
             _vm.SaveSections("m2m", [$"{planarity}-encoder-info", .. s_links.Select(l => $"{planarity}-{l}"), $"{planarity}-restart"]);
+        _vm.SaveSections("m2m", "encoder-L", "streamer-l-m2m", "streamer-l-m2m-set", "streamer-l-m2m-bad", "streamer-fwht-encoder");
         TestContext.Progress.WriteLine($"M2M VM: {_vm.Elapsed.TotalSeconds:F1} s");
     }
 
@@ -132,5 +134,59 @@ public class M2MVmTests
         double average = double.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture);
         TestContext.Progress.WriteLine($"{planarity}: ffmpeg PSNR captured vs decoded {m.Value}");
         Assert.That(average, Is.GreaterThanOrEqualTo(30), m.Value);
+    }
+
+    /// <summary>The block of one device in a -l listing (from its Device: line to the empty line before the next).</summary>
+    private static string Block(string listing, string device)
+    {
+        int start = listing.IndexOf($"Device: {device}\n", StringComparison.Ordinal);
+        Assert.That(start, Is.GreaterThanOrEqualTo(0), $"no block of {device}:\n{listing}");
+        int end = listing.IndexOf("\n\nDevice: ", start, StringComparison.Ordinal);
+        if (end < 0) end = listing.IndexOf("\n\nTo set one", start, StringComparison.Ordinal);
+        return listing[start..(end + 1)];
+    }
+
+    private string Encoder => _vm.Console.Value("single_encoder") ?? "(encoder node not reported)";
+
+    [Test]
+    public void ListingShowsTheEncoderAfterTheCameraAsV4l2CtlSeesIt()
+    {
+        SectionOutput ours = _vm.RequireSection("streamer-l-m2m");
+        Assert.That(ours.ExitCode, Is.EqualTo(0), ours.Text);
+        Assert.That(ours.Text, Does.StartWith("Device: /dev/video0\nName: vivid\n"));
+        Assert.That(ours.Text, Does.Contain($"\n\nDevice: {Encoder}\nName: vicodec\nDriver: vicodec\n\nControls\n"));
+        Assert.That(ours.Text, Does.EndWith("\n\nTo set one, put ctrl_name = Value into /tmp/m2m.conf under the device\n"));
+        List<string> diffs = ControlListingComparison.Differences(_vm.RequireSection("encoder-L").Text, Block(ours.Text, Encoder));
+        Assert.That(diffs, Is.Empty, string.Join("\n", diffs));
+    }
+
+    [Test]
+    public void TheEncodersOwnSectionSetsItsControls()
+    {
+        // M2M controls belong to the open file (one codec context each), so the daemon's listing is where they show.
+        SectionOutput ours = _vm.RequireSection("streamer-l-m2m-set");
+        Assert.That(ours.ExitCode, Is.EqualTo(0), ours.Text);
+        string block = Block(ours.Text, Encoder);
+        Assert.That(block, Does.Contain("\nfwht_p_frame_qp_value = 25\t( default: 20 min: 1 max: 31)\n"));
+        Assert.That(block, Does.Contain("\nvideo_gop_size = 12\t( default: 10 min: 1 max: 16)\n"));
+        Assert.That(block, Does.Contain("\nfwht_i_frame_qp_value = 20\t"), "untouched controls keep their values");
+    }
+
+    [Test]
+    public void AnUnknownEncoderControlNamesTheLineAndTheValidOnes()
+    {
+        SectionOutput ours = _vm.RequireSection("streamer-l-m2m-bad");
+        Assert.That(ours.ExitCode, Is.EqualTo(3), ours.Text);
+        Assert.That(ours.Text, Does.Contain($"/tmp/m2m-bad.conf:11: {Encoder} has no control 'fwht_p_frame_qp_valu'; valid controls: " +
+            "video_gop_size, fwht_i_frame_qp_value, fwht_p_frame_qp_value"));
+        Assert.That(ours.Text, Does.Not.Contain("To set one"), "nothing listed after the error");
+    }
+
+    [Test]
+    public void AnEncoderThatCannotMakeH264StopsStartUpSayingWhatItOffers()
+    {
+        SectionOutput run = _vm.RequireSection("streamer-fwht-encoder");
+        Assert.That(run.ExitCode, Is.EqualTo(3), run.Text);
+        Assert.That(run.Text, Does.Contain($"{Encoder}: H264 capture format not available (the driver offered FWHT 640x480)"));
     }
 }

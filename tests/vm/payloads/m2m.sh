@@ -26,6 +26,22 @@ run_all() { # $1: planarity label
 
 rig_insmod vicodec || exit 1
 run_all single
+
+# -l and start-up of the daemon with vicodec as a YUYV camera's encoder (it makes FWHT, not H264).
+S=/bin/fmp4streamer
+chain_conf() { # $1: file, then lines for the encoder's own section
+  _f=$1; shift
+  { printf '[server]\nport = 8000\n\n[/dev/video0]\ncapture_format = YUYV\nencoder = %s\nwidth = 640\nheight = 480\n\n[%s]\n' "$E" "$E"
+    for _l in "$@"; do echo "$_l"; done; } > "$_f"
+}
+chain_conf /tmp/m2m.conf
+chain_conf /tmp/m2m-set.conf "fwht_p_frame_qp_value = 25" "video_gop_size = 12"
+chain_conf /tmp/m2m-bad.conf "fwht_p_frame_qp_valu = 25"
+rig_run encoder-L v4l2-ctl -d "$E" --list-ctrls-menus
+rig_run streamer-l-m2m timeout 60 $S -c /tmp/m2m.conf -l
+rig_run streamer-l-m2m-set timeout 60 $S -c /tmp/m2m-set.conf -l
+rig_run streamer-l-m2m-bad timeout 60 $S -c /tmp/m2m-bad.conf -l
+rig_run streamer-fwht-encoder timeout 60 $S -c /tmp/m2m.conf
 rmmod vicodec || echo "RIG-ERROR rmmod vicodec"
 rig_insmod vicodec multiplanar=1 || exit 1
 run_all multi
