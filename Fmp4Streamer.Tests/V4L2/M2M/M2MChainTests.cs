@@ -143,6 +143,34 @@ public class M2MChainTests
         RunUntil(() => _camera.QueuedCount == _camera.BufferCount, "camera buffers back after the encoder released them");
     }
 
+    [TestCaseSource(nameof(Planarity))]
+    public void EachCameraBufferIsImportedIntoTheSameOutputBufferEveryTime(bool multiPlanar)
+    {
+        // So the driver keeps each OUTPUT buffer's dmabuf attachment instead of mapping a new one per frame.
+        Build(multiPlanar, "YUYV");
+        using var source = Source("YUYV", importIntoEncoder: true);
+        source.Start(_sink);
+        long now = MonotonicClock.NowUs;
+        int fed = 0;
+        // Rounds of one, two and three frames in flight, so OUTPUT buffers come back in changing groups.
+        for (int round = 0; round < 9; round++)
+        {
+            _encoder.Paused = true;
+            for (int k = 0; k <= round % 3; k++, fed++)
+            {
+                _camera.Feed(Frame(fed), now - 50_000 + fed);
+                int queued = fed + 1 - _sink.Units.Count;
+                RunUntil(() => _encoder.Output.Queued.Count == queued, "the import queued");
+            }
+            _encoder.Paused = false;
+            _encoder.Kick();
+            RunUntil(() => _sink.Units.Count == fed, $"access unit {fed}");
+        }
+        var pairs = _encoder.Inputs.Select(i => ((int)_io.Exported[i.ImportedFd].Index, i.OutputIndex)).Distinct().ToList();
+        Assert.That(pairs.Select(p => p.Item1).Distinct().Count(), Is.GreaterThan(1), "several camera buffers took part");
+        Assert.That(pairs.Select(p => p.Item1), Is.Unique, $"one OUTPUT buffer per camera buffer: {string.Join(", ", pairs)}");
+    }
+
     [Test]
     public void AnImportedCameraBufferStaysHeldWhileTheEncoderStillReadsIt()
     {

@@ -57,7 +57,7 @@ public sealed unsafe class SimulatedM2MDevice : ILinuxIo, IDisposable
     public int LiveMappingCount => _mappings.Count;
 
     /// <summary>Each processed input: the OUTPUT bytes (MMAP) or the imported dmabuf fd, and its timestamp.</summary>
-    public List<(byte[]? Copied, int ImportedFd, long TimestampUs)> Inputs { get; } = new();
+    public List<(byte[]? Copied, int ImportedFd, long TimestampUs, int OutputIndex)> Inputs { get; } = new();
 
     public int KeyFrameRequests { get; private set; }
     public int EncoderStops { get; private set; }
@@ -406,7 +406,7 @@ public sealed unsafe class SimulatedM2MDevice : ILinuxIo, IDisposable
             var input = Output.Buffers[Output.Queued[0]];
             Output.Queued.RemoveAt(0);
             byte[]? copied = input.Memory != null ? new ReadOnlySpan<byte>(input.Memory, input.BytesUsed).ToArray() : null;
-            Inputs.Add((copied, input.ImportedFd, input.TimestampUs));
+            Inputs.Add((copied, input.ImportedFd, input.TimestampUs, input.Index));
             input.Ownership = SimBuffer.State.Done;
             input.Flags = V4L2_BUF_FLAG_TIMESTAMP_COPY;
             Output.Done.Add(input.Index);

@@ -105,7 +105,9 @@ public sealed unsafe class OutputQueue : IDisposable
     {
         int fd = upstream.DmabufFd(upstreamIndex);
         if (fd < 0) throw new V4l2Exception($"{_device.Path}: DMABUF input needs the upstream device to export its buffers (VIDIOC_EXPBUF), use MMAP");
-        if (!TakeFree(out int index)) return false;
+        // The same upstream buffer always into the same OUTPUT buffer: videobuf2 keeps a buffer's dmabuf attachment
+        // and mapping while the fd stays the same, and attaches and maps again whenever it changes.
+        if (!TakeFree(out int index, upstreamIndex % _free.Length)) return false;
         Queue(index, bytesUsed, upstream.MappedLength(upstreamIndex), fd, timestampUs);
         upstream.HoldCurrent();
         _heldQueue[index] = upstream;
@@ -130,7 +132,7 @@ public sealed unsafe class OutputQueue : IDisposable
         return reclaimed;
     }
 
-    private bool TakeFree(out int index)
+    private bool TakeFree(out int index, int preferred = -1)
     {
         if (_freeCount == 0) Reclaim();
         if (_freeCount == 0)
@@ -138,6 +140,12 @@ public sealed unsafe class OutputQueue : IDisposable
             index = -1;
             Dropped++;
             return false;
+        }
+        for (int i = 0; i < _freeCount - 1; i++)
+        {
+            if (_free[i] != preferred) continue;
+            (_free[i], _free[_freeCount - 1]) = (_free[_freeCount - 1], _free[i]);
+            break;
         }
         index = _free[--_freeCount];
         return true;

@@ -27,6 +27,8 @@ public sealed class ChainResult
     public long DecoderDroppedInputs;
     public int SourceChanges;
     public long CpuUsPerFrame = -1;
+    public long HopCpuUs;
+    public long HopFrames;
     public double Seconds;
     public string? Failure;
     public readonly List<string> Warnings = new();
@@ -57,6 +59,7 @@ public sealed class ChainResult
         Add("dec_dropped_inputs", DecoderDroppedInputs);
         Add("source_changes", SourceChanges);
         Add("cpu_us_per_frame", CpuUsPerFrame);
+        Add("hop_cpu_us_per_frame", HopFrames == 0 ? -1 : HopCpuUs / HopFrames);
         Add("seconds", Seconds.ToString("F2", inv));
         Add("failure", Failure is null ? "none" : "'" + Failure.Replace('\n', ' ') + "'");
         foreach (var w in Warnings) sb.Append("\nM2M-WARNING ").Append(w);

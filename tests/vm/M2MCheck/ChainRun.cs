@@ -32,7 +32,7 @@ public sealed class ChainRun(CheckOptions options) : IM2MStageOwner
             _result.CameraFormat = cameraFormat.ToString();
             using var cameraQueue = new BufferQueue(camera, captureType, 6);
 
-            encoder = new M2MStage(io, new M2MStageOptions(o.Encoder, M2MRole.Encoder, o.PixelFormat, "FWHT", o.ImportIntoEncoder, []), this);
+            encoder = new M2MStage(io, new M2MStageOptions(o.Encoder, M2MRole.Encoder, o.PixelFormat, o.EncodedFormat, o.ImportIntoEncoder, []), this);
             encoder.Open(cameraFormat, _result.Warnings);
             _result.EncoderMultiPlanar = encoder.IsMultiPlanar;
             _result.EncodedFormat = encoder.CaptureFormat.ToString();
@@ -41,7 +41,7 @@ public sealed class ChainRun(CheckOptions options) : IM2MStageOwner
             IFrameReceiver? decoderInput = null;
             if (o.Decoder is not null)
             {
-                decoder = new M2MStage(io, new M2MStageOptions(o.Decoder, M2MRole.Decoder, "FWHT", o.PixelFormat, o.ImportIntoDecoder, []), this);
+                decoder = new M2MStage(io, new M2MStageOptions(o.Decoder, M2MRole.Decoder, o.EncodedFormat, o.PixelFormat, o.ImportIntoDecoder, []), this);
                 decoder.Open(encoder.CaptureFormat, _result.Warnings);
                 _result.DecoderMultiPlanar = decoder.IsMultiPlanar;
                 _result.DecodedFormat = decoder.CaptureFormat.ToString();
@@ -52,7 +52,7 @@ public sealed class ChainRun(CheckOptions options) : IM2MStageOwner
             encoder.Start(cameraQueue, new EncodedTap(_result, decoderInput));
             loop.Add(encoder.Fd, M2MStage.PollEvents, encoder);
             if (decoder is not null) loop.Add(decoder.Fd, M2MStage.PollEvents, decoder);
-            loop.Add(camera.Fd, Tmds.Linux.LibC.EPOLLIN, new CapturePump(cameraQueue, new CaptureTap(ledger, _result, encoder), Fail));
+            loop.Add(camera.Fd, Tmds.Linux.LibC.EPOLLIN, new CapturePump(cameraQueue, new CaptureTap(ledger, _result, encoder, WarmupFrames), Fail));
             cameraQueue.Start();
 
             long cpuStart = 0, framesAtStart = 0;

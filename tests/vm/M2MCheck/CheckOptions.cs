@@ -10,6 +10,7 @@ public sealed record CheckOptions(
     int Width,
     int Height,
     string PixelFormat,
+    string EncodedFormat,
     bool ImportIntoEncoder,
     bool ImportIntoDecoder,
     int Frames,
@@ -18,16 +19,18 @@ public sealed record CheckOptions(
 {
     public const string Usage =
         "usage: m2mcheck --camera DEV --encoder DEV [--decoder DEV] [--size WxH] [--format YUYV]\n" +
+        "                [--encoded-format FWHT]\n" +
         "                [--links copy|import,copy|import] [--frames N] [--timeout S] [--dump PREFIX]\n" +
         "  --links: camera->encoder and encoder->decoder: copy = MMAP on both sides (one copy), import = DMABUF\n" +
         "  --dump:  writes PREFIX-captured.raw and PREFIX-decoded.raw of one matched frame pair\n" +
-        "  without --decoder only the camera->encoder hop runs (CPU per frame is what the benchmark reads)";
+        "  without --decoder only the camera->encoder hop runs (CPU per frame is what the benchmark reads)\n" +
+        "  --encoded-format: what the encoder stage makes (FWHT for vicodec; vim2m takes RGB3 and makes YUYV)";
 
     public static CheckOptions Parse(string[] args)
     {
         string? camera = null, encoder = null, decoder = null, dump = null;
         int width = 640, height = 480, frames = 60, timeout = 30;
-        string format = "YUYV";
+        string format = "YUYV", encoded = "FWHT";
         bool import1 = false, import2 = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -38,6 +41,7 @@ public sealed record CheckOptions(
                 case "--encoder": encoder = value; break;
                 case "--decoder": decoder = value; break;
                 case "--format": format = value; break;
+                case "--encoded-format": encoded = value; break;
                 case "--dump": dump = value; break;
                 case "--frames": frames = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--timeout": timeout = int.Parse(value, CultureInfo.InvariantCulture); break;
@@ -56,7 +60,7 @@ public sealed record CheckOptions(
             i++;
         }
         if (camera is null || encoder is null) throw new ArgumentException("--camera and --encoder are required");
-        return new CheckOptions(camera, encoder, decoder, width, height, format, import1, import2, frames, timeout, dump);
+        return new CheckOptions(camera, encoder, decoder, width, height, format, encoded, import1, import2, frames, timeout, dump);
     }
 
     private static bool LinkImports(string link) => link switch
