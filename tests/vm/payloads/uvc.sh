@@ -3,6 +3,8 @@
 # with ./fmp4streamer and the bulk-patched usb_f_uvc.ko (tests/vm/setup-uvc.sh) copied to /bin.
 # The camera offers one MJPG format; its frames carry the test stream's access units in APP4 segments of at most
 # 1000 bytes (uvcgadget), but only after SIGUSR1: first the daemon streams from a camera that sends nothing.
+# Then the same camera again with a UVC H.264 extension unit: the daemon configures it (muxing H.264 into MJPG,
+# bitrate) and asks it for IDRs, and the host decodes that stream too.
 . /rig/lib.sh
 S=/bin/fmp4streamer
 [ -x $S ] || { echo "RIG-ERROR /bin/fmp4streamer missing"; exit 2; }
@@ -64,5 +66,29 @@ kill $D 2>/dev/null; wait $D; rig_value daemon_exit $?
 rig_dump daemon-log /tmp/daemon.log
 rig_uvc_gadget_stop
 rig_dump gadget-log /tmp/uvcgadget.log
+
+# --- 4. the camera with a UVC H.264 extension unit --------------------------------------------------------------
+if RIG_UVC_XU=1 rig_uvc_gadget_start /data/testsrc.h264 30 1000; then
+  N=$RIG_UVC_NODE
+  V=${N#/dev/}
+  rig_value uvc_xu_node "$N"
+  rig_run uvc-xu-descriptors hexdump -v -e '16/1 "%02x " "\n"' /sys/class/video4linux/$V/device/../descriptors
+  conf /tmp/uvc-xu.conf $N <<'C'
+auto_sleep = no
+uvcx_h264_bitrate = 2000000
+C
+  rig_run streamer-l-uvc-xu timeout 60 $S -c /tmp/uvc-xu.conf -l
+  $S -c /tmp/uvc-xu.conf > /tmp/daemon-xu.log 2>&1 &
+  D=$!
+  if rig_wait_listen 8000 90; then
+    rig_mark ready-for-xu-client
+    rig_wait xu-done 120
+  fi
+  rig_value xu_alive_at_end "$(kill -0 $D 2>/dev/null && echo yes || echo no)"
+  kill $D 2>/dev/null; wait $D; rig_value xu_daemon_exit $?
+  rig_dump daemon-xu-log /tmp/daemon-xu.log
+  rig_uvc_gadget_stop
+fi
+rig_dump gadget-xu-log /tmp/uvcgadget.log
 # The USB side of the kernel log (and any kernel warning): the patched function must not trip one.
-rig_run uvc-dmesg sh -c 'dmesg | grep -E "usb|uvc|dummy|WARNING|Call Trace|BUG|Oops"'
+rig_run uvc-dmesg sh -c 'dmesg | grep -E "usb|uvc|dummy|WARNING|Call Trace|BUG|Oops" | grep -v "VS request completed with status"'

@@ -6,6 +6,9 @@
 //   Control requests (UVC_EVENT_SETUP, answered with UVCIOC_SEND_RESPONSE): probe/commit of the one format and
 //   frame, and the camera terminal's and processing unit's controls, each with its own state (SET_CUR arrives
 //   as UVC_EVENT_DATA and is read back by GET_CUR). Anything else is stalled.
+//   With usb_f_uvc's rig_h264_xu=1 the camera also has a UVC H.264 extension unit (id 4): VIDEO_CONFIG_PROBE/COMMIT
+//   (46 bytes, UVC 1.5 H.264 payload spec 3.3; GET_MAX offers muxing H.264 into MJPG) and PICTURE_TYPE_CONTROL,
+//   whose IDR request makes the next frame the file's next key frame (SPS, PPS, IDR).
 //   With H264_FILE: on every commit (the host starting to stream) the video restarts; each access unit of the
 //   file (cut at AUDs) goes out as one MJPG frame carrying it in APP4 segments of at most SEGMENT bytes
 //   (mjpgh264.h), FPS frames a second (absolute deadlines), looping. A frame waits while all buffers are queued.
@@ -32,7 +35,8 @@
 #include "mjpgh264.h"
 
 enum { Width = 640, Height = 480, FrameSize = Width * Height * 2, PayloadSize = 16384, BufferCount = 4,
-       CameraTerminal = 1, ProcessingUnit = 2,
+       CameraTerminal = 1, ProcessingUnit = 2, H264Unit = 4,
+       XuProbe = 1, XuCommit = 2, XuPictureType = 9, XuConfigLength = 46, XuPictureLength = 4,
        ProbeLength = sizeof(struct uvc_streaming_control) };  // UVC 1.1 (configfs' default bcdUVC): 34 bytes
 
 static volatile sig_atomic_t s_stop, s_resume;
@@ -62,6 +66,84 @@ static struct uvc_streaming_control s_probe, s_commit;
 static struct control *s_pending_control;  // the SET_CUR whose data phase comes next
 static int s_pending_stream;                // 0, or the VS selector (probe/commit) of that SET_CUR
 static long s_requests, s_stalls, s_sets, s_commits, s_frames, s_restarts;
+
+// --- the H.264 extension unit -----------------------------------------------------------------------------------
+static unsigned char s_xu_def[XuConfigLength], s_xu_min[XuConfigLength], s_xu_max[XuConfigLength],
+    s_xu_probe[XuConfigLength], s_xu_commit[XuConfigLength], s_xu_picture[XuPictureLength];
+static int s_pending_xu;           // 0, or the XU selector of the SET_CUR whose data phase comes next
+static int s_jump_to_key_frame;    // an IDR was requested
+static long s_xu_commits, s_idr_requests;
+
+static void put_le(unsigned char *p, long v, int n);
+
+static void xu_config(unsigned char *c, long bitrate, int iframe_period, int mux, int leaky) {
+  memset(c, 0, XuConfigLength);
+  put_le(c + 0, 333333, 4);   // dwFrameInterval
+  put_le(c + 4, bitrate, 4);  // dwBitRate
+  put_le(c + 12, 640, 2);     // wWidth
+  put_le(c + 14, 480, 2);     // wHeight
+  put_le(c + 20, 0x4240, 2);  // wProfile: constrained baseline, as the test stream
+  put_le(c + 22, iframe_period, 2);
+  c[28] = 1;                  // bUsageType: realtime
+  c[29] = 1;                  // bRateControlMode: CBR
+  c[33] = mux;                // bStreamMuxOption
+  put_le(c + 44, leaky, 2);   // wLeakyBucketSize
+}
+
+static void xu_init(void) {
+  xu_config(s_xu_def, 3000000, 1000, 0, 1000);
+  xu_config(s_xu_min, 100000, 0, 0, 0);
+  xu_config(s_xu_max, 20000000, 10000, 0x03, 5000);  // bit 1: H.264 muxed into MJPG (APP4)
+  memcpy(s_xu_probe, s_xu_def, XuConfigLength);
+  memcpy(s_xu_commit, s_xu_def, XuConfigLength);
+}
+
+static unsigned get16(const unsigned char *p) { return p[0] | p[1] << 8; }
+static unsigned long get32(const unsigned char *p) { return get16(p) | (unsigned long)get16(p + 2) << 16; }
+
+static void setup_xu(int selector, const struct usb_ctrlrequest *req, struct uvc_request_data *r) {
+  static const unsigned char zeros[XuConfigLength];
+  int length = selector == XuPictureType ? XuPictureLength : XuConfigLength;
+  const unsigned char *src = zeros;
+  if (selector != XuProbe && selector != XuCommit && selector != XuPictureType) { r->length = -1; return; }
+  switch (req->bRequest) {
+  case UVC_SET_CUR: s_pending_xu = selector; r->length = req->wLength; return;
+  case UVC_GET_CUR: src = selector == XuProbe ? s_xu_probe : selector == XuCommit ? s_xu_commit : s_xu_picture; break;
+  case UVC_GET_MIN: if (selector != XuPictureType) src = s_xu_min; break;
+  case UVC_GET_MAX: if (selector != XuPictureType) src = s_xu_max; break;
+  case UVC_GET_DEF: if (selector != XuPictureType) src = s_xu_def; break;
+  case UVC_GET_RES: break;
+  case UVC_GET_INFO: r->data[0] = 0x03; r->length = 1; return;
+  case UVC_GET_LEN: put_le(r->data, length, 2); r->length = 2; return;
+  default: r->length = -1; return;
+  }
+  memcpy(r->data, src, length);
+  r->length = length;
+}
+
+static void on_xu_data(int selector, const struct uvc_request_data *d) {
+  if (selector == XuPictureType) {
+    memcpy(s_xu_picture, d->data, XuPictureLength);
+    unsigned type = get16(d->data + 2);
+    if (type == 1) { s_idr_requests++; s_jump_to_key_frame = 1; }
+    fprintf(stderr, "uvcgadget: XU PICTURE_TYPE_CONTROL SET_CUR wPicType=%u%s\n", type, type == 1 ? " (IDR)" : "");
+    return;
+  }
+  unsigned char *c = selector == XuProbe ? s_xu_probe : s_xu_commit;
+  memcpy(c, d->data, d->length < XuConfigLength ? d->length : XuConfigLength);
+  // One resolution and frame rate: the device answers with those, whatever the host asked.
+  put_le(c + 0, 333333, 4);
+  put_le(c + 12, 640, 2);
+  put_le(c + 14, 480, 2);
+  c[33] &= 0x03;
+  if (selector == XuCommit) {
+    memcpy(s_xu_probe, c, XuConfigLength);
+    s_xu_commits++;
+  }
+  fprintf(stderr, "uvcgadget: XU VIDEO_CONFIG_%s SET_CUR bmHints=0x%04x %ux%u bitrate=%lu profile=0x%04x "
+          "i_frame_period=%u mux=0x%02x\n", selector == XuProbe ? "PROBE" : "COMMIT", get16(c + 8), get16(c + 12),
+          get16(c + 14), get32(c + 4), get16(c + 20), get16(c + 22), c[33]);
+}
 
 static void default_probe(struct uvc_streaming_control *p) {
   memset(p, 0, sizeof *p);
@@ -136,6 +218,7 @@ static void on_setup(int fd, const struct usb_ctrlrequest *req) {
   s_requests++;
   s_pending_control = 0;
   s_pending_stream = 0;
+  s_pending_xu = 0;
   int entity = req->wIndex >> 8, interface = req->wIndex & 0xff, selector = req->wValue >> 8;
   if ((req->bRequestType & USB_TYPE_MASK) == USB_TYPE_CLASS) {
     if (entity == 0 && interface != 0 &&
@@ -145,6 +228,8 @@ static void on_setup(int fd, const struct usb_ctrlrequest *req) {
                req->bRequest == UVC_GET_CUR) {
       r.data[0] = 0;  // no error
       r.length = 1;
+    } else if (entity == H264Unit) {
+      setup_xu(selector, req, &r);
     } else {
       struct control *c = find_control(entity, selector);
       if (c) setup_control(c, req, &r);
@@ -168,10 +253,29 @@ static struct timespec s_next;
 
 static int is_aud_at(long i) { return is_aud(s_h264, i, s_h264_len); }
 
+static long au_end(long start) {
+  long end = start + 4;
+  while (end < s_h264_len && !is_aud_at(end)) end++;
+  return end;
+}
+
+// Whether the access unit [start, end) carries an SPS (the test stream repeats SPS and PPS before every IDR).
+static int has_sps(long start, long end) {
+  for (long i = start; i + 3 < end; i++)
+    if (s_h264[i] == 0 && s_h264[i + 1] == 0 && s_h264[i + 2] == 1 && (s_h264[i + 3] & 0x1f) == 7) return 1;
+  return 0;
+}
+
 // The next access unit of the file (looping), wrapped as an MJPG frame into out.
 static long next_frame(unsigned char *out) {
-  long end = s_au_start + 4;
-  while (end < s_h264_len && !is_aud_at(end)) end++;
+  long end = au_end(s_au_start);
+  if (s_jump_to_key_frame) {
+    s_jump_to_key_frame = 0;
+    for (long n = 0; !has_sps(s_au_start, end) && n < s_h264_len; n++) {
+      s_au_start = end < s_h264_len ? end : 0;
+      end = au_end(s_au_start);
+    }
+  }
   int segments;
   long n = wrap_mjpg(out, s_h264 + s_au_start, end - s_au_start, s_segment, Width, Height, s_fps, s_frames,
                      &segments);
@@ -238,7 +342,9 @@ static void on_commit(int fd) {
 }
 
 static void on_data(int fd, const struct uvc_request_data *d) {
-  if (s_pending_control) {
+  if (s_pending_xu) {
+    on_xu_data(s_pending_xu, d);
+  } else if (s_pending_control) {
     struct control *c = s_pending_control;
     long v = get_le(d->data, c->length, c->is_signed);
     s_sets++;
@@ -254,6 +360,7 @@ static void on_data(int fd, const struct uvc_request_data *d) {
   }
   s_pending_control = 0;
   s_pending_stream = 0;
+  s_pending_xu = 0;
 }
 
 static void reclaim(int fd) {
@@ -318,6 +425,7 @@ int main(int argc, char **argv) {
   }
   default_probe(&s_probe);
   default_probe(&s_commit);
+  xu_init();
   int fd = open(argv[1], O_RDWR | O_NONBLOCK);
   if (fd < 0) { perror("uvcgadget: open"); return 1; }
   static const unsigned events[] = {UVC_EVENT_CONNECT, UVC_EVENT_DISCONNECT, UVC_EVENT_STREAMON,
@@ -370,6 +478,7 @@ int main(int argc, char **argv) {
   fprintf(stderr, "uvcgadget: %ld requests, %ld stalled, %ld SET_CUR of controls, %ld commits, %ld restarts, "
           "%ld frames queued\n", s_requests, s_stalls, s_sets, s_commits, s_restarts, s_frames);
   for (int i = 0; i < ControlCount; i++) fprintf(stderr, "uvcgadget: %s = %ld\n", s_controls[i].name, s_controls[i].cur);
+  fprintf(stderr, "uvcgadget: H.264 unit: %ld commits, %ld IDR requests\n", s_xu_commits, s_idr_requests);
   close(fd);
   return 0;
 }
