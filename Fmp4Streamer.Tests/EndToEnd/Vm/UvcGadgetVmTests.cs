@@ -9,7 +9,9 @@ namespace Fmp4Streamer.Tests.EndToEnd.Vm;
 /// camera terminal and processing unit controls, and no H.264 extension unit. -l against v4l2-ctl; controls from a
 /// config cross the USB bus (SET_CUR seen by the device, GET_CUR read back); an unknown control refused; the
 /// extension unit search on the device's real sysfs descriptors; the daemon while the camera sends no frame, then
-/// /stream.mp4 decoded on the host once frames carry H264 in APP4 segments (capture_format = MJPGH264).
+/// /stream.mp4 decoded on the host once frames carry H264 in APP4 segments (capture_format = MJPGH264). Then the same
+/// camera with a UVC H.264 extension unit: found in the descriptors, read and configured through uvcvideo's
+/// UVCIOC_CTRL_QUERY (muxing H.264 into MJPG, a bitrate from the config), asked for IDRs, and its stream decoded.
 /// </summary>
 [Category("Vm")]
 [Category("VmStreamer")]
@@ -20,7 +22,9 @@ public class UvcGadgetVmTests
     private VmSession _vm = null!;
     private int _exitCode;
     private DecodeResult? _client;
+    private DecodeResult? _xuClient;
     private string? _hostNote;
+    private string? _xuHostNote;
 
     [OneTimeSetUp]
     public void BootOnce()
@@ -35,10 +39,20 @@ public class UvcGadgetVmTests
         {
             _client = FfmpegDecode.Run($"http://127.0.0.1:{_vm.HostPort}/stream.mp4", 90);
             _vm.Signal("done");
+            if (_vm.TryWaitFor("RIG-MARK ready-for-xu-client", 90) == null)
+            {
+                _xuHostNote = "the daemon on the camera with the extension unit never listened on :8000";
+            }
+            else
+            {
+                _xuClient = FfmpegDecode.Run($"http://127.0.0.1:{_vm.HostPort}/stream.mp4", 90);
+                _vm.Signal("xu-done");
+            }
         }
         _exitCode = _vm.WaitForExit(120);
-        _vm.SaveSections("uvc", "uvc-L", "streamer-l-uvc", "uvc-descriptors", "daemon-log", "gadget-log", "uvc-dmesg");
-        TestContext.Progress.WriteLine($"UVC gadget VM: {_vm.Elapsed.TotalSeconds:F1} s; client: {_client}");
+        _vm.SaveSections("uvc", "uvc-L", "streamer-l-uvc", "uvc-descriptors", "daemon-log", "gadget-log",
+            "uvc-xu-descriptors", "streamer-l-uvc-xu", "daemon-xu-log", "gadget-xu-log", "uvc-dmesg");
+        TestContext.Progress.WriteLine($"UVC gadget VM: {_vm.Elapsed.TotalSeconds:F1} s; client: {_client}; through the H.264 unit: {_xuClient}");
     }
 
     [OneTimeTearDown]
@@ -49,6 +63,8 @@ public class UvcGadgetVmTests
     private string DaemonLog => _vm.Console.Section("daemon-log")?.Text ?? "(no daemon log)";
 
     private string Node => _vm.Console.Value("uvc_node") ?? "(no node)";
+
+    private string XuDaemonLog => _vm.Console.Section("daemon-xu-log")?.Text ?? "(no daemon log)";
 
     [Test]
     public void PayloadCompletesWithTheDaemonAlive()
@@ -144,6 +160,49 @@ public class UvcGadgetVmTests
         Assert.That(_client.Frames, Is.GreaterThanOrEqualTo(60), DaemonLog);
         Assert.That(_client.AllFramesAre(640, 480), Is.True);
         Assert.That(DaemonLog, Does.Contain("stream: 640x480"));
+    }
+
+    [Test]
+    public void TheH264ExtensionUnitIsFoundInTheRealSysfsDescriptors()
+    {
+        byte[] descriptors = ParseHex(Section("uvc-xu-descriptors").Text);
+        Assert.That(UvcUnitFinder.FromDescriptors(descriptors), Is.EqualTo(new UvcUnitIds(4, 0)));
+        Assert.That(XuDaemonLog, Does.Not.Contain("extension unit ids").And.Not.Contain("no UVC H.264 extension unit")
+            .And.Not.Contain("does not answer").And.Not.Contain("refused"));
+    }
+
+    [Test]
+    public void ListsTheExtensionUnitSettingsTheDeviceReports()
+    {
+        SectionOutput listing = Section("streamer-l-uvc-xu");
+        Assert.That(listing.ExitCode, Is.EqualTo(0), listing.Text);
+        // The probe's GET_DEF/MIN/MAX through UVCIOC_CTRL_QUERY, and the config's bitrate as committed and read back.
+        Assert.That(listing.Text, Does.Contain("\nuvcx_h264_bitrate = 2000000\t( default: 3000000 min: 100000 max: 20000000)\n"));
+        Assert.That(listing.Text, Does.Contain("\nuvcx_h264_width = 640\t( default: 640 min: 640 max: 640)\n"));
+        Assert.That(listing.Text, Does.Contain("\nuvcx_h264_profile = Constrained\t"));
+        Assert.That(listing.Text, Does.Contain("\nexposure_time_absolute = "), "the V4L2 controls are still listed");
+    }
+
+    [Test]
+    public void DaemonConfiguresTheExtensionUnitToMuxH264AndAsksForAnIdr()
+    {
+        string gadget = Section("gadget-xu-log").Text;
+        // bmHints: resolution and bitrate; bStreamMuxOption: enabled | H.264 (forced by capture_format = MJPGH264).
+        Assert.That(gadget, Does.Contain("XU VIDEO_CONFIG_COMMIT SET_CUR bmHints=0x2001 640x480 bitrate=2000000 profile=0x4240 i_frame_period=1000 mux=0x03\n"));
+        Assert.That(gadget, Does.Contain("XU PICTURE_TYPE_CONTROL SET_CUR wPicType=1 (IDR)\n"), XuDaemonLog);
+        Assert.That(gadget, Does.Contain(" 0 stalled,"), "every class request uvcvideo sent was answered");
+        Assert.That(_vm.Console.Value("xu_alive_at_end"), Is.EqualTo("yes"), XuDaemonLog);
+        Assert.That(_vm.Console.Value("xu_daemon_exit"), Is.EqualTo("0"), XuDaemonLog);
+    }
+
+    [Test]
+    public void StreamThroughTheExtensionUnitDecodesOnTheHost()
+    {
+        Assert.That(_xuClient, Is.Not.Null, _xuHostNote + "\n" + XuDaemonLog);
+        Assert.That(_xuClient!.Errors, Is.Empty, XuDaemonLog);
+        Assert.That(_xuClient.ExitCode, Is.EqualTo(0), XuDaemonLog);
+        Assert.That(_xuClient.Frames, Is.GreaterThanOrEqualTo(60), XuDaemonLog);
+        Assert.That(_xuClient.AllFramesAre(640, 480), Is.True);
     }
 
     [Test]
