@@ -148,7 +148,7 @@ public class UvcGadgetVmTests
         Assert.That(DaemonLog, Does.Contain($"{Node} delivered no frame for").And.Contain("restarting it"));
         Assert.That(DaemonLog, Does.Contain("streaming again"), "frames after the camera resumed");
         // Every restart is a new probe/commit on the device; it answered them all.
-        Assert.That(Section("gadget-log").Text, Does.Match(@"frames resumed after [2-9]\d* commits"));
+        Assert.That(Section("gadget-log").Text, Does.Match(@"frames resumed after ([2-9]|\d{2,}) commits"));
     }
 
     [Test]

@@ -7,7 +7,7 @@
 //   frame, and the camera terminal's and processing unit's controls, each with its own state (SET_CUR arrives
 //   as UVC_EVENT_DATA and is read back by GET_CUR). Anything else is stalled.
 //   With usb_f_uvc's rig_h264_xu=1 the camera also has a UVC H.264 extension unit (id 4): VIDEO_CONFIG_PROBE/COMMIT
-//   (46 bytes, UVC 1.5 H.264 payload spec 3.3; GET_MAX offers muxing H.264 into MJPG) and PICTURE_TYPE_CONTROL,
+//   (46 bytes, the UVC H.264 payload spec's UVCX_VIDEO_CONFIG; GET_MAX offers muxing H.264 into MJPG) and PICTURE_TYPE_CONTROL,
 //   whose IDR request makes the next frame the file's next key frame (SPS, PPS, IDR).
 //   With H264_FILE: on every commit (the host starting to stream) the video restarts; each access unit of the
 //   file (cut at AUDs) goes out as one MJPG frame carrying it in APP4 segments of at most SEGMENT bytes
@@ -74,7 +74,9 @@ static int s_pending_xu;           // 0, or the XU selector of the SET_CUR whose
 static int s_jump_to_key_frame;    // an IDR was requested
 static long s_xu_commits, s_idr_requests;
 
-static void put_le(unsigned char *p, long v, int n);
+static void put_le(unsigned char *p, long v, int n) {
+  for (int i = 0; i < n; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
 
 static void xu_config(unsigned char *c, long bitrate, int iframe_period, int mux, int leaky) {
   memset(c, 0, XuConfigLength);
@@ -160,10 +162,6 @@ static struct control *find_control(int entity, int selector) {
   for (int i = 0; i < ControlCount; i++)
     if (s_controls[i].entity == entity && s_controls[i].selector == selector) return &s_controls[i];
   return 0;
-}
-
-static void put_le(unsigned char *p, long v, int n) {
-  for (int i = 0; i < n; i++) p[i] = (unsigned char)(v >> (8 * i));
 }
 
 static long get_le(const unsigned char *p, int n, int is_signed) {
