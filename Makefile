@@ -1,5 +1,5 @@
 # Delegates to dotnet and build.sh; `make help` lists the targets.
-.PHONY: all build arm64 run test bench deps-build deps-test clean help
+.PHONY: all build arm64 m2mcheck run test bench deps-build deps-test clean help
 
 all: build
 
@@ -8,6 +8,7 @@ help:
 	@echo "make run        build, then stream the built-in test pattern on http://localhost:8000/"
 	@echo "make arm64      cross-build ./fmp4streamer-arm64 for a Raspberry Pi (64-bit OS)"
 	@echo "make test       install test tools if missing, build, run every test (unit, end to end, VM)"
+	@echo "make m2mcheck   build the M2M stage checker the VM tests and the benchmark run inside the VM"
 	@echo "make bench      fan-out benchmark; prints the figures the README quotes"
 	@echo "make clean      remove build outputs"
 
@@ -16,6 +17,10 @@ build: deps-build
 
 arm64: deps-build
 	./build.sh arm64
+
+# The VM tests' and the benchmark's driver of the M2M stages (not shipped).
+m2mcheck: deps-build
+	dotnet publish tests/vm/M2MCheck -c Release -o artifacts/m2mcheck -p:StripSymbols=true -nologo -v quiet
 
 run: build
 	./fmp4streamer --test-pattern
@@ -26,7 +31,7 @@ deps-build:
 deps-test:
 	@tests/deps.sh test
 
-test: deps-test build arm64
+test: deps-test build arm64 m2mcheck
 	tests/run-tests.sh
 
 bench: build
@@ -35,4 +40,4 @@ bench: build
 	tests/bench/micro.sh
 
 clean:
-	rm -rf artifacts fmp4streamer fmp4streamer-arm64 */bin */obj
+	rm -rf artifacts fmp4streamer fmp4streamer-arm64 */bin */obj tests/vm/M2MCheck/bin tests/vm/M2MCheck/obj tests/bench/Microbench/bin tests/bench/Microbench/obj

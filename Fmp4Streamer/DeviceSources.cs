@@ -38,7 +38,7 @@ public static class DeviceSources
     /// The encoder of a camera without H264. A link shares the upstream buffer (DMABUF import, no copy) when either
     /// side of it is DMABUF in the configuration; MMAP on both sides copies once.
     /// </summary>
-    private static M2MStageOptions? EncoderStage(SourceConfig source)
+    internal static M2MStageOptions? EncoderStage(SourceConfig source)
     {
         if (source.Encoder is null || source.IsMjpgH264 || source.CaptureFourCC == "H264") return null;
         var upstreamCapture = source.Decoder is null ? source.CaptureMemory : source.DecoderMemory.Capture;
@@ -47,7 +47,8 @@ public static class DeviceSources
             ControlSettings(source.EncoderControls));
     }
 
-    private static M2MStageOptions? DecoderStage(SourceConfig source)
+    /// <summary>The decoder in front of the encoder; none when the encoder is not used.</summary>
+    internal static M2MStageOptions? DecoderStage(SourceConfig source)
     {
         if (source.Decoder is null || EncoderStage(source) is null) return null;
         bool import = source.DecoderMemory.Input == MemoryType.DmaBuf || source.CaptureMemory == MemoryType.DmaBuf;

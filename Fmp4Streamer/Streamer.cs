@@ -5,6 +5,7 @@ using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Http;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Streaming;
+using Fmp4Streamer.Streaming.Hls;
 
 namespace Fmp4Streamer;
 
@@ -93,13 +94,19 @@ public static class Streamer
         }
     }
 
-    private static HttpServerOptions ServerOptions(ServerConfig server) => new()
+    internal static HttpServerOptions ServerOptions(ServerConfig server) => new()
     {
         Listen = server.Listen,
         Port = server.Port,
         MaxClients = server.MaxClients,
         ClientQueueBytes = (int)Math.Min(server.ClientQueueBytes, int.MaxValue),
         ClientStallTimeout = server.ClientStallTimeout,
+        Hls = new HlsOptions
+        {
+            MinSegmentDuration = server.HlsSegmentDuration,
+            WindowSegments = server.HlsWindow,
+            PartTarget = server.HlsPartDuration,
+        },
     };
 
     private static StreamHub CreateHub(EventLoop loop, ServerConfig server, SourceConfig source)

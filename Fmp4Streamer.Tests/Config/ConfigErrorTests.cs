@@ -32,8 +32,22 @@ public class ConfigErrorTests
             "c.conf:2: client_stall_timeout: '0' is out of range 1..3600 seconds");
         yield return Case("BadSleepGrace", "[server]\nsleep_grace = soon\n",
             "c.conf:2: sleep_grace: 'soon' is not a number of seconds");
+        yield return Case("HlsSegmentDurationZero", "[server]\nhls_segment_duration = 0.5\n",
+            "c.conf:2: hls_segment_duration: '0.5' is out of range 1..10 seconds");
+        yield return Case("HlsSegmentDurationNotNumber", "[server]\nlisten =\nhls_segment_duration = 2s\n",
+            "c.conf:3: hls_segment_duration: '2s' is not a number of seconds");
+        yield return Case("HlsWindowTooSmall", "[server]\nhls_window = 2\n",
+            "c.conf:2: hls_window: '2' is out of range 3..30");
+        yield return Case("HlsWindowTooLarge", "[server]\nhls_window = 31\n",
+            "c.conf:2: hls_window: '31' is out of range 3..30");
+        yield return Case("HlsPartDurationTooLong", "[server]\nhls_part_duration = 2.5\n",
+            "c.conf:2: hls_part_duration: '2.5' is out of range 0..2 seconds");
+        yield return Case("HlsPartDurationInMilliseconds", "[server]\nhls_part_duration = 250ms\n",
+            "c.conf:2: hls_part_duration: '250ms' is not a number of seconds");
+        yield return Case("HlsKeyInDevice", "[/dev/video0]\nhls_window = 6\n",
+            "c.conf:2: hls_window: belongs in [server], not in [/dev/video0]");
         yield return Case("UnknownServerKey", "[server]\nlisten =\nbogus = 1\n",
-            "c.conf:3: bogus: unknown key in [server]; valid keys: listen, port, priority, max_clients, client_queue_bytes, client_stall_timeout, sleep_grace");
+            "c.conf:3: bogus: unknown key in [server]; valid keys: listen, port, priority, max_clients, client_queue_bytes, client_stall_timeout, sleep_grace, hls_segment_duration, hls_window, hls_part_duration");
         yield return Case("SourceKeyInServer", "[server]\ncapture_format = H264\n",
             "c.conf:2: capture_format: belongs in a source section such as [/dev/video0], not in [server]");
         yield return Case("ServerKeyInDevice", "[/dev/video0]\nport = 8000\n",

@@ -257,6 +257,9 @@ public class ConfigParserTests
             client_queue_bytes = 512K
             client_stall_timeout = 2.5
             sleep_grace = 0
+            hls_segment_duration = 2
+            hls_window = 10
+            hls_part_duration = 0.4
             """, "c.conf");
         ServerConfig server = config.Server;
         Assert.That(server.BindAddress, Is.EqualTo("192.168.1.5"));
@@ -264,7 +267,16 @@ public class ConfigParserTests
         Assert.That(server.ClientQueueBytes, Is.EqualTo(512 * 1024));
         Assert.That(server.ClientStallTimeout, Is.EqualTo(TimeSpan.FromMilliseconds(2500)));
         Assert.That(server.SleepGrace, Is.EqualTo(TimeSpan.Zero));
+        Assert.That((server.HlsSegmentDuration, server.HlsWindow, server.HlsPartDuration),
+            Is.EqualTo((TimeSpan.FromSeconds(2), 10, TimeSpan.FromMilliseconds(400))));
     }
+
+    [TestCase("0", 0)]
+    [TestCase("0.1", 100)]
+    [TestCase("2", 2000)]
+    public void HlsPartDurationTakesDecimalSeconds(string value, int milliseconds) =>
+        Assert.That(ConfigLoader.Parse($"[server]\nhls_part_duration = {value}\n", "c.conf").Server.HlsPartDuration,
+            Is.EqualTo(TimeSpan.FromMilliseconds(milliseconds)));
 
     [Test]
     public void PercentInControlValue()

@@ -24,7 +24,8 @@ public class DefaultConfigTests
         var lines = new List<string>
         {
             $"server listen={s.Listen} port={s.Port} priority={s.Priority} max_clients={s.MaxClients} " +
-            $"queue={s.ClientQueueBytes} stall={s.ClientStallTimeout} grace={s.SleepGrace}",
+            $"queue={s.ClientQueueBytes} stall={s.ClientStallTimeout} grace={s.SleepGrace} " +
+            $"hls={s.HlsSegmentDuration}/{s.HlsWindow}/{s.HlsPartDuration}",
         };
         foreach (SourceConfig c in config.Sources)
         {
@@ -48,10 +49,31 @@ public class DefaultConfigTests
     public void BuiltInDefaultsMatchTheOriginal()
     {
         Assert.That(Describe(StreamerConfig.Default), Is.EqualTo(
-            "server listen= port=8000 priority=0 max_clients=100 queue=4194304 stall=00:00:10 grace=00:00:05\n" +
+            "server listen= port=8000 priority=0 max_clients=100 queue=4194304 stall=00:00:10 grace=00:00:05 " +
+            "hls=00:00:01/6/00:00:00.2500000\n" +
             "[/dev/video0] Device name=video0 command= 640x480@30 sleep=True rotation=0 format=H264 decoder= encoder= " +
             "mem=Mmap/MMAP-DMABUF/MMAP-MMAP in=H264/H264 controls=0/0/0"));
         Assert.That(StreamerConfig.Default.Server.BindAddress, Is.EqualTo("::"));
+    }
+
+    [Test]
+    public void HlsDefaultsAreTheSegmentersDefaults()
+    {
+        var builtIn = new Fmp4Streamer.Streaming.Hls.HlsOptions();
+        ServerConfig server = StreamerConfig.Default.Server;
+        Assert.That(server.HlsSegmentDuration, Is.EqualTo(builtIn.MinSegmentDuration));
+        Assert.That(server.HlsWindow, Is.EqualTo(builtIn.WindowSegments));
+        Assert.That(server.HlsPartDuration, Is.EqualTo(builtIn.PartTarget));
+        Assert.That(Streamer.ServerOptions(server).Hls, Is.EqualTo(builtIn), "an unconfigured server runs today's segmenter");
+    }
+
+    [Test]
+    public void ReadmeListsEveryServerKey()
+    {
+        string readme = File.ReadAllText(Path.Combine(Path.GetDirectoryName(DistPath())!, "README.md"));
+        foreach (ConfigKey key in ConfigKeys.All)
+            if (key.Scope == ConfigScope.Server)
+                Assert.That(readme, Does.Contain($"| `{key.Name}` | {key.DefaultText} |"), key.Name);
     }
 
     [Test]

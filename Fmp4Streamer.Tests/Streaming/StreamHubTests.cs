@@ -91,6 +91,30 @@ public class StreamHubTests
         Assert.That(hub.OutstandingFragments, Is.EqualTo(0));
     }
 
+    [TestCase(0)]
+    [TestCase(90)]
+    [TestCase(180)]
+    [TestCase(270)]
+    public void TheInitSegmentsDisplaySizeIsWhatItsTkhdShows(int rotation)
+    {
+        using var loop = new EventLoop();
+        var source = new FakeSource();
+        var hub = new StreamHub(loop, source, new StreamHubOptions { Name = "test", Rotation = rotation });
+        var sub = new RecordingSubscriber();
+        hub.Subscribe(sub);
+        new Frames(320, 240).Push(source.Sink!, key: true);
+        var init = sub.Received[0].Init;
+
+        // tkhd v0: the matrix {a b u, c d v, x y w} at 48 (16.16), width and height at 84 and 88 (14496-12 8.3.2).
+        var tkhd = Fmp4Streamer.Tests.Mp4.BoxWalker.Find(init.Bytes, "moov/trak/tkhd");
+        int At(int offset) => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(init.Bytes.AsSpan(tkhd.Offset + offset));
+        long a = At(48) >> 16, b = At(52) >> 16, c = At(60) >> 16, d = At(64) >> 16;
+        long width = At(84) >> 16, height = At(88) >> 16;
+        Assert.That((width, height), Is.EqualTo((320L, 240L)), "tkhd keeps the picture's size");
+        Assert.That((init.DisplayWidth, init.DisplayHeight), Is.EqualTo((Math.Abs(width * a + height * c), Math.Abs(width * b + height * d))));
+        Assert.That(init.Rotation, Is.EqualTo(rotation));
+    }
+
     [Test]
     public void TheSourceSleepsAfterTheGracePeriodAndWakesForTheNextClient()
     {

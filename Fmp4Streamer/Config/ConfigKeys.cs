@@ -42,6 +42,19 @@ public static class ConfigKeys
     public static readonly ConfigKey SleepGrace = new("sleep_grace", ConfigScope.Server, ConfigKeyType.Seconds,
         "5", "5", "seconds a source keeps streaming after its last client left (with auto_sleep)", 0, 3600);
 
+    // HLS (the segmenter's defaults, Streaming/Hls/HlsOptions.cs). The minimum stays well under the 20 s after
+    // which a segment without a key frame is dropped.
+    public static readonly ConfigKey HlsSegmentDuration = new("hls_segment_duration", ConfigScope.Server,
+        ConfigKeyType.Seconds, "1", "1",
+        "HLS segments end at the first key frame after this many seconds (longer when key frames are rarer)", 1, 10);
+
+    public static readonly ConfigKey HlsWindow = new("hls_window", ConfigScope.Server, ConfigKeyType.Integer, "6",
+        "6", "HLS segments listed in the live playlist; older ones are released", 3, 30);
+
+    public static readonly ConfigKey HlsPartDuration = new("hls_part_duration", ConfigScope.Server,
+        ConfigKeyType.Seconds, "0.25", "0.25",
+        "Low-Latency HLS part length in seconds (at least 1.25 frames); 0 = plain HLS without parts", 0, 2);
+
     // source sections
 
     public static readonly ConfigKey Name = new("name", ConfigScope.Source, ConfigKeyType.StreamName, null,
@@ -100,6 +113,7 @@ public static class ConfigKeys
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
         Listen, Port, Priority, MaxClients, ClientQueueBytes, ClientStallTimeout, SleepGrace,
+        HlsSegmentDuration, HlsWindow, HlsPartDuration,
         Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation,
         CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,
         DecoderInputFormat, EncoderInputFormat,

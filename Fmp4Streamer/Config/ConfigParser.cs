@@ -99,6 +99,9 @@ public static class ConfigParser
             ClientQueueBytes = values.Bytes(ConfigKeys.ClientQueueBytes),
             ClientStallTimeout = values.Seconds(ConfigKeys.ClientStallTimeout),
             SleepGrace = values.Seconds(ConfigKeys.SleepGrace),
+            HlsSegmentDuration = values.Seconds(ConfigKeys.HlsSegmentDuration),
+            HlsWindow = values.Integer(ConfigKeys.HlsWindow),
+            HlsPartDuration = values.Seconds(ConfigKeys.HlsPartDuration),
             Location = location,
             Entries = values.Entries,
         };

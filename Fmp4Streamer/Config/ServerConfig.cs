@@ -22,6 +22,15 @@ public sealed record ServerConfig
     /// <summary>With auto_sleep, how long a source keeps streaming after its last client left.</summary>
     public required TimeSpan SleepGrace { get; init; }
 
+    /// <summary>HLS segments end at the first key frame after this much media.</summary>
+    public required TimeSpan HlsSegmentDuration { get; init; }
+
+    /// <summary>HLS segments kept in the live playlist.</summary>
+    public required int HlsWindow { get; init; }
+
+    /// <summary>Low-Latency HLS part target; zero = no parts.</summary>
+    public required TimeSpan HlsPartDuration { get; init; }
+
     /// <summary>The [server] header (or the file, line 0, when the section is absent).</summary>
     public required ConfigLocation Location { get; init; }
 

@@ -3,13 +3,14 @@ namespace Fmp4Streamer.Streaming;
 /// <summary>ftyp+moov for one set of parameter sets, with what the pages and playlists advertise.</summary>
 public sealed class InitSegment
 {
-    public InitSegment(byte[] bytes, string codecs, int width, int height, uint timescale)
+    public InitSegment(byte[] bytes, string codecs, int width, int height, uint timescale, int rotation = 0)
     {
         Bytes = bytes;
         Codecs = codecs;
         Width = width;
         Height = height;
         Timescale = timescale;
+        Rotation = rotation;
     }
 
     public byte[] Bytes { get; }
@@ -17,8 +18,18 @@ public sealed class InitSegment
     /// <summary>RFC 6381 codecs string from the SPS, e.g. "avc1.64001f".</summary>
     public string Codecs { get; }
 
-    /// <summary>Display size from the SPS (cropping applied, before rotation).</summary>
+    /// <summary>Picture size from the SPS (cropping applied, before rotation), as tkhd and avc1 carry it.</summary>
     public int Width { get; }
     public int Height { get; }
     public uint Timescale { get; }
+
+    /// <summary>Clockwise rotation in the tkhd matrix: 0, 90, 180 or 270.</summary>
+    public int Rotation { get; }
+
+    /// <summary>
+    /// The size a player shows: tkhd keeps the picture's width/height and players turn it by the matrix (14496-12
+    /// 8.3.2.3), so 90 and 270 swap them. What the HLS RESOLUTION attribute must say.
+    /// </summary>
+    public int DisplayWidth => Rotation is 90 or 270 ? Height : Width;
+    public int DisplayHeight => Rotation is 90 or 270 ? Width : Height;
 }

@@ -165,7 +165,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         byte[] bytes = InitSegmentWriter.Build(new InitSegmentParameters(
             _parameterSets.Sps, _parameterSets.Pps, sps.Width, sps.Height, Timescales.Video, _options.Rotation));
         bool replaced = Init is not null;
-        Init = new InitSegment(bytes, sps.CodecsString, sps.Width, sps.Height, Timescales.Video);
+        Init = new InitSegment(bytes, sps.CodecsString, sps.Width, sps.Height, Timescales.Video, _options.Rotation);
         Log.Info(Name, $"{(replaced ? "new stream parameters" : "stream")}: {sps.Width}x{sps.Height} {sps.CodecsString}");
         if (replaced && _active.Length > 0)
         {

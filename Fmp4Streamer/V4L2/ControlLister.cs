@@ -21,27 +21,34 @@ public static class ControlLister
     {
         foreach (var d in devices)
         {
-            PrintDevice(output, io, d.Path, d.Settings, sysfsRoot);
+            PrintDevice(output, io, d.Path, d.Settings, sysfsRoot, d.HasExtensionUnits);
             output.Write('\n');
         }
         PrintFooter(output, configFile);
     }
 
-    /// <summary>One device's block; a UVC camera's extension unit lines (uvcx_*) follow its V4L2 controls (spec 1.1).</summary>
-    public static void PrintDevice(TextWriter output, ILinuxIo io, string path, IReadOnlyList<ControlSetting> settings, string sysfsRoot = "/")
+    /// <summary>
+    /// One device's block; a UVC camera's extension unit lines (uvcx_*) follow its V4L2 controls (spec 1.1). Without
+    /// <paramref name="extensionUnits"/> (an M2M codec) sysfs is not looked at and every setting is a V4L2 control.
+    /// </summary>
+    public static void PrintDevice(TextWriter output, ILinuxIo io, string path, IReadOnlyList<ControlSetting> settings,
+        string sysfsRoot = "/", bool extensionUnits = true)
     {
         using var device = VideoDevice.Open(io, path);
         var caps = device.QueryCapabilities();
         var warnings = new List<string>();
         var v4l2Settings = new List<ControlSetting>();
         var uvcxSettings = new List<ControlSetting>();
-        foreach (var s in settings) (UvcExtensions.IsUvcxKey(s.Key) ? uvcxSettings : v4l2Settings).Add(s);
+        foreach (var s in settings) (extensionUnits && UvcExtensions.IsUvcxKey(s.Key) ? uvcxSettings : v4l2Settings).Add(s);
         var controls = Controls.Enumerate(device, warnings);
         controls.Apply(v4l2Settings, warnings);
-        var uvc = UvcExtensions.Open(device, sysfsRoot, warnings);
-        uvc.Apply(uvcxSettings, warnings);
         var extensionLines = new StringBuilder();
-        uvc.AppendListing(extensionLines, warnings);
+        if (extensionUnits)
+        {
+            var uvc = UvcExtensions.Open(device, sysfsRoot, warnings);
+            uvc.Apply(uvcxSettings, warnings);
+            uvc.AppendListing(extensionLines, warnings);
+        }
         foreach (var w in warnings) Log.Warning("V4L2", w);
         Print(output, path, caps, controls.All);
         output.Write(extensionLines.ToString());

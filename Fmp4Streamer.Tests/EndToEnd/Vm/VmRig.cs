@@ -20,6 +20,9 @@ internal static class VmRig
     public static string StreamerBinary =>
         Environment.GetEnvironmentVariable("FMP4_VM_STREAMER") is { Length: > 0 } s ? s : Path.Combine(RepoRoot, "fmp4streamer");
 
+    /// <summary>The M2M stage checker (tests/vm/M2MCheck) as `make m2mcheck` publishes it.</summary>
+    public static string M2MCheckBinary => Path.Combine(RepoRoot, "artifacts", "m2mcheck", "m2mcheck");
+
     /// <summary>Runs tests/vm/setup.sh (cached: seconds when warm) and returns what it built.</summary>
     public static VmSetup Setup() => s_setup.Value;
 

@@ -72,6 +72,22 @@ public class HlsSegmenterTests
         Assert.That(first.Init, Is.SameAs(_stream.Init));
     }
 
+    // (minimum segment ms, key-frame interval in frames at 30 fps, expected frames per segment, expected target)
+    [TestCase(2000, 15, 60, 2)]  // 0.5 s GOP: four per segment, not cut early at the 1 s a fresh target would allow
+    [TestCase(3000, 30, 90, 3)]
+    [TestCase(1500, 15, 45, 2)]  // 1.5 s rounds to a target of 2
+    [TestCase(2000, 90, 90, 3)]  // 3 s GOP: the key-frame interval wins
+    public void ALongerMinimumHoldsWithFrequentKeyFrames(int minimumMs, int gop, int framesPerSegment, int target)
+    {
+        var hls = Create(new HlsOptions { MinSegmentDuration = TimeSpan.FromMilliseconds(minimumMs), WindowSegments = 10 });
+        Publish(framesPerSegment * 4 + 1, gop);
+        Assert.That(hls.SegmentCount, Is.EqualTo(4));
+        Assert.That(hls.TargetDuration, Is.EqualTo(target));
+        for (long n = FirstSequence(hls); n < FirstSequence(hls) + 4; n++)
+            Assert.That(hls.FindSegment(n)!.Count, Is.EqualTo(framesPerSegment));
+        hls.Close();
+    }
+
     // (part target ms, frame ticks at 90 kHz, expected frames per full part)
     [TestCase(250, 3000, 7)]   // 30 fps: 7 frames = 233 ms, an 8th would pass 250 ms
     [TestCase(200, 3000, 6)]
@@ -272,6 +288,19 @@ public class HlsSegmenterTests
         Assert.That(master, Does.Contain("AVERAGE-BANDWIDTH=77600,"));
         Assert.That(master, Does.Contain("RESOLUTION=640x480"));
         Assert.That(master, Does.EndWith("\nstreaminf.m3u8\n"));
+    }
+
+    [TestCase(0, "640x480")]
+    [TestCase(90, "480x640")]
+    [TestCase(180, "640x480")]
+    [TestCase(270, "480x640")]
+    public void ResolutionIsTheRotatedDisplaySize(int rotation, string resolution)
+    {
+        var plain = FakeLiveStream.MakeInit("avc1.64001f");
+        _stream.Init = new InitSegment(plain.Bytes, plain.Codecs, 640, 480, 90000, rotation);
+        var hls = Create();
+        Publish(61, 30);
+        Assert.That(Text(hls.MasterPlaylist), Does.Contain($",RESOLUTION={resolution}\n"));
     }
 
     private static long FirstSequence(HlsSegmenter hls)

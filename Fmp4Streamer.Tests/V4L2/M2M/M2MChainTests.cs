@@ -262,6 +262,22 @@ public class M2MChainTests
     }
 
     [Test]
+    public void ASourceChangeProposingAnotherPixelFormatGetsTheConfiguredOneBack()
+    {
+        // vicodec does this for real: a YUYV-coded stream is proposed as 422P after the first header.
+        Build(true, "MJPG");
+        using var source = Source("MJPG", importIntoEncoder: true, withDecoder: true);
+        source.Start(_sink);
+        _decoder.RaiseSourceChange(640, 480, FourCc.Parse("YU12"));
+        RunUntil(() => source.Decoder!.SourceChanges == 1, "the source change handled");
+        Assert.That(_sink.Interruptions, Is.Empty);
+        Assert.That(FourCc.ToText(source.Decoder!.CaptureFormat.PixelFormat), Is.EqualTo("NV12"));
+        Assert.That(FourCc.ToText(_decoder.Capture.FourCc), Is.EqualTo("NV12"), "S_FMT on CAPTURE before the new buffers");
+        _camera.Feed(Jpeg(2), MonotonicClock.NowUs);
+        RunUntil(() => _sink.Units.Count == 1, "a frame after the source change");
+    }
+
+    [Test]
     public void AnEpipeFromTheDecodersLastBufferIsASourceChangeNotAFailure()
     {
         Build(true, "MJPG");

@@ -87,8 +87,9 @@ public sealed unsafe class SimulatedM2MDevice : ILinuxIo, IDisposable
     }
 
     /// <summary>The decoder found a stream of another size: the CAPTURE format changes and a SOURCE_CHANGE event is raised.</summary>
-    public void RaiseSourceChange(int width, int height)
+    public void RaiseSourceChange(int width, int height, uint? fourCc = null)
     {
+        if (fourCc is uint proposed) Capture.FourCc = proposed;
         Capture.Width = width;
         Capture.Height = height;
         Capture.SizeImage = SizeOf(Capture.FourCc, width, height);

@@ -47,6 +47,9 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         _idleTimer = new LoopTimer(loop, this);
         _deferTimer = new LoopTimer(loop, this);
         _idleUs = (long)(options.ClientIdleTimeout.TotalMilliseconds * 1000);
+        // The target starts at the configured minimum: starting at 1 s, the early cut (ShouldCut) would keep
+        // segments at about a second whatever hls_segment_duration says when key frames come more often.
+        _targetDuration = Math.Max(1, (int)Math.Round(options.MinSegmentDuration.TotalSeconds, MidpointRounding.AwayFromZero));
         // Numbers continue from wall-clock seconds (segments last at least about a second), so a restarted daemon
         // never reuses a segment URL that a cache may still hold from the previous run.
         _nextSequence = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -370,7 +373,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         }
         var last = _window[^1];
         long average = totalSeconds > 0 ? (long)Math.Ceiling(totalBytes * 8 / totalSeconds) : 0;
-        MasterPlaylist = Encoding.ASCII.GetBytes(MasterPlaylistWriter.Write(peak, average, last.Init.Width, last.Init.Height,
+        MasterPlaylist = Encoding.ASCII.GetBytes(MasterPlaylistWriter.Write(peak, average, last.Init.DisplayWidth, last.Init.DisplayHeight,
             last.Init.Codecs, MediaPlaylistUri));
     }
 

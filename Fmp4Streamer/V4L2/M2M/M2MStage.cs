@@ -198,6 +198,10 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
             _capture = null;
             var before = CaptureFormat;
             CaptureFormat = device.GetFormat(_captureType);
+            // The decoder proposes a pixel format of its own choosing for the new stream (vicodec picks 422P for a
+            // YUYV-coded stream); the protocol lets the client ask for another one before allocating.
+            if (CaptureFormat.PixelFormat != before.PixelFormat && CaptureFormat.Width == before.Width && CaptureFormat.Height == before.Height)
+                CaptureFormat = device.RequestFormat(_captureType, before.Width, before.Height, before.PixelFormat, 0, "VIDIOC_S_FMT (capture, after a source change)");
             // The encoder behind was set up for the configured size; a stream of another size cannot go through it.
             if (CaptureFormat.Width != before.Width || CaptureFormat.Height != before.Height || CaptureFormat.PixelFormat != before.PixelFormat)
                 throw new V4l2Exception($"{_options.DevicePath}: the decoded stream changed to {CaptureFormat}, but the chain was set up for {before}; " +

@@ -1,0 +1,44 @@
+using System.Text;
+using Fmp4Streamer.Config;
+using Fmp4Streamer.Linux;
+using Fmp4Streamer.Streaming.Hls;
+using Fmp4Streamer.Tests.Http;
+
+namespace Fmp4Streamer.Tests;
+
+/// <summary>The composition root's mapping of [server] keys onto the parts they configure.</summary>
+public class StreamerTests
+{
+    [Test]
+    public void HlsKeysReachTheSegmenter()
+    {
+        const string text = "[server]\nhls_segment_duration = 2\nhls_window = 3\nhls_part_duration = 0.5\n";
+        HlsOptions options = Streamer.ServerOptions(ConfigLoader.Parse(text, "c.conf").Server).Hls;
+        Assert.That(options, Is.EqualTo(new HlsOptions
+        {
+            MinSegmentDuration = TimeSpan.FromSeconds(2), WindowSegments = 3, PartTarget = TimeSpan.FromMilliseconds(500),
+        }));
+
+        using var loop = new EventLoop();
+        var stream = new FakeLiveStream();
+        var hls = new HlsSegmenter(loop, stream, options);
+        hls.Touch();
+        // 30 fps with a key frame every 0.5 s: segments are cut at the first key frame after 2 s.
+        for (int i = 0; i < 30 * 12 + 1; i++) stream.Publish(stream.Sequence % 15 == 0, 200);
+        string playlist = Encoding.ASCII.GetString(hls.MediaPlaylist!);
+        Assert.That(hls.SegmentCount, Is.EqualTo(3), "hls_window");
+        Assert.That(playlist, Does.Contain("#EXT-X-TARGETDURATION:2\n#").And.Contain("#EXTINF:2.00000,\n"), "hls_segment_duration");
+        Assert.That(playlist, Does.Not.Contain("#EXTINF:0.5"));
+        Assert.That(playlist, Does.Contain("#EXT-X-PART-INF:PART-TARGET=0.50000\n"), "hls_part_duration");
+        hls.Close();
+    }
+
+    [Test]
+    public void HlsPartDurationZeroIsPlainHls()
+    {
+        var options = Streamer.ServerOptions(ConfigLoader.Parse("[server]\nhls_part_duration = 0\n", "c.conf").Server).Hls;
+        using var loop = new EventLoop();
+        var hls = new HlsSegmenter(loop, new FakeLiveStream(), options);
+        Assert.That(hls.LowLatency, Is.False);
+    }
+}
