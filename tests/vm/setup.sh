@@ -43,7 +43,7 @@ exec 9>"$W/.lock"
 flock 9
 K=$W/kernel-$KVER
 # In-tree modules that go to /lib/modules/extra (loaded by payloads, see below).
-EXTRA_INTREE=""
+EXTRA_INTREE="dummy_hcd usb_f_uvc uvcvideo"
 M=$K/lib/modules/$KVER
 
 # --- stock kernel ----------------------------------------------------------------------------------------

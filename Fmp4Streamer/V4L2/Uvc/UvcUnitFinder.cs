@@ -29,7 +29,7 @@ public static class UvcUnitFinder
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(descriptors);
+            bytes = ReadToEnd(descriptors);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -37,6 +37,17 @@ public static class UvcUnitFinder
             return UvcUnitIds.None;
         }
         return FromDescriptors(bytes);
+    }
+
+    // sysfs gives the descriptors attribute its largest possible size (18 + 65535) as its length, not what a read
+    // returns: File.ReadAllBytes reads that length and fails at the real end (IO_EOF_ReadBeyondEOF after a few
+    // hundred bytes, seen with uvcvideo in the VM rig). Read until EOF instead.
+    private static byte[] ReadToEnd(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        using var bytes = new MemoryStream();
+        file.CopyTo(bytes);
+        return bytes.ToArray();
     }
 
     /// <summary>The sysfs descriptors file of the USB device behind the node, or null when there is none.</summary>

@@ -97,3 +97,65 @@ rig_node() {
   done
   return 1
 }
+
+# rig_uvc_gadget_start [H264_FILE FPS SEGMENT [paused]]: an emulated USB UVC camera seen by the real uvcvideo.
+# Loads dummy_hcd (a USB host and device controller joined in software), the bulk-patched usb_f_uvc the caller
+# passed to run.sh (/bin/usb_f_uvc.ko, built by tests/vm/setup-uvc.sh) and uvcvideo; builds a gadget in configfs
+# (one MJPG format, one 640x480 frame at 30 fps; the patch enables camera terminal and processing unit controls,
+# and with RIG_UVC_XU=1 adds a UVC H.264 extension unit); binds it to dummy_udc.0 (unbinding an earlier one) and
+# starts uvcgadget, which answers the class requests (and, with H264_FILE, streams MJPG frames carrying it in APP4
+# segments of at most SEGMENT bytes; `paused` until SIGUSR1). Waits for uvcvideo's capture node. Sets RIG_UVC_NODE
+# (/dev/videoN, host side), RIG_UVC_GADGET (the gadget's node), RIG_UVC_PID; the device logs to /tmp/uvcgadget.log.
+rig_uvc_gadget_start() {
+  if [ ! -d /sys/module/usb_f_uvc ]; then
+    [ -f /bin/usb_f_uvc.ko ] || { echo "RIG-ERROR /bin/usb_f_uvc.ko missing (tests/vm/setup-uvc.sh)"; return 1; }
+    rig_insmod dummy_hcd || return 1
+    insmod /bin/usb_f_uvc.ko || { echo "RIG-ERROR insmod usb_f_uvc.ko"; return 1; }
+    rig_insmod uvcvideo || return 1
+    mount -t configfs none /sys/kernel/config || return 1
+  fi
+  for _g in /sys/kernel/config/usb_gadget/*; do [ -n "$(cat $_g/UDC 2>/dev/null)" ] && echo "" > $_g/UDC; done
+  # Read when the function is made: an H.264 extension unit (id 4) between the processing unit and the output terminal.
+  echo "${RIG_UVC_XU:-0}" > /sys/module/usb_f_uvc/parameters/rig_h264_xu
+  RIG_UVC_COUNT=$((${RIG_UVC_COUNT:-0} + 1))
+  _g=/sys/kernel/config/usb_gadget/rigcam$RIG_UVC_COUNT
+  mkdir -p $_g/strings/0x409 $_g/configs/c.1 $_g/functions/uvc.0 || return 1
+  echo 0x1d6b > $_g/idVendor; echo 0x0104 > $_g/idProduct; echo 0x0100 > $_g/bcdDevice
+  echo Fmp4Streamer-Rig > $_g/strings/0x409/manufacturer
+  echo Rig-UVC-Camera > $_g/strings/0x409/product
+  echo 000$RIG_UVC_COUNT > $_g/strings/0x409/serialnumber
+  _f=$_g/functions/uvc.0
+  mkdir -p $_f/control/header/h
+  ln -s $_f/control/header/h $_f/control/class/fs/h
+  ln -s $_f/control/header/h $_f/control/class/ss/h
+  _fr=$_f/streaming/mjpeg/m/480p
+  mkdir -p $_fr
+  echo 640 > $_fr/wWidth; echo 480 > $_fr/wHeight
+  echo 614400 > $_fr/dwMaxVideoFrameBufferSize
+  echo 333333 > $_fr/dwDefaultFrameInterval; echo 333333 > $_fr/dwFrameInterval
+  echo 147456000 > $_fr/dwMinBitRate; echo 147456000 > $_fr/dwMaxBitRate
+  mkdir -p $_f/streaming/header/h
+  ln -s $_f/streaming/mjpeg/m $_f/streaming/header/h/m
+  for _s in fs hs ss; do ln -s $_f/streaming/header/h $_f/streaming/class/$_s/h; done
+  ln -s $_f $_g/configs/c.1/
+  echo dummy_udc.0 > $_g/UDC || { echo "RIG-ERROR binding the UVC gadget to dummy_udc.0"; return 1; }
+  RIG_UVC_GADGET=/dev/$(ls /sys/class/udc/dummy_udc.0/device/gadget*/video4linux/ 2>/dev/null | head -1)
+  [ "$RIG_UVC_GADGET" != /dev/ ] || { echo "RIG-ERROR no gadget video node"; return 1; }
+  uvcgadget "$RIG_UVC_GADGET" "$@" 2>/tmp/uvcgadget.log &
+  RIG_UVC_PID=$!
+  _t=100
+  until RIG_UVC_NODE=$(rig_node uvcvideo); do
+    _t=$((_t - 1)); [ $_t -le 0 ] && { echo "RIG-ERROR uvcvideo never registered a node"; return 1; }
+    sleep 0.2
+  done
+  rig_mark "uvc gadget $RIG_UVC_GADGET host $RIG_UVC_NODE pid=$RIG_UVC_PID xu=${RIG_UVC_XU:-0}"
+}
+
+# rig_uvc_gadget_stop: stops uvcgadget; closing the gadget's node takes the device off the bus: waits until uvcvideo
+# has removed its node.
+rig_uvc_gadget_stop() {
+  kill "$RIG_UVC_PID" 2>/dev/null; wait "$RIG_UVC_PID" 2>/dev/null
+  _t=50
+  while rig_node uvcvideo >/dev/null && [ $_t -gt 0 ]; do _t=$((_t - 1)); sleep 0.2; done
+  rig_mark "uvc gadget stopped"
+}
