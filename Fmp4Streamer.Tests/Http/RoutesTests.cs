@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Fmp4Streamer.Http;
+using Fmp4Streamer.Streaming;
 
 namespace Fmp4Streamer.Tests.Http;
 
@@ -15,6 +16,19 @@ public class RoutesTests
         Assert.That(r.Status, Is.EqualTo(200));
         Assert.That(r.Header("Content-Type"), Does.StartWith("text/html"));
         Assert.That(r.Text, Does.Contain("<video controls autoplay muted playsinline"));
+    }
+
+    [TestCase(0, "640", "480")]
+    [TestCase(90, "480", "640")]
+    [TestCase(270, "480", "640")]
+    public void ThePlayerIsSizedAsTheRotatedPictureShows(int rotation, string width, string height)
+    {
+        using var f = new ServerFixture();
+        var init = FakeLiveStream.MakeInit("avc1.64001f");
+        f.Stream.Init = new InitSegment(init.Bytes, init.Codecs, 640, 480, 90000, rotation);
+        using var c = f.Connect();
+        string page = c.Get("/").Text;
+        Assert.That(page, Does.Contain($"id=\"stream\" width=\"{width}\" height=\"{height}\""));
     }
 
     [Test]

@@ -115,6 +115,17 @@ public class StreamHubTests
         Assert.That(init.Rotation, Is.EqualTo(rotation));
     }
 
+    [TestCase(0, 640, 480)]
+    [TestCase(90, 480, 640)]
+    [TestCase(180, 640, 480)]
+    [TestCase(270, 480, 640)]
+    public void TheConfiguredSizeBeforeTheFirstFrameIsTheDisplayedOne(int rotation, int width, int height)
+    {
+        using var loop = new EventLoop();
+        var hub = new StreamHub(loop, new FakeSource(), new StreamHubOptions { Name = "test", Rotation = rotation, ConfiguredWidth = 640, ConfiguredHeight = 480 });
+        Assert.That((hub.ConfiguredWidth, hub.ConfiguredHeight), Is.EqualTo((width, height)));
+    }
+
     [Test]
     public void TheSourceSleepsAfterTheGracePeriodAndWakesForTheNextClient()
     {

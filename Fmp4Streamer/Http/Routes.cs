@@ -10,14 +10,14 @@ public sealed class Routes
 {
     private readonly IReadOnlyList<ILiveStream> _streams;
     private readonly byte[]?[] _pages;
-    private readonly string?[] _pageCodecs;
+    private readonly InitSegment?[] _pageInits;
 
     public Routes(IReadOnlyList<ILiveStream> streams)
     {
         if (streams.Count == 0) throw new ArgumentException("at least one stream is needed", nameof(streams));
         _streams = streams;
         _pages = new byte[streams.Count][];
-        _pageCodecs = new string[streams.Count];
+        _pageInits = new InitSegment?[streams.Count];
     }
 
     public IReadOnlyList<ILiveStream> Streams => _streams;
@@ -97,19 +97,20 @@ public sealed class Routes
         return true;
     }
 
-    /// <summary>The page for a stream, rebuilt only when its codecs string changes.</summary>
+    /// <summary>The page for a stream, rebuilt only when its init segment changes.</summary>
     public byte[] Page(int streamIndex)
     {
         var stream = _streams[streamIndex];
         var init = stream.Init;
         string codecs = init?.Codecs ?? IndexPage.FallbackCodecs;
-        if (_pages[streamIndex] is { } cached && ReferenceEquals(_pageCodecs[streamIndex], codecs)) return cached;
-        int width = init?.Width ?? stream.ConfiguredWidth;
-        int height = init?.Height ?? stream.ConfiguredHeight;
+        if (_pages[streamIndex] is { } cached && ReferenceEquals(_pageInits[streamIndex], init)) return cached;
+        // The size the viewer sees: a 90/270 rotation turns the picture (tkhd matrix), so the box is turned too.
+        int width = init?.DisplayWidth ?? stream.ConfiguredWidth;
+        int height = init?.DisplayHeight ?? stream.ConfiguredHeight;
         string title = _streams.Count == 1 ? "fmp4streamer" : "fmp4streamer " + stream.Name;
         var page = IndexPage.Render(title, codecs, width, height);
         _pages[streamIndex] = page;
-        _pageCodecs[streamIndex] = codecs;
+        _pageInits[streamIndex] = init;
         return page;
     }
 
@@ -122,7 +123,7 @@ public sealed class Routes
             var s = _streams[i];
             var init = s.Init;
             tiles[i] = new TilesPage.Tile(s.Name, init?.Codecs ?? IndexPage.FallbackCodecs,
-                init?.Width ?? s.ConfiguredWidth, init?.Height ?? s.ConfiguredHeight);
+                init?.DisplayWidth ?? s.ConfiguredWidth, init?.DisplayHeight ?? s.ConfiguredHeight);
         }
         return TilesPage.Render(tiles);
     }

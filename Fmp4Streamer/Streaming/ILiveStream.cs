@@ -9,7 +9,7 @@ public interface ILiveStream
     /// <summary>The current init segment, or null until the first SPS/PPS has been seen.</summary>
     InitSegment? Init { get; }
 
-    /// <summary>Nominal size from the configuration, for pages served before the first frame.</summary>
+    /// <summary>Nominal displayed size from the configuration (rotation applied), for pages served before the first frame.</summary>
     int ConfiguredWidth { get; }
     int ConfiguredHeight { get; }
 
