@@ -106,7 +106,7 @@ fi
 mkdir -p bin
 for c in "$HERE"/src/*.c; do
   b=bin/$(basename "$c" .c)
-  newer=$(find "$HERE/src" -name '*.[ch]' -newer "$b" 2>/dev/null | head -1)  # a shared header counts too
+  newer=$( [ -e "$b" ] && find "$HERE/src" -name '*.[ch]' -newer "$b" | head -1 || true)  # a shared header counts too
   if [ ! -x "$b" ] || [ -n "$newer" ]; then
     log "building $(basename "$b")"
     gcc -O2 -Wall -Wextra -Werror -static -o "$b.tmp" "$c" && mv "$b.tmp" "$b"
