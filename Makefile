@@ -9,7 +9,7 @@ help:
 	@echo "make arm64      cross-build ./fmp4streamer-arm64 for a Raspberry Pi (64-bit OS)"
 	@echo "make test       install test tools if missing, build, run every test (unit, end to end, VM)"
 	@echo "make m2mcheck   build the M2M stage checker the VM tests and the benchmark run inside the VM"
-	@echo "make bench      fan-out benchmark; prints the figures the README quotes"
+	@echo "make bench      fan-out, HLS, per-frame and M2M-hop benchmarks; print the figures the README quotes"
 	@echo "make clean      remove build outputs"
 
 build: deps-build
@@ -34,10 +34,11 @@ deps-test:
 test: deps-test build arm64 m2mcheck
 	tests/run-tests.sh
 
-bench: build
+bench: build m2mcheck
 	tests/bench/run.sh
 	tests/bench/hls.sh
 	tests/bench/micro.sh
+	tests/bench/m2m.sh
 
 clean:
 	rm -rf artifacts fmp4streamer fmp4streamer-arm64 */bin */obj tests/vm/M2MCheck/bin tests/vm/M2MCheck/obj tests/bench/Microbench/bin tests/bench/Microbench/obj
