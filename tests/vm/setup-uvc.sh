@@ -10,6 +10,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 W=${FMP4_VM_WORK:-$REPO/.work/vm}
 log() { echo "vm-setup-uvc: $*" >&2; }
+. "$HERE/kernel-source.sh"
 command -v patch >/dev/null || { log "missing prerequisites; install with: apt-get install -y patch"; exit 2; }
 KVER=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1)
 [ -n "$KVER" ] && [ -d "/usr/src/linux-headers-$KVER" ] || { log "run tests/vm/setup.sh first (kernel headers)"; exit 2; }
@@ -19,18 +20,11 @@ exec 9>"$W/.lock-uvc"
 flock 9
 U=$W/uvc-$KVER-$(md5sum < "$HERE/patches/f_uvc-bulk.patch" | cut -c1-8)
 if [ ! -f "$U/usb_f_uvc.ko" ]; then
-  IMGVER=$(dpkg-deb -f downloads/linux-image-"$KVER"_*.deb Version)
-  if ! ls downloads/linux-source-6.1_"$IMGVER"_all.deb >/dev/null 2>&1; then
-    log "downloading linux-source-6.1=$IMGVER"
-    (cd downloads && apt-get download "linux-source-6.1=$IMGVER" >/dev/null 2>&1) \
-      || { log "apt-get download linux-source-6.1=$IMGVER failed"; exit 1; }
-  fi
-  rm -rf "$U" uvcsrc.tmp; mkdir -p "$U" uvcsrc.tmp
-  dpkg-deb --fsys-tarfile downloads/linux-source-6.1_"$IMGVER"_all.deb | tar -x -C uvcsrc.tmp ./usr/src/linux-source-6.1.tar.xz
-  F=linux-source-6.1/drivers/usb/gadget/function
-  tar -xJf uvcsrc.tmp/usr/src/linux-source-6.1.tar.xz -C uvcsrc.tmp --wildcards "$F/*uvc*"
-  cp uvcsrc.tmp/$F/*uvc*.[ch] "$U"/
-  rm -rf uvcsrc.tmp
+  rm -rf "$U"; mkdir -p "$U"
+  sources=()
+  for f in f_uvc.c f_uvc.h u_uvc.h uvc.h uvc_queue.c uvc_queue.h uvc_v4l2.c uvc_v4l2.h uvc_video.c uvc_video.h \
+           uvc_configfs.c uvc_configfs.h; do sources+=("drivers/usb/gadget/function/$f"); done
+  kernel_source_files "$KVER" "$U" "${sources[@]}" || { log "unpacking the usb_f_uvc sources failed"; exit 1; }
   patch -s -p1 -d "$U" < "$HERE/patches/f_uvc-bulk.patch" || { log "patches/f_uvc-bulk.patch does not apply"; exit 1; }
   printf 'obj-m := usb_f_uvc.o\nusb_f_uvc-y := f_uvc.o uvc_queue.o uvc_v4l2.o uvc_video.o uvc_configfs.o\n' > "$U/Kbuild"
   log "building usb_f_uvc (bulk) for $KVER"

@@ -9,6 +9,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 W=${FMP4_VM_WORK:-$REPO/.work/vm}
 log() { echo "vm-setup: $*" >&2; }
+. "$HERE/kernel-source.sh"
 
 # --- prerequisites -------------------------------------------------------------------------------------
 missing=()
@@ -81,21 +82,9 @@ fi
 # matching linux-source package (the same version as the image, so the modules load into that kernel) ------------
 M2M=$W/m2m-$KVER
 if [ ! -f "$M2M/vicodec.ko" ]; then
-  IMGVER=$(dpkg-deb -f downloads/linux-image-"$KVER"_*.deb Version)
-  if ! ls downloads/linux-source-6.1_"$IMGVER"_all.deb >/dev/null 2>&1; then
-    log "downloading linux-source-6.1=$IMGVER (drivers/media sources only are kept)"
-    (cd downloads && apt-get download "linux-source-6.1=$IMGVER" >/dev/null 2>&1) \
-      || { log "apt-get download linux-source-6.1=$IMGVER failed"; exit 1; }
-  fi
-  rm -rf "$M2M" m2msrc.tmp; mkdir -p "$M2M" m2msrc.tmp
-  dpkg-deb --fsys-tarfile downloads/linux-source-6.1_"$IMGVER"_all.deb | tar -x -C m2msrc.tmp ./usr/src/linux-source-6.1.tar.xz
-  tar -xJf m2msrc.tmp/usr/src/linux-source-6.1.tar.xz -C m2msrc.tmp \
-    linux-source-6.1/drivers/media/v4l2-core/v4l2-mem2mem.c linux-source-6.1/drivers/media/test-drivers/vim2m.c \
-    linux-source-6.1/drivers/media/test-drivers/vicodec
-  cp m2msrc.tmp/linux-source-6.1/drivers/media/v4l2-core/v4l2-mem2mem.c \
-     m2msrc.tmp/linux-source-6.1/drivers/media/test-drivers/vim2m.c \
-     m2msrc.tmp/linux-source-6.1/drivers/media/test-drivers/vicodec/*.[ch] "$M2M"/
-  rm -rf m2msrc.tmp
+  rm -rf "$M2M"; mkdir -p "$M2M"
+  kernel_source_files "$KVER" "$M2M" drivers/media/v4l2-core/v4l2-mem2mem.c drivers/media/test-drivers/vim2m.c \
+    drivers/media/test-drivers/vicodec || { log "unpacking the M2M driver sources failed"; exit 1; }
   printf 'obj-m := v4l2-mem2mem.o vim2m.o vicodec.o\nvicodec-objs := codec-fwht.o codec-v4l2-fwht.o vicodec-core.o\n' > "$M2M/Kbuild"
   log "building v4l2-mem2mem, vicodec, vim2m for $KVER"
   make -s -C "/usr/src/linux-headers-$KVER" M="$M2M" modules >"$M2M/build.log" 2>&1 \

@@ -16,6 +16,19 @@ internal sealed record DecodeResult(IReadOnlyList<int> FrameSizes, string Errors
         return FrameSizes.Count > 0;
     }
 
+    /// <summary>
+    /// The check every VM stream test makes of its host client: it ran, decoded at least <paramref name="minFrames"/>
+    /// pictures of 640x480 and ffmpeg reported no error. <paramref name="context"/> (the daemon's log) explains a failure.
+    /// </summary>
+    public static void AssertDecoded(DecodeResult? client, string context, int minFrames = 60)
+    {
+        Assert.That(client, Is.Not.Null, context);
+        Assert.That(client!.Errors, Is.Empty, context);
+        Assert.That(client.ExitCode, Is.EqualTo(0), context);
+        Assert.That(client.Frames, Is.GreaterThanOrEqualTo(minFrames), context);
+        Assert.That(client.AllFramesAre(640, 480), Is.True, client.ToString());
+    }
+
     public override string ToString() =>
         $"{Frames} frames, exit {ExitCode}, {Elapsed.TotalSeconds:F1} s, errors: {(Errors.Length == 0 ? "none" : Errors)}";
 }
