@@ -9,7 +9,9 @@ namespace Fmp4Streamer.Tests.EndToEnd.Vm;
 /// uvcvideo removes the node) while a host client reads /stream.mp4, then plugged back; then unplugged and plugged back
 /// at once. The daemon keeps running, says the device is gone and retries, releases the device's fds and mappings while
 /// it is gone, keeps serving HTTP (a new /stream.mp4 client gets its headers and waits), resumes by itself, and ends
-/// with the fds and mappings it had before the first unplug.
+/// with the fds and mappings it had before the first unplug. Then the limitation of a /dev/videoN path (the rig runs no
+/// udev, so there is no /dev/v4l/by-id link): a camera replugged while another program holds its old node comes back
+/// under another number, which the daemon does not follow; it keeps retrying and resumes once the number is back.
 /// </summary>
 [Category("Vm")]
 [Category("VmStreamer")]
@@ -55,6 +57,7 @@ public class UvcUnplugVmTests
             $"UVC unplug VM: {_vm.Elapsed.TotalSeconds:F1} s; fds before/unplugged/after: {V("fds_before")}/{V("fds_unplugged")}/{V("fds_after")}; " +
             $"noticed in {V("notice_ms_1")} ms; replug 1: node in {V("node_ms_1")} ms, streaming again in {V("resume_ms_1")} ms; " +
             $"replug 2: node in {V("node_ms_2")} ms, streaming again in {V("resume_ms_2")} ms; " +
+            $"renumbered to {V("node_renumbered")}; number back: streaming again in {V("resume_ms_3")} ms; fds final {V("fds_final")}; " +
             $"client joined while gone: {_joinedWhileGoneDecode}; after: {_finalDecode}");
     }
 
@@ -155,7 +158,7 @@ public class UvcUnplugVmTests
         Assert.That(log, Does.Match($@"{node}(: ENODEV \(No such device\)| reported an error \(EPOLLERR/EPOLLHUP\)); reopening with back-off \(up to 10 s\)"));
         Assert.That(log, Does.Contain($"open {Node}: ENOENT (No such file or directory); reopening with back-off (up to 10 s)"));
         Assert.That(log, Does.Contain("source interrupted: ").And.Contain("clients wait for the next key frame"));
-        Assert.That(Regex.Matches(log, "streaming again").Count, Is.EqualTo(2), "one resume per replug");
+        Assert.That(Regex.Matches(log, "streaming again").Count, Is.EqualTo(3), "one resume per replug under the configured node");
         Assert.That(log, Does.Not.Contain("<3>"), "nothing logged as an error");
     }
 
@@ -214,12 +217,30 @@ public class UvcUnplugVmTests
         AssertDecodes(_finalDecode, "a new client after the second replug");
     }
 
+    /// <summary>
+    /// A documented limitation, not hidden: while another program still holds the old node, the camera comes back under
+    /// another number and the daemon, configured with /dev/videoN, keeps retrying the old one (alive, not streaming);
+    /// it resumes by itself once a plug-in gets the old number back.
+    /// </summary>
+    [Test]
+    public void RenumberedNodeIsNotFollowedButRetriedUntilTheNumberIsBack()
+    {
+        Assert.That(V("node_renumbered"), Does.Match(@"^/dev/video\d+$").And.Not.EqualTo(Node), "another number while the old node is held");
+        Assert.That(V("alive_renumbered"), Is.EqualTo("yes"), DaemonLog);
+        Assert.That(V("resumes_renumbered"), Is.EqualTo("2"), "no resume on the renumbered camera");
+        Assert.That(Int("dqbufs_renumbered"), Is.EqualTo(0), "nobody streams the renumbered node");
+        Assert.That(V("node_after_holder"), Is.EqualTo(Node));
+        Assert.That(V("resume_ms_3"), Is.Not.Null, DaemonLog);
+        Assert.That(Int("fds_final"), Is.EqualTo(Int("fds_before")));
+        Assert.That(Int("video_maps_final"), Is.EqualTo(Int("video_maps_before")));
+    }
+
     [Test]
     public void TheUnplugsTripNoKernelWarning()
     {
         string kernel = _vm.RequireSection("uvc-dmesg").Text;
-        Assert.That(Regex.Matches(kernel, "USB disconnect").Count, Is.GreaterThanOrEqualTo(2), kernel);
-        Assert.That(Regex.Matches(kernel, "Found UVC 1.10 device Rig-UVC-Camera").Count, Is.EqualTo(3), kernel);
+        Assert.That(Regex.Matches(kernel, "USB disconnect").Count, Is.GreaterThanOrEqualTo(4), kernel);
+        Assert.That(Regex.Matches(kernel, "Found UVC 1.10 device Rig-UVC-Camera").Count, Is.EqualTo(5), kernel);
         Assert.That(kernel, Does.Not.Contain("WARNING").And.Not.Contain("Call Trace").And.Not.Contain("BUG")
             .And.Not.Contain("Oops").And.Not.Contain("no clean disconnect"));
     }

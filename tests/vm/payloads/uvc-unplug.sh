@@ -4,7 +4,9 @@
 # H264 in APP4 segments; the daemon (capture_format = MJPGH264, auto_sleep = no) reads it by its /dev/videoN path.
 # Unplug = the gadget unbound from dummy_udc.0 (uvcvideo sees a USB disconnect and removes its nodes), replug = bound
 # again. The host reads /stream.mp4 across the first outage, checks the HTTP side while the camera is gone, then the
-# camera is unplugged and plugged back at once, within the daemon's first retry delay.
+# camera is unplugged and plugged back at once, within the daemon's first retry delay. Last, a replug while another
+# program holds the old node: the camera comes back under another number, which the daemon (a /dev/videoN path, no
+# udev here) does not follow, until a later plug-in gets the old number back.
 . /rig/lib.sh
 S=/bin/fmp4streamer
 [ -x $S ] || { echo "RIG-ERROR /bin/fmp4streamer missing"; exit 2; }
@@ -99,4 +101,29 @@ rig_value fds_after "$(fds)"
 rig_value video_maps_after "$(video_maps)"
 dump_fds fds-after
 rig_value dqbufs_at_end "$(rig_capture_dqbufs "${RIG_UVC_NODE#/dev/}" 1)"
+
+# --- 5. a renumbered node: another program holds the old node open across the replug ---------------------------------
+# videodev frees a node's number only when its last opener closes it, so the camera comes back under another number;
+# the daemon, configured with the old /dev/videoN (no udev: no by-id link), cannot follow it and keeps retrying.
+sleep 120 3<"$N" &
+H=$!
+sleep 0.5
+rig_uvc_unplug || finish 1
+rig_uvc_replug /data/testsrc.h264 30 1000 || finish 1
+rig_value node_renumbered "$RIG_UVC_NODE"
+sleep 4
+rig_value alive_renumbered "$(alive)"
+rig_value resumes_renumbered "$(grep -c 'streaming again' /tmp/daemon.log)"
+rig_value dqbufs_renumbered "$(rig_capture_dqbufs "${RIG_UVC_NODE#/dev/}" 1)"
+# The holder closes: the old number is free again, and the next plug-in gets it back.
+kill $H; wait $H 2>/dev/null
+rig_uvc_unplug || finish 1
+T=$(uptime_cs)
+rig_uvc_replug /data/testsrc.h264 30 1000 || finish 1
+rig_value node_after_holder "$RIG_UVC_NODE"
+wait_log "streaming again" 3 30 || echo "RIG-ERROR the daemon did not resume once the camera had its number back"
+rig_value resume_ms_3 $(( ($(uptime_cs) - T) * 10 ))
+sleep 1
+rig_value fds_final "$(fds)"
+rig_value video_maps_final "$(video_maps)"
 finish 0
