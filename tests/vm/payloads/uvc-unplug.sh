@@ -98,14 +98,30 @@ rig_value resume_ms_2 $(( ($(uptime_cs) - T) * 10 ))
 rig_mark replugged-2
 rig_wait done 90 || finish 1
 
-# --- 4. every client gone: the same fds and mappings as before the first unplug, and still capturing ---------------------
+# --- 4. flapping: plugged back and pulled again at once, three times, so that a reopen may meet a vanishing device ------
+for X in 0 0.3 0.6; do
+  rig_uvc_unplug || finish 1
+  rig_uvc_replug /data/testsrc.h264 30 1000 || finish 1
+  sleep $X
+done
+# Plugged in at the end: streaming once the last of the daemon's outage/resume lines is a resume.
+T=$(uptime_cs)
+_t=300
+until grep -E "streaming again|reopening with back-off" /tmp/daemon.log | tail -1 | grep -q "streaming again"; do
+  _t=$((_t - 1)); [ $_t -le 0 ] && { echo "RIG-ERROR the daemon did not resume after flapping"; break; }
+  sleep 0.1
+done
+rig_value resume_ms_flapping $(( ($(uptime_cs) - T) * 10 ))
+rig_value node_after_flapping "$RIG_UVC_NODE"
+
+# --- 5. every client gone: the same fds and mappings as before the first unplug, and still capturing ---------------------
 sleep 1
 rig_value fds_after "$(fds)"
 rig_value video_maps_after "$(video_maps)"
 dump_fds fds-after
 rig_value dqbufs_at_end "$(rig_capture_dqbufs "${RIG_UVC_NODE#/dev/}" 1)"
 
-# --- 5. a renumbered node: another program holds the old node open across the replug ---------------------------------
+# --- 6. a renumbered node: another program holds the old node open across the replug ---------------------------------
 # videodev frees a node's number only when its last opener closes it, so the camera comes back under another number;
 # the daemon, configured with the old /dev/videoN (no udev: no by-id link), cannot follow it and keeps retrying.
 sleep 120 3<"$N" &
