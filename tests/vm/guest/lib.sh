@@ -119,6 +119,7 @@ rig_uvc_gadget_start() {
   echo "${RIG_UVC_XU:-0}" > /sys/module/usb_f_uvc/parameters/rig_h264_xu
   RIG_UVC_COUNT=$((${RIG_UVC_COUNT:-0} + 1))
   _g=/sys/kernel/config/usb_gadget/rigcam$RIG_UVC_COUNT
+  RIG_UVC_CONFIGFS=$_g
   mkdir -p $_g/strings/0x409 $_g/configs/c.1 $_g/functions/uvc.0 || return 1
   echo 0x1d6b > $_g/idVendor; echo 0x0104 > $_g/idProduct; echo 0x0100 > $_g/bcdDevice
   echo Fmp4Streamer-Rig > $_g/strings/0x409/manufacturer
@@ -138,17 +139,48 @@ rig_uvc_gadget_start() {
   ln -s $_f/streaming/mjpeg/m $_f/streaming/header/h/m
   for _s in fs hs ss; do ln -s $_f/streaming/header/h $_f/streaming/class/$_s/h; done
   ln -s $_f $_g/configs/c.1/
-  echo dummy_udc.0 > $_g/UDC || { echo "RIG-ERROR binding the UVC gadget to dummy_udc.0"; return 1; }
+  : > /tmp/uvcgadget.log
+  _rig_uvc_bind "$@" || return 1
+  rig_mark "uvc gadget $RIG_UVC_GADGET host $RIG_UVC_NODE pid=$RIG_UVC_PID xu=${RIG_UVC_XU:-0}"
+}
+
+# _rig_uvc_bind [UVCGADGET ARGS]: binds RIG_UVC_CONFIGFS to dummy_udc.0, starts uvcgadget on the gadget's node (its
+# log appended to /tmp/uvcgadget.log), waits for uvcvideo's capture node.
+_rig_uvc_bind() {
+  echo dummy_udc.0 > $RIG_UVC_CONFIGFS/UDC || { echo "RIG-ERROR binding the UVC gadget to dummy_udc.0"; return 1; }
   RIG_UVC_GADGET=/dev/$(ls /sys/class/udc/dummy_udc.0/device/gadget*/video4linux/ 2>/dev/null | head -1)
   [ "$RIG_UVC_GADGET" != /dev/ ] || { echo "RIG-ERROR no gadget video node"; return 1; }
-  uvcgadget "$RIG_UVC_GADGET" "$@" 2>/tmp/uvcgadget.log &
+  uvcgadget "$RIG_UVC_GADGET" "$@" 2>>/tmp/uvcgadget.log &
   RIG_UVC_PID=$!
   _t=100
   until RIG_UVC_NODE=$(rig_node uvcvideo); do
     _t=$((_t - 1)); [ $_t -le 0 ] && { echo "RIG-ERROR uvcvideo never registered a node"; return 1; }
     sleep 0.2
   done
-  rig_mark "uvc gadget $RIG_UVC_GADGET host $RIG_UVC_NODE pid=$RIG_UVC_PID xu=${RIG_UVC_XU:-0}"
+}
+
+# rig_uvc_unplug: pulls the emulated camera's cable: stops uvcgadget (its close of the gadget's node turns the pull-up
+# off: dummy_hcd reports a disconnect and uvcvideo unregisters its nodes), then unbinds the gadget from dummy_udc.0 and
+# waits until no uvcvideo node is left. The configfs gadget stays for rig_uvc_replug. Unbinding first, with uvcgadget
+# still streaming, disconnects the host the same way, but the 6.1 gadget then tears its video queue down under
+# requests failing with ESHUTDOWN and once warned (__vb2_queue_cancel, from uvcgadget's STREAMOFF): a device-side
+# artefact that would hide a host-side warning. The unbind also waits, uninterruptibly, for the gadget's node to close.
+rig_uvc_unplug() {
+  kill "$RIG_UVC_PID" 2>/dev/null; wait "$RIG_UVC_PID" 2>/dev/null
+  echo "" > $RIG_UVC_CONFIGFS/UDC || { echo "RIG-ERROR unbinding the UVC gadget"; return 1; }
+  _t=50
+  while rig_node uvcvideo >/dev/null; do
+    _t=$((_t - 1)); [ $_t -le 0 ] && { echo "RIG-ERROR uvcvideo kept its node after the unplug"; return 1; }
+    sleep 0.2
+  done
+  rig_mark "uvc gadget unplugged"
+}
+
+# rig_uvc_replug [H264_FILE FPS SEGMENT]: plugs the same camera back (binds the gadget again, a new uvcgadget on its
+# new node); sets RIG_UVC_NODE (which may be another number than before), RIG_UVC_GADGET, RIG_UVC_PID.
+rig_uvc_replug() {
+  _rig_uvc_bind "$@" || return 1
+  rig_mark "uvc gadget replugged $RIG_UVC_GADGET host $RIG_UVC_NODE pid=$RIG_UVC_PID"
 }
 
 # rig_uvc_gadget_stop: stops uvcgadget; closing the gadget's node takes the device off the bus: waits until uvcvideo
