@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Fmp4Streamer.Tests.EndToEnd.Vm;
 
 /// <summary>
@@ -16,27 +14,8 @@ internal static class UvcGadgetRig
     private static string Build()
     {
         VmRig.Setup();
-        var psi = new ProcessStartInfo("bash", [Path.Combine(VmRig.RigDir, "setup-uvc.sh")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = VmRig.RepoRoot,
-        };
-        using var p = Process.Start(psi)!;
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        // Cold: extracting the kernel source tarball and building five files, under a minute.
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail("tests/vm/setup-uvc.sh took more than 5 minutes");
-        }
-        if (p.ExitCode != 0) Assert.Fail($"tests/vm/setup-uvc.sh failed (exit {p.ExitCode}):\n{stderr.Result}{stdout}");
-        foreach (string line in stdout.Split('\n'))
-        {
-            if (line.StartsWith("UVC_MODULE=", StringComparison.Ordinal)) return line["UVC_MODULE=".Length..].Trim();
-        }
-        Assert.Fail($"tests/vm/setup-uvc.sh printed no UVC_MODULE:\n{stdout}");
-        return "";
+        var values = VmRig.RunSetupScript("setup-uvc.sh");
+        Assert.That(values.ContainsKey("UVC_MODULE"), Is.True, "tests/vm/setup-uvc.sh printed no UVC_MODULE");
+        return values["UVC_MODULE"];
     }
 }

@@ -70,7 +70,18 @@ internal static class VmRig
     private static VmSetup RunSetup()
     {
         RequireCommand("bash", "bash");
-        var psi = new ProcessStartInfo("bash", [Path.Combine(RigDir, "setup.sh")])
+        var values = RunSetupScript("setup.sh");
+        return new VmSetup(values["KVER"], values["WORK"], values["STREAM"]);
+    }
+
+    /// <summary>
+    /// Runs one of the rig's cached set-up scripts (tests/vm/NAME) and returns the KEY=VALUE lines it printed. Cold
+    /// runs download and build (well under 5 minutes); warm ones take about a second. Exit 2 is a script naming the
+    /// apt packages that are missing.
+    /// </summary>
+    public static Dictionary<string, string> RunSetupScript(string name)
+    {
+        var psi = new ProcessStartInfo("bash", [Path.Combine(RigDir, name)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -79,23 +90,18 @@ internal static class VmRig
         using var p = Process.Start(psi)!;
         Task<string> stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();
-        // Cold: kernel download + v4l2loopback build + initramfs, well under 5 minutes; warm: about a second.
         if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             p.Kill(entireProcessTree: true);
-            Assert.Fail("tests/vm/setup.sh took more than 5 minutes");
+            Assert.Fail($"tests/vm/{name} took more than 5 minutes");
         }
-        if (p.ExitCode != 0)
-        {
-            // Exit 2 is setup.sh naming the apt packages that are missing.
-            Assert.Fail($"tests/vm/setup.sh failed (exit {p.ExitCode}):\n{stderr.Result}{stdout}");
-        }
+        if (p.ExitCode != 0) Assert.Fail($"tests/vm/{name} failed (exit {p.ExitCode}):\n{stderr.Result}{stdout}");
         var values = new Dictionary<string, string>();
         foreach (string line in stdout.Split('\n'))
         {
             int eq = line.IndexOf('=');
             if (eq > 0) values[line[..eq]] = line[(eq + 1)..].Trim();
         }
-        return new VmSetup(values["KVER"], values["WORK"], values["STREAM"]);
+        return values;
     }
 }

@@ -25,6 +25,15 @@ wait_log() {
 }
 alive() { kill -0 $D 2>/dev/null && echo yes || echo no; }
 resumes() { grep -c "streaming again" /tmp/daemon.log; }                  # each ends an outage of the camera
+# replug_and_wait N WHICH: plugs the camera back, then reports the node and how long (since $T) until the node was
+# there and until the daemon streamed again (its log's R+1th "streaming again").
+replug_and_wait() {
+  rig_uvc_replug /data/testsrc.h264 30 1000 || finish 1
+  rig_value "node_after_replug_$1" "$RIG_UVC_NODE"
+  rig_value "node_ms_$1" $(( ($(uptime_cs) - T) * 10 ))
+  wait_log "streaming again" $((R + 1)) 30 || echo "RIG-ERROR the daemon did not resume after the $2 replug"
+  rig_value "resume_ms_$1" $(( ($(uptime_cs) - T) * 10 ))
+}
 finish() { # finish RC: the logs the host reads, then exit
   rig_value alive_at_end "$(alive)"
   kill $D 2>/dev/null; wait $D; rig_value daemon_exit $?
@@ -78,11 +87,7 @@ rig_wait outage-checked 60 || finish 1
 # --- 2. plugged back: the daemon must reopen it by itself -----------------------------------------------------------------
 R=$(resumes)
 T=$(uptime_cs)
-rig_uvc_replug /data/testsrc.h264 30 1000 || finish 1
-rig_value node_after_replug_1 "$RIG_UVC_NODE"
-rig_value node_ms_1 $(( ($(uptime_cs) - T) * 10 ))
-wait_log "streaming again" $((R + 1)) 30 || echo "RIG-ERROR the daemon did not resume after the first replug"
-rig_value resume_ms_1 $(( ($(uptime_cs) - T) * 10 ))
+replug_and_wait 1 first
 rig_mark replugged-1
 rig_wait decoded-1 90 || finish 1
 
@@ -90,11 +95,7 @@ rig_wait decoded-1 90 || finish 1
 R=$(resumes)
 rig_uvc_unplug || finish 1
 T=$(uptime_cs)
-rig_uvc_replug /data/testsrc.h264 30 1000 || finish 1
-rig_value node_after_replug_2 "$RIG_UVC_NODE"
-rig_value node_ms_2 $(( ($(uptime_cs) - T) * 10 ))
-wait_log "streaming again" $((R + 1)) 30 || echo "RIG-ERROR the daemon did not resume after the second replug"
-rig_value resume_ms_2 $(( ($(uptime_cs) - T) * 10 ))
+replug_and_wait 2 second
 rig_mark replugged-2
 rig_wait done 90 || finish 1
 
