@@ -30,6 +30,10 @@ public sealed class InitSegment
     /// The size a player shows: tkhd keeps the picture's width/height and players turn it by the matrix (14496-12
     /// 8.3.2.3), so 90 and 270 swap them. What the HLS RESOLUTION attribute must say.
     /// </summary>
-    public int DisplayWidth => Rotation is 90 or 270 ? Height : Width;
-    public int DisplayHeight => Rotation is 90 or 270 ? Width : Height;
+    public int DisplayWidth => Displayed(Width, Height, Rotation).Width;
+    public int DisplayHeight => Displayed(Width, Height, Rotation).Height;
+
+    /// <summary>A picture of width x height as a player shows it after a clockwise rotation.</summary>
+    public static (int Width, int Height) Displayed(int width, int height, int rotation) =>
+        rotation is 90 or 270 ? (height, width) : (width, height);
 }

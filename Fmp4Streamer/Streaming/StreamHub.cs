@@ -39,8 +39,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 
     public string Name => _options.Name;
     public InitSegment? Init { get; private set; }
-    public int ConfiguredWidth => _options.Rotation is 90 or 270 ? _options.ConfiguredHeight : _options.ConfiguredWidth;
-    public int ConfiguredHeight => _options.Rotation is 90 or 270 ? _options.ConfiguredWidth : _options.ConfiguredHeight;
+    public int ConfiguredWidth => InitSegment.Displayed(_options.ConfiguredWidth, _options.ConfiguredHeight, _options.Rotation).Width;
+    public int ConfiguredHeight => InitSegment.Displayed(_options.ConfiguredWidth, _options.ConfiguredHeight, _options.Rotation).Height;
     public IVideoSource Source => _source;
 
     /// <summary>Frames muxed and bytes produced since start, for logs and bandwidth estimates.</summary>

@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Text;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Linux.Native;
 using Fmp4Streamer.V4L2.M2M;
@@ -19,7 +17,6 @@ namespace Fmp4Streamer.Tests.V4L2.Simulated;
 /// </summary>
 public sealed unsafe class SimulatedM2MDevice : ILinuxIo, IDisposable
 {
-    private static readonly Dictionary<uint, string> s_requestNames = BuildRequestNames();
 
     private readonly Dictionary<int, int> _handles = new(); // read fd → write fd
     private readonly Dictionary<nint, SimM2MQueue.Buffer> _mappings = new();
@@ -148,7 +145,7 @@ public sealed unsafe class SimulatedM2MDevice : ILinuxIo, IDisposable
 
     public int Ioctl(int fd, uint request, void* arg)
     {
-        IoctlLog.Add(s_requestNames.TryGetValue(request, out var name) ? name : $"0x{request:x8}");
+        IoctlLog.Add(SimulatedIoctl.Name(request));
         if (!_handles.ContainsKey(fd)) return LibC.EBADF;
         if (request == VIDIOC_QUERYCAP) return QueryCap((v4l2_capability*)arg);
         if (request == VIDIOC_S_FMT || request == VIDIOC_G_FMT) return Format((v4l2_format*)arg, request == VIDIOC_S_FMT);
@@ -197,9 +194,9 @@ public sealed unsafe class SimulatedM2MDevice : ILinuxIo, IDisposable
 
     private int QueryCap(v4l2_capability* cap)
     {
-        WriteText(cap->driver, 16, "simcodec");
-        WriteText(cap->card, 32, Role == M2MRole.Encoder ? "Simulated encoder" : "Simulated decoder");
-        WriteText(cap->bus_info, 32, "platform:simcodec");
+        SimulatedIoctl.WriteText(cap->driver, 16, "simcodec");
+        SimulatedIoctl.WriteText(cap->card, 32, Role == M2MRole.Encoder ? "Simulated encoder" : "Simulated decoder");
+        SimulatedIoctl.WriteText(cap->bus_info, 32, "platform:simcodec");
         uint caps = (MultiPlanar ? V4L2_CAP_VIDEO_M2M_MPLANE : V4L2_CAP_VIDEO_M2M) | V4L2_CAP_STREAMING;
         cap->capabilities = caps | V4L2_CAP_DEVICE_CAPS;
         cap->device_caps = caps;
@@ -443,21 +440,6 @@ public sealed unsafe class SimulatedM2MDevice : ILinuxIo, IDisposable
             if (readable) LibC.write(writeFd, &one, 1);
             else LibC.read(readFd, &one, 1);
         }
-    }
-
-    private static void WriteText(byte* dest, int capacity, string text)
-    {
-        new Span<byte>(dest, capacity).Clear();
-        Encoding.UTF8.GetBytes(text.AsSpan(), new Span<byte>(dest, capacity - 1));
-    }
-
-    private static Dictionary<uint, string> BuildRequestNames()
-    {
-        var names = new Dictionary<uint, string>();
-        foreach (var f in typeof(videodev2).GetFields(BindingFlags.Public | BindingFlags.Static))
-            if (f.Name.StartsWith("VIDIOC_", StringComparison.Ordinal) && f.GetValue(null) is uint value)
-                names[value] = f.Name;
-        return names;
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using Fmp4Streamer.Linux;
@@ -26,7 +25,6 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
         public bool Signalled { get; set; }
     }
 
-    private static readonly Dictionary<uint, string> s_requestNames = BuildRequestNames();
 
     private readonly Dictionary<int, Handle> _handles = new();
     private readonly HashSet<int> _dmabufs = new();
@@ -223,7 +221,7 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
 
     public int Ioctl(int fd, uint request, void* arg)
     {
-        if (RecordIoctls) IoctlLog.Add(s_requestNames.TryGetValue(request, out var name) ? name : $"0x{request:x8}");
+        if (RecordIoctls) IoctlLog.Add(SimulatedIoctl.Name(request));
         if (!_handles.TryGetValue(fd, out var h)) return LibC.EBADF;
         if (h.Gone) return LibC.ENODEV;
         if (request == VIDIOC_QUERYCAP) return QueryCap((v4l2_capability*)arg);
@@ -254,9 +252,9 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
 
     private int QueryCap(v4l2_capability* cap)
     {
-        WriteText(cap->driver, 16, Driver);
-        WriteText(cap->card, 32, Card);
-        WriteText(cap->bus_info, 32, BusInfo);
+        SimulatedIoctl.WriteText(cap->driver, 16, Driver);
+        SimulatedIoctl.WriteText(cap->card, 32, Card);
+        SimulatedIoctl.WriteText(cap->bus_info, 32, BusInfo);
         cap->version = 0x00060100;
         if (ReportDeviceCaps)
         {
@@ -276,7 +274,7 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
         var f = Formats[(int)d->index];
         d->pixelformat = f.FourCc;
         d->flags = V4L2_FMT_FLAG_COMPRESSED;
-        WriteText(d->description, 32, f.Description);
+        SimulatedIoctl.WriteText(d->description, 32, f.Description);
         return 0;
     }
 
@@ -553,7 +551,7 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
         if (c is null) return LibC.EINVAL;
         q->id = c.Id;
         q->type = c.Type;
-        WriteText(q->name, 32, c.Name);
+        SimulatedIoctl.WriteText(q->name, 32, c.Name);
         q->minimum = c.Minimum;
         q->maximum = c.Maximum;
         q->step = c.Step;
@@ -570,7 +568,7 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
         if (c is null) return LibC.EINVAL;
         q->id = c.Id;
         q->type = c.Type;
-        WriteText(q->name, 32, c.Name);
+        SimulatedIoctl.WriteText(q->name, 32, c.Name);
         q->minimum = (int)Math.Clamp(c.Minimum, int.MinValue, int.MaxValue);
         q->maximum = (int)Math.Clamp(c.Maximum, int.MinValue, int.MaxValue);
         q->step = (int)c.Step;
@@ -585,7 +583,7 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
         if (c is null || m->index < c.Minimum || m->index > c.Maximum) return LibC.EINVAL;
         if (c.Type == V4L2_CTRL_TYPE_MENU && c.MenuNames.TryGetValue(m->index, out var name))
         {
-            WriteText(m->name, 32, name);
+            SimulatedIoctl.WriteText(m->name, 32, name);
             return 0;
         }
         if (c.Type == V4L2_CTRL_TYPE_INTEGER_MENU && c.MenuValues.TryGetValue(m->index, out long value))
@@ -631,7 +629,7 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
             {
                 int need = Encoding.UTF8.GetByteCount(c.Text) + 1;
                 if (e->size < need) { e->size = (uint)need; return LibC.ENOSPC; }
-                WriteText((byte*)e->@string, (int)e->size, c.Text);
+                SimulatedIoctl.WriteText((byte*)e->@string, (int)e->size, c.Text);
             }
             else if (c.Type == V4L2_CTRL_TYPE_INTEGER64) e->value64 = c.Value;
             else e->value = (int)c.Value;
@@ -727,21 +725,6 @@ public sealed unsafe class SimulatedV4l2Driver : ILinuxIo, IDisposable
         int fd = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
         if (fd < 0) throw new InvalidOperationException("eventfd failed");
         return fd;
-    }
-
-    private static void WriteText(byte* dest, int capacity, string text)
-    {
-        new Span<byte>(dest, capacity).Clear();
-        Encoding.UTF8.GetBytes(text.AsSpan(), new Span<byte>(dest, capacity - 1));
-    }
-
-    private static Dictionary<uint, string> BuildRequestNames()
-    {
-        var names = new Dictionary<uint, string>();
-        foreach (var f in typeof(videodev2).GetFields(BindingFlags.Public | BindingFlags.Static))
-            if (f.Name.StartsWith("VIDIOC_", StringComparison.Ordinal) && f.GetValue(null) is uint value)
-                names[value] = f.Name;
-        return names;
     }
 
     /// <summary>
