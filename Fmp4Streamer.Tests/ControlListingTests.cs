@@ -76,14 +76,23 @@ public class ControlListingTests
     }
 
     [Test]
-    public void AnH264CameraIgnoresItsEncoderAndDecoder()
+    public void AnH264CameraWithADecoderAndAnEncoderListsBoth()
     {
+        // Decoding the camera's H264 and encoding it again (another bitrate or key-frame interval) uses both.
         string text = MjpgChain.Replace("capture_format = MJPG", "capture_format = H264");
+        var devices = ControlListing.Devices(ConfigLoader.Parse(text, "chain.conf"));
+        Assert.That(Describe(devices), Is.EqualTo(new[] { "/dev/video0 uvc", "/dev/video10", "/dev/video11" }));
+    }
+
+    [Test]
+    public void AnH264CameraWithOnlyAnEncoderIgnoresIt()
+    {
+        const string text = "[/dev/video0]\ncapture_format = H264\nencoder = /dev/video11\n\n[/dev/video11]\nh264_i_frame_period = 30\n";
         var (code, output) = List(text);
         Assert.That(code, Is.EqualTo(ExitCodes.Ok));
-        Assert.That(output, Does.Not.Contain("/dev/video11").And.Not.Contain("/dev/video10"));
+        Assert.That(output, Does.Not.Contain("/dev/video11"));
         Assert.That(output, Does.EndWith(")\n\n" + Footer));
-        Assert.That(_encoder.OpenAttempts + _decoder.OpenAttempts, Is.EqualTo(0));
+        Assert.That(_encoder.OpenAttempts, Is.EqualTo(0));
     }
 
     [Test]

@@ -35,22 +35,22 @@ public static class DeviceSources
     }
 
     /// <summary>
-    /// The encoder of a camera without H264. A link shares the upstream buffer (DMABUF import, no copy) when either
+    /// The encoder of a camera whose frames are encoded here (<see cref="SourceConfig.UsesM2MChain"/>). A link shares the upstream buffer (DMABUF import, no copy) when either
     /// side of it is DMABUF in the configuration; MMAP on both sides copies once.
     /// </summary>
     internal static M2MStageOptions? EncoderStage(SourceConfig source)
     {
-        if (source.Encoder is null || source.IsMjpgH264 || source.CaptureFourCC == "H264") return null;
+        if (!source.UsesM2MChain) return null;
         var upstreamCapture = source.Decoder is null ? source.CaptureMemory : source.DecoderMemory.Capture;
         bool import = source.EncoderMemory.Input == MemoryType.DmaBuf || upstreamCapture == MemoryType.DmaBuf;
-        return new M2MStageOptions(source.Encoder, M2MRole.Encoder, source.EncoderInputFormat, "H264", import,
+        return new M2MStageOptions(source.Encoder!, M2MRole.Encoder, source.EncoderInputFormat, "H264", import,
             ControlSettings(source.EncoderControls));
     }
 
     /// <summary>The decoder in front of the encoder; none when the encoder is not used.</summary>
     internal static M2MStageOptions? DecoderStage(SourceConfig source)
     {
-        if (source.Decoder is null || EncoderStage(source) is null) return null;
+        if (source.Decoder is null || !source.UsesM2MChain) return null;
         bool import = source.DecoderMemory.Input == MemoryType.DmaBuf || source.CaptureMemory == MemoryType.DmaBuf;
         return new M2MStageOptions(source.Decoder, M2MRole.Decoder, source.DecoderInputFormat, source.EncoderInputFormat,
             import, ControlSettings(source.DecoderControls));

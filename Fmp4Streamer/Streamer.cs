@@ -27,6 +27,17 @@ public static class Streamer
             Log.Warning(Component, $"cannot set priority {config.Server.Priority}: {LinuxError.Name(LinuxError.Last)}");
 
         using var loop = new EventLoop();
+        // The runtime cannot deliver signals through a signalfd (NOTES.md): it wakes the loop instead. Registered
+        // before any source starts or "listening" is announced: a signal arriving earlier would kill the process
+        // with its default action instead of stopping it cleanly (Run returns at once after an early request).
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
+        void OnStopSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            loop.RequestStop();
+        }
+
         var hubs = new List<StreamHub>();
         try
         {
@@ -55,15 +66,6 @@ public static class Streamer
             Log.Info(hub.Name, $"{hub.Source.Description}, {hub.ConfiguredWidth}x{hub.ConfiguredHeight}, at /{hub.Name}/stream.mp4" +
                 (hubs[0] == hub ? " and /stream.mp4" : ""));
             hub.Open();
-        }
-
-        // The runtime cannot deliver signals through a signalfd (NOTES.md): it wakes the loop instead.
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
-        void OnStopSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            loop.RequestStop();
         }
 
         loop.Run();

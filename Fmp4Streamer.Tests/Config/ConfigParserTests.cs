@@ -209,6 +209,27 @@ public class ConfigParserTests
         }));
     }
 
+    [Test]
+    public void AnEncoderWithoutADecoderOnAnH264CameraIsUnusedAndWarns()
+    {
+        StreamerConfig config = ConfigLoader.Parse("[/dev/video0]\nencoder = /dev/video11\n", "c.conf");
+        Assert.That(config.Warnings, Is.EqualTo(new[]
+        {
+            "c.conf:2: encoder: ignored, the camera's frames are H264 already (with a decoder too they would be re-encoded) in [/dev/video0]",
+        }));
+        Assert.That(config.Sources[0].UsesM2MChain, Is.False);
+    }
+
+    [Test]
+    public void AnH264CameraWithADecoderAndAnEncoderIsReEncoded()
+    {
+        StreamerConfig config = ConfigLoader.Parse("[/dev/video0]\ndecoder = /dev/video10\nencoder = /dev/video11\n", "c.conf");
+        SourceConfig source = config.Sources[0];
+        Assert.That(config.Warnings, Is.Empty);
+        Assert.That(source.UsesM2MChain, Is.True);
+        Assert.That((source.DecoderInputFormat, source.EncoderInputFormat), Is.EqualTo(("H264", "NV12")));
+    }
+
     private static IEnumerable<TestCaseData> DerivedDefaults()
     {
         // capture_format, decoder?, encoder? -> capture_memory, decoder_input_format, encoder_input_format

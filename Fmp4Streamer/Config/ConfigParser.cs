@@ -357,6 +357,11 @@ public static class ConfigParser
             Warn(section, ConfigKeys.EncoderMemory, "there is no encoder", warnings);
             Warn(section, ConfigKeys.EncoderInputFormat, "there is no encoder", warnings);
         }
+        else if (!source.UsesM2MChain)
+        {
+            // CheckChain leaves one such case: an H264 camera with an encoder but no decoder to feed it raw frames.
+            Warn(section, ConfigKeys.Encoder, "the camera's frames are H264 already (with a decoder too they would be re-encoded)", warnings);
+        }
     }
 
     private static void Warn(IniSection section, ConfigKey key, string why, List<string> warnings)

@@ -61,6 +61,13 @@ public sealed record SourceConfig
     /// <summary>The fourcc set with S_FMT: MJPGH264 is captured as MJPG (spec 2.2).</summary>
     public string CaptureFourCC => CaptureFormat[..4];
 
+    /// <summary>
+    /// The camera's frames go through its M2M devices: a camera without H264 into the encoder (through the decoder
+    /// when there is one), or an H264 camera re-encoded through a decoder and the encoder. A camera delivering H264
+    /// (or MJPGH264) with only an encoder streams its own H264 and leaves the encoder unused.
+    /// </summary>
+    public bool UsesM2MChain => Encoder is not null && !IsMjpgH264 && (CaptureFourCC != "H264" || Decoder is not null);
+
     /// <summary>A ConfigException at the key's line if it was written, else at the section header.</summary>
     public ConfigException Error(string key, string reason) =>
         Entries.TryGetValue(key, out ConfigEntry? entry) ? entry.Error(reason) : new ConfigException(Location, key, reason);

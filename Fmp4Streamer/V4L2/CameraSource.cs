@@ -59,7 +59,8 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _options = options;
         _pixelFormat = CaptureFourCc(options);
         if (options.PixelFormat == MjpgH264) _demuxer = new MjpegH264Demuxer();
-        if (options.Encoder is M2MStageOptions encoder && _demuxer is null && options.PixelFormat != "H264")
+        // The configuration decides whether a chain is used (an H264 camera has one only to be re-encoded).
+        if (options.Encoder is M2MStageOptions encoder && _demuxer is null)
         {
             _encoder = new M2MStage(io, encoder, this);
             if (options.Decoder is M2MStageOptions decoder) _decoder = new M2MStage(io, decoder, this);
@@ -160,6 +161,12 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
             foreach (var w in warnings) Log.Warning(_component, w);
             return;
         }
+        RequestCameraKeyFrame();
+    }
+
+    /// <summary>A key frame from the camera itself (not from an encoder behind it).</summary>
+    private void RequestCameraKeyFrame()
+    {
         if (_controls is null || _queue is null || !_queue.IsStreaming) return;
         if (_uvc?.H264 is UvcH264Extension h264)
         {
@@ -245,6 +252,9 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     }
 
     void IM2MStageOwner.OnStageFailed(string reason) => Fail(reason, error: false);
+
+    // Only a decoder asks, and a decoder's upstream is the camera.
+    void IM2MStageOwner.OnStageNeedsKeyFrame() => RequestCameraKeyFrame();
 
     /// <summary>Opens the decoder (camera format in, sizeimage included) then the encoder (the decoder's format in).</summary>
     private void OpenChain()

@@ -212,6 +212,68 @@ public class M2MChainTests
         Assert.That(_encoder.Inputs[^1].Copied, Is.EqualTo(Frame(9)));
     }
 
+    /// <summary>An Annex-B access unit: one IDR or non-IDR slice NAL whose payload tells frames apart.</summary>
+    private static byte[] H264Frame(int n, bool idr) =>
+        [0, 0, 0, 1, (byte)(idr ? 0x65 : 0x41), 0x88, (byte)(n + 1), 0x10, (byte)(n * 7 + 3), 0x80];
+
+    /// <summary>Pauses the decoder and feeds <paramref name="frames"/>, each consumed by the chain before the next.</summary>
+    private void FeedWhileDecoderBusy(IEnumerable<byte[]> frames)
+    {
+        _decoder.Paused = true;
+        foreach (var f in frames)
+        {
+            _camera.Feed(f, MonotonicClock.NowUs);
+            RunUntil(() => _camera.QueuedCount == _camera.BufferCount, "camera frame consumed");
+        }
+    }
+
+    [Test]
+    public void AnInterCodedDecoderInputSkipsToTheNextKeyFrameAfterADropAndAsksTheCameraForOne()
+    {
+        Build(false, "H264");
+        _decoder.OutputFormats.Add(V4L2_PIX_FMT_H264);
+        using var source = Source("H264", importIntoEncoder: true, withDecoder: true);
+        source.Start(_sink);
+        var forceKeyFrame = _camera.Control(V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME);
+        int writesBefore = forceKeyFrame.Writes;
+
+        // Six OUTPUT buffers take the IDR and five P frames; the 7th frame is lost, so the 8th (a P frame predicted
+        // from it) must not reach the decoder either.
+        FeedWhileDecoderBusy(Enumerable.Range(0, 8).Select(i => H264Frame(i, idr: i == 0)));
+        Assert.That(source.Decoder!.DroppedInputs, Is.EqualTo(2), "the lost frame and the P frame after it");
+        Assert.That(forceKeyFrame.Writes - writesBefore, Is.EqualTo(1), "one key frame asked of the camera per loss");
+
+        _decoder.Paused = false;
+        _decoder.Kick();
+        _camera.Feed(H264Frame(8, idr: false), MonotonicClock.NowUs);
+        RunUntil(() => _camera.QueuedCount == _camera.BufferCount, "P frame 8 consumed");
+        _camera.Feed(H264Frame(9, idr: true), MonotonicClock.NowUs);
+        RunUntil(() => _decoder.Inputs.Count == 7, "the IDR after the loss decoded");
+        Assert.That(source.Decoder.DroppedInputs, Is.EqualTo(3), "P frame 8 still depends on the lost frame");
+        Assert.That(_decoder.Inputs[^1].Copied, Is.EqualTo(H264Frame(9, idr: true)));
+        _camera.Feed(H264Frame(10, idr: false), MonotonicClock.NowUs);
+        RunUntil(() => _decoder.Inputs.Count == 8, "P frames flow again after the IDR");
+    }
+
+    [Test]
+    public void AnMjpgDecoderInputIsNotHeldBackAfterADrop()
+    {
+        Build(false, "MJPG");
+        using var source = Source("MJPG", importIntoEncoder: true, withDecoder: true);
+        source.Start(_sink);
+        var forceKeyFrame = _camera.Control(V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME);
+        int writesBefore = forceKeyFrame.Writes;
+
+        FeedWhileDecoderBusy(Enumerable.Range(0, 7).Select(Jpeg));
+        Assert.That(source.Decoder!.DroppedInputs, Is.EqualTo(1));
+
+        _decoder.Paused = false;
+        _decoder.Kick();
+        _camera.Feed(Jpeg(7), MonotonicClock.NowUs);
+        RunUntil(() => _decoder.Inputs.Count == 7, "the next JPEG decoded: each stands alone");
+        Assert.That(forceKeyFrame.Writes, Is.EqualTo(writesBefore), "no key frame asked for");
+    }
+
     [TestCaseSource(nameof(Planarity))]
     public void MjpgThroughDecoderAndEncoderPatchesApp0AndImportsTheDecodedFrames(bool multiPlanar)
     {

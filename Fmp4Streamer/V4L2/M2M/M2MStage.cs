@@ -22,6 +22,10 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
     private readonly uint _inputFourCc;
     private readonly uint _captureFourCc;
     private readonly bool _patchJpeg;
+    private readonly bool _inputIsInterCoded;
+    private readonly bool _inputIsH264;
+    private bool _awaitingKeyFrame;
+    private long _skippedUntilKeyFrame;
     private VideoDevice? _device;
     private OutputQueue? _output;
     private BufferQueue? _capture;
@@ -39,7 +43,12 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
         _inputFourCc = FourCc.Parse(options.InputFormat);
         _captureFourCc = FourCc.Parse(options.CaptureFormat);
         // Only a decoder reads the JPEG; the rewrite is for the Pi's decoder (spec 6.3 step 7).
-        _patchJpeg = options.Role == M2MRole.Decoder && (_inputFourCc == V4L2_PIX_FMT_MJPEG || _inputFourCc == V4L2_PIX_FMT_JPEG);
+        bool jpegInput = _inputFourCc == V4L2_PIX_FMT_MJPEG || _inputFourCc == V4L2_PIX_FMT_JPEG;
+        _patchJpeg = options.Role == M2MRole.Decoder && jpegInput;
+        // A decoder's compressed input other than (M)JPEG predicts frames from earlier ones (H264 from a camera being
+        // re-encoded, FWHT from vicodec): one lost frame spoils every frame after it until the next key frame.
+        _inputIsInterCoded = options.Role == M2MRole.Decoder && !jpegInput;
+        _inputIsH264 = _inputFourCc == V4L2_PIX_FMT_H264;
     }
 
     public M2MStageOptions Options => _options;
@@ -57,8 +66,11 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
 
     public int OutputBufferCount => _output?.Count ?? 0;
 
-    /// <summary>Upstream frames dropped because every OUTPUT buffer was still with the device.</summary>
-    public long DroppedInputs => _output?.Dropped ?? 0;
+    /// <summary>
+    /// Upstream frames dropped because every OUTPUT buffer was still with the device, and, for an inter-coded input,
+    /// the frames skipped after such a drop until the next key frame.
+    /// </summary>
+    public long DroppedInputs => (_output?.Dropped ?? 0) + _skippedUntilKeyFrame;
 
     public int SourceChanges { get; private set; }
 
@@ -113,17 +125,36 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
     {
         var output = _output;
         if (output is null) return;
+        if (_awaitingKeyFrame)
+        {
+            if (!IsKeyFrame(frame))
+            {
+                _skippedUntilKeyFrame++;
+                return;
+            }
+            _awaitingKeyFrame = true;
+        }
+        bool queued;
         if (output.Memory == V4L2_MEMORY_DMABUF && _upstream is BufferQueue upstream)
         {
             // The decoder reads the upstream's memory itself, so the JPEG rewrite happens there.
             if (_patchJpeg) JpegApp0Patch.Apply(upstream.Memory(frame.Index)[..frame.Data.Length]);
-            output.SubmitImport(upstream, frame.Index, frame.Data.Length, frame.TimestampUs);
+            queued = output.SubmitImport(upstream, frame.Index, frame.Data.Length, frame.TimestampUs);
         }
         else
         {
-            output.SubmitCopy(frame.Data, frame.TimestampUs, _patchJpeg);
+            queued = output.SubmitCopy(frame.Data, frame.TimestampUs, _patchJpeg);
+        }
+        if (!queued && _inputIsInterCoded)
+        {
+            _awaitingKeyFrame = true;
+            _owner.OnStageNeedsKeyFrame();
         }
     }
+
+    /// <summary>The upstream's key-frame flag (encoders set it); H264 from a camera that sets no flags: an IDR NAL.</summary>
+    private bool IsKeyFrame(in CapturedFrame frame) =>
+        frame.IsKeyFrame || (_inputIsH264 && H264.AnnexB.ContainsIdr(frame.Data));
 
     void IPollable.OnPoll(int events)
     {

@@ -25,6 +25,7 @@ public sealed class ChainResult
     public double NeighbourPsnrMax;
     public long EncoderDroppedInputs;
     public long DecoderDroppedInputs;
+    public long KeyFrameRequests;
     public int SourceChanges;
     public long CpuUsPerFrame = -1;
     public long HopCpuUs;
@@ -57,6 +58,7 @@ public sealed class ChainResult
         Add("neighbour_psnr_max", NeighbourPsnrMax.ToString("F1", inv));
         Add("enc_dropped_inputs", EncoderDroppedInputs);
         Add("dec_dropped_inputs", DecoderDroppedInputs);
+        Add("keyframe_requests", KeyFrameRequests);
         Add("source_changes", SourceChanges);
         Add("cpu_us_per_frame", CpuUsPerFrame);
         Add("hop_cpu_us_per_frame", HopFrames == 0 ? -1 : HopCpuUs / HopFrames);

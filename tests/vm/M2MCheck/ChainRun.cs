@@ -14,6 +14,7 @@ public sealed class ChainRun(CheckOptions options) : IM2MStageOwner
 {
     private const int WarmupFrames = 10;
     private readonly ChainResult _result = new();
+    private M2MStage? _encoder;
 
     public ChainResult Run()
     {
@@ -34,6 +35,7 @@ public sealed class ChainRun(CheckOptions options) : IM2MStageOwner
 
             encoder = new M2MStage(io, new M2MStageOptions(o.Encoder, M2MRole.Encoder, o.PixelFormat, o.EncodedFormat, o.ImportIntoEncoder, []), this);
             encoder.Open(cameraFormat, _result.Warnings);
+            _encoder = encoder;
             _result.EncoderMultiPlanar = encoder.IsMultiPlanar;
             _result.EncodedFormat = encoder.CaptureFormat.ToString();
 
@@ -94,6 +96,13 @@ public sealed class ChainRun(CheckOptions options) : IM2MStageOwner
     }
 
     public void OnStageFailed(string reason) => Fail(reason);
+
+    // The decoder lost an encoded frame: its upstream is the encoder.
+    public void OnStageNeedsKeyFrame()
+    {
+        _result.KeyFrameRequests++;
+        _encoder?.RequestKeyFrame(_result.Warnings);
+    }
 
     private void Fail(string reason) => _result.Failure ??= reason;
 }
