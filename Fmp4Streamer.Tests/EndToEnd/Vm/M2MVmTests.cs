@@ -90,6 +90,8 @@ public class M2MVmTests
             Assert.That(r.Long("ts_matched"), Is.EqualTo(r.Long("decoded")), "every decoded frame carries a captured frame's timestamp");
             Assert.That(r.Long("ts_unknown"), Is.EqualTo(0));
             Assert.That(r.Long("ts_out_of_order"), Is.EqualTo(0));
+            // vicodec's encoder starts a GOP of up to 16 frames (10 by default) with an I frame; the rest predict.
+            Assert.That(r.Long("encoded_key_frames"), Is.InRange(r.Long("encoded") / 16, r.Long("encoded") - 1), "I and P frames");
             // A decoder that lost an encoded frame (every OUTPUT buffer busy, as on a loaded host) asks for a key frame
             // and feeds nothing until one comes: FWHT P frames decoded against a missing reference smear the picture.
             Assert.That(r.Long("keyframe_requests") > 0, Is.EqualTo(r.Long("dec_dropped_inputs") > 0), "a key frame asked for exactly when the decoder lost input");

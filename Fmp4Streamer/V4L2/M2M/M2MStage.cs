@@ -24,6 +24,7 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
     private readonly bool _patchJpeg;
     private readonly bool _inputIsInterCoded;
     private readonly bool _inputIsH264;
+    private bool _upstreamFlagsKeyFrames;
     private bool _awaitingKeyFrame;
     private long _skippedUntilKeyFrame;
     private VideoDevice? _device;
@@ -125,6 +126,7 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
     {
         var output = _output;
         if (output is null) return;
+        if (frame.IsKeyFrame) _upstreamFlagsKeyFrames = true;
         if (_awaitingKeyFrame)
         {
             if (!IsKeyFrame(frame))
@@ -132,7 +134,7 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
                 _skippedUntilKeyFrame++;
                 return;
             }
-            _awaitingKeyFrame = true;
+            _awaitingKeyFrame = false;
         }
         bool queued;
         if (output.Memory == V4L2_MEMORY_DMABUF && _upstream is BufferQueue upstream)
@@ -145,14 +147,15 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
         {
             queued = output.SubmitCopy(frame.Data, frame.TimestampUs, _patchJpeg);
         }
-        if (!queued && _inputIsInterCoded)
+        // Waiting needs a key frame it can recognise: an upstream that flags none (vicodec's encoder) is not waited on.
+        if (!queued && _inputIsInterCoded && (_inputIsH264 || _upstreamFlagsKeyFrames))
         {
             _awaitingKeyFrame = true;
             _owner.OnStageNeedsKeyFrame();
         }
     }
 
-    /// <summary>The upstream's key-frame flag (encoders set it); H264 from a camera that sets no flags: an IDR NAL.</summary>
+    /// <summary>The upstream's key-frame flag (encoders such as bcm2835-codec set it); H264 without flags: an IDR NAL.</summary>
     private bool IsKeyFrame(in CapturedFrame frame) =>
         frame.IsKeyFrame || (_inputIsH264 && H264.AnnexB.ContainsIdr(frame.Data));
 
@@ -287,6 +290,8 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
         _capture = null;
         _upstream = null;
         _next = null;
+        _awaitingKeyFrame = false;
+        _upstreamFlagsKeyFrames = false;
         device.Dispose();
         _device = null;
     }

@@ -15,6 +15,7 @@ public sealed class ChainResult
     public long Captured;
     public long Encoded;
     public long EncodedBytes;
+    public long EncodedKeyFrames;
     public long Decoded;
     public long DecodedWrongSize;
     public long TimestampsMatched;
@@ -48,6 +49,7 @@ public sealed class ChainResult
         Add("captured", Captured);
         Add("encoded", Encoded);
         Add("encoded_bytes_avg", Encoded == 0 ? 0 : EncodedBytes / Encoded);
+        Add("encoded_key_frames", EncodedKeyFrames);
         Add("decoded", Decoded);
         Add("decoded_wrong_size", DecodedWrongSize);
         Add("ts_matched", TimestampsMatched);
