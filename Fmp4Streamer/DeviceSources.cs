@@ -35,8 +35,9 @@ public static class DeviceSources
     }
 
     /// <summary>
-    /// The encoder of a camera whose frames are encoded here (<see cref="SourceConfig.UsesM2MChain"/>). A link shares the upstream buffer (DMABUF import, no copy) when either
-    /// side of it is DMABUF in the configuration; MMAP on both sides copies once.
+    /// The encoder of a camera whose frames are encoded here (<see cref="SourceConfig.UsesM2MChain"/>). A link shares
+    /// the upstream buffer (DMABUF import, no copy) when either side of it is DMABUF in the configuration; MMAP on both
+    /// sides copies once.
     /// </summary>
     internal static M2MStageOptions? EncoderStage(SourceConfig source)
     {

@@ -20,10 +20,10 @@ public sealed class EncodedTap(ChainResult result, IFrameReceiver? decoder) : IF
     {
         result.Encoded++;
         result.EncodedBytes += frame.Data.Length;
-        if (decoder is null) return;
         bool iFrame = frame.Data.Length >= FwhtFlagsOffset + 4 &&
             (BinaryPrimitives.ReadUInt32BigEndian(frame.Data[FwhtFlagsOffset..]) & FwhtIFrame) != 0;
         if (iFrame) result.EncodedKeyFrames++;
+        if (decoder is null) return;
         uint flags = iFrame ? frame.Flags | V4L2_BUF_FLAG_KEYFRAME : frame.Flags;
         decoder.OnFrame(new CapturedFrame(frame.Data, frame.TimestampUs, flags, frame.Sequence, frame.Index));
     }
