@@ -44,7 +44,7 @@ public static class DeviceSources
         if (!source.UsesM2MChain) return null;
         var upstreamCapture = source.Decoder is null ? source.CaptureMemory : source.DecoderMemory.Capture;
         bool import = source.EncoderMemory.Input == MemoryType.DmaBuf || upstreamCapture == MemoryType.DmaBuf;
-        return new M2MStageOptions(source.Encoder!, M2MRole.Encoder, source.EncoderInputFormat, "H264", import,
+        return new M2MStageOptions(source.Encoder, M2MRole.Encoder, source.EncoderInputFormat, "H264", import,
             ControlSettings(source.EncoderControls));
     }
 

@@ -66,6 +66,7 @@ public sealed record SourceConfig
     /// when there is one), or an H264 camera re-encoded through a decoder and the encoder. A camera delivering H264
     /// (or MJPGH264) with only an encoder streams its own H264 and leaves the encoder unused.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(Encoder))]
     public bool UsesM2MChain => Encoder is not null && !IsMjpgH264 && (CaptureFourCC != "H264" || Decoder is not null);
 
     /// <summary>A ConfigException at the key's line if it was written, else at the section header.</summary>

@@ -189,18 +189,24 @@ public class M2MChainTests
         RunUntil(() => _camera.QueuedCount == before, "the camera buffer given back");
     }
 
+    /// <summary>Pauses <paramref name="stage"/> and feeds <paramref name="frames"/>, each consumed by the chain before the next.</summary>
+    private void FeedWhileBusy(SimulatedM2MDevice stage, IEnumerable<byte[]> frames)
+    {
+        stage.Paused = true;
+        foreach (var f in frames)
+        {
+            _camera.Feed(f, MonotonicClock.NowUs);
+            RunUntil(() => _camera.QueuedCount == _camera.BufferCount, "camera frame consumed");
+        }
+    }
+
     [Test]
     public void FramesArrivingWhileEveryOutputBufferIsBusyAreDroppedAndTheCameraKeepsItsBuffers()
     {
         Build(false, "YUYV");
         using var source = Source("YUYV", importIntoEncoder: false);
         source.Start(_sink);
-        _encoder.Paused = true;
-        for (int i = 0; i < 8; i++)
-        {
-            _camera.Feed(Frame(i), MonotonicClock.NowUs);
-            RunUntil(() => _camera.QueuedCount == _camera.BufferCount, $"camera frame {i} consumed");
-        }
+        FeedWhileBusy(_encoder, Enumerable.Range(0, 8).Select(i => Frame(i)));
         Assert.That(source.Encoder!.DroppedInputs, Is.EqualTo(2), "6 OUTPUT buffers, 8 frames");
         Assert.That(_encoder.Output.Queued, Has.Count.EqualTo(6));
 
@@ -216,17 +222,6 @@ public class M2MChainTests
     private static byte[] H264Frame(int n, bool idr) =>
         [0, 0, 0, 1, (byte)(idr ? 0x65 : 0x41), 0x88, (byte)(n + 1), 0x10, (byte)(n * 7 + 3), 0x80];
 
-    /// <summary>Pauses the decoder and feeds <paramref name="frames"/>, each consumed by the chain before the next.</summary>
-    private void FeedWhileDecoderBusy(IEnumerable<byte[]> frames)
-    {
-        _decoder.Paused = true;
-        foreach (var f in frames)
-        {
-            _camera.Feed(f, MonotonicClock.NowUs);
-            RunUntil(() => _camera.QueuedCount == _camera.BufferCount, "camera frame consumed");
-        }
-    }
-
     [Test]
     public void AnInterCodedDecoderInputSkipsToTheNextKeyFrameAfterADropAndAsksTheCameraForOne()
     {
@@ -239,7 +234,7 @@ public class M2MChainTests
 
         // Six OUTPUT buffers take the IDR and five P frames; the 7th frame is lost, so the 8th (a P frame predicted
         // from it) must not reach the decoder either.
-        FeedWhileDecoderBusy(Enumerable.Range(0, 8).Select(i => H264Frame(i, idr: i == 0)));
+        FeedWhileBusy(_decoder, Enumerable.Range(0, 8).Select(i => H264Frame(i, idr: i == 0)));
         Assert.That(source.Decoder!.DroppedInputs, Is.EqualTo(2), "the lost frame and the P frame after it");
         Assert.That(forceKeyFrame.Writes - writesBefore, Is.EqualTo(1), "one key frame asked of the camera per loss");
 
@@ -271,7 +266,7 @@ public class M2MChainTests
         var forceKeyFrame = _camera.Control(V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME);
         int writesBefore = forceKeyFrame.Writes;
 
-        FeedWhileDecoderBusy(Enumerable.Range(0, 7).Select(Jpeg));
+        FeedWhileBusy(_decoder, Enumerable.Range(0, 7).Select(Jpeg));
         Assert.That(source.Decoder!.DroppedInputs, Is.EqualTo(1));
 
         _decoder.Paused = false;
