@@ -1,7 +1,7 @@
-using Fmp4Streamer.Tests.TestSupport;
 using Fmp4Streamer.H264.TestPattern;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Streaming;
+using Fmp4Streamer.Tests.TestSupport;
 
 namespace Fmp4Streamer.Tests.Streaming;
 
@@ -53,9 +53,9 @@ public class StreamHubTests
         }
     }
 
-    private static (EventLoop Loop, FakeSource Source, StreamHub Hub) Create(bool autoSleep = true, long graceUs = 1000)
+    private static (EventLoop Loop, FakeSource Source, StreamHub Hub) Create(bool autoSleep = true, long graceUs = 1000, ManualClock? clock = null)
     {
-        var loop = new EventLoop();
+        var loop = clock is null ? new EventLoop() : new EventLoop(clock);
         var source = new FakeSource();
         var hub = new StreamHub(loop, source, new StreamHubOptions { Name = "test", AutoSleep = autoSleep, SleepGraceUs = graceUs });
         return (loop, source, hub);
@@ -129,15 +129,18 @@ public class StreamHubTests
     [Test]
     public void TheSourceSleepsAfterTheGracePeriodAndWakesForTheNextClient()
     {
-        var (loop, source, hub) = Create(graceUs: 20_000);
+        var clock = new ManualClock();
+        var (loop, source, hub) = Create(graceUs: 10_000_000, clock: clock);
         using var _ = loop;
         var sub = new RecordingSubscriber();
         hub.Subscribe(sub);
         hub.Unsubscribe(sub);
+        loop.AdvanceAndRun(clock, 9_999_999);
         Assert.That(source.Stops, Is.EqualTo(0), "not before the grace period");
-        long until = MonotonicClock.NowUs + 2_000_000;
-        while (source.Stops == 0 && MonotonicClock.NowUs < until) loop.RunOnce(10);
-        Assert.That(source.Stops, Is.EqualTo(1));
+        Assert.That(hub.IsSourceRunning, Is.True);
+        loop.AdvanceAndRun(clock, 1);
+        Assert.That(source.Stops, Is.EqualTo(1), "stopped when the grace period ends");
+        Assert.That(hub.IsSourceRunning, Is.False);
         hub.Subscribe(sub);
         Assert.That(source.Starts, Is.EqualTo(2));
     }
@@ -145,15 +148,22 @@ public class StreamHubTests
     [Test]
     public void AClientReturningWithinTheGracePeriodKeepsTheSourceAwake()
     {
-        var (loop, source, hub) = Create(graceUs: 50_000);
+        var clock = new ManualClock();
+        var (loop, source, hub) = Create(graceUs: 10_000_000, clock: clock);
         using var _ = loop;
         var sub = new RecordingSubscriber();
         hub.Subscribe(sub);
         hub.Unsubscribe(sub);
+        loop.AdvanceAndRun(clock, 6_000_000);
         hub.Subscribe(sub);
-        long until = MonotonicClock.NowUs + 150_000;
-        while (MonotonicClock.NowUs < until) loop.RunOnce(10);
-        Assert.That((source.Starts, source.Stops), Is.EqualTo((1, 0)));
+        loop.AdvanceAndRun(clock, 60_000_000, stepUs: 1_000_000);
+        Assert.That((source.Starts, source.Stops), Is.EqualTo((1, 0)), "watched again: the grace period's end does not stop it");
+        // Leaving again starts a whole new grace period.
+        hub.Unsubscribe(sub);
+        loop.AdvanceAndRun(clock, 9_000_000);
+        Assert.That(source.Stops, Is.EqualTo(0));
+        loop.AdvanceAndRun(clock, 1_000_000);
+        Assert.That(source.Stops, Is.EqualTo(1));
     }
 
     [Test]
