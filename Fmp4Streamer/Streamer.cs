@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Fmp4Streamer.Cli;
 using Fmp4Streamer.Config;
 using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.H264.TestPattern;
 using Fmp4Streamer.Http;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Streaming;
@@ -20,6 +21,7 @@ public static class Streamer
     public static int Run(CliOptions options)
     {
         StreamerConfig config = options.LoadConfig();
+        Log.Threshold = options.Verbose ? Log.Level.Debug : config.Server.LogLevel;
         foreach (var warning in config.Warnings) Log.Warning(Component, warning);
         if (options.ListControls) return ControlListing.Print(config, options.ConfigPath);
 
@@ -119,15 +121,10 @@ public static class Streamer
 
     private static TestPatternSource CreateTestPattern(EventLoop loop, SourceConfig source)
     {
-        try
-        {
-            return new TestPatternSource(loop, source.Width, source.Height, source.Fps);
-        }
-        catch (ArgumentException e)
-        {
-            // The encoder's limits (even sizes from 160x128, 1-120 fps) are a configuration error: name the line.
-            throw source.Error("width", e.Message);
-        }
+        // The encoder's limits (even sizes from 160x128, 1-120 fps) are a configuration error: name the line.
+        if (TestPatternEncoder.Unsupported(source.Width, source.Height, source.Fps, out string key) is string reason)
+            throw source.Error(key, reason);
+        return new TestPatternSource(loop, source.Width, source.Height, source.Fps);
     }
 
     internal static HttpServerOptions ServerOptions(ServerConfig server) => new()

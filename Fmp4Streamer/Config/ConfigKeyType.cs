@@ -31,4 +31,6 @@ public enum ConfigKeyType
     StreamName,
     /// <summary>Free text (a shell command line).</summary>
     Text,
+    /// <summary>error, warning, info or debug.</summary>
+    LogLevel,
 }

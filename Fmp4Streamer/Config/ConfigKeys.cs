@@ -25,6 +25,9 @@ public static class ConfigKeys
     public static readonly ConfigKey Priority = new("priority", ConfigScope.Server, ConfigKeyType.Integer, "0",
         "0", "process nice value, -20..19 (negative values need CAP_SYS_NICE; failure only warns)", -20, 19);
 
+    public static readonly ConfigKey LogLevel = new("log_level", ConfigScope.Server, ConfigKeyType.LogLevel, "info",
+        "info", "least important log lines written: error, warning, info or debug (-v on the command line = debug)");
+
     public static readonly ConfigKey MaxClients = new("max_clients", ConfigScope.Server, ConfigKeyType.Integer,
         "100", "100", "most simultaneous HTTP clients; more are refused", 1, 10000);
 
@@ -112,7 +115,7 @@ public static class ConfigKeys
 
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
-        Listen, Port, Priority, MaxClients, ClientQueueBytes, ClientStallTimeout, SleepGrace,
+        Listen, Port, Priority, LogLevel, MaxClients, ClientQueueBytes, ClientStallTimeout, SleepGrace,
         HlsSegmentDuration, HlsWindow, HlsPartDuration,
         Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation,
         CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,

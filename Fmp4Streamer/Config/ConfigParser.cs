@@ -95,6 +95,7 @@ public static class ConfigParser
             Listen = values.Address(ConfigKeys.Listen),
             Port = values.Integer(ConfigKeys.Port),
             Priority = values.Integer(ConfigKeys.Priority),
+            LogLevel = values.LogLevel(ConfigKeys.LogLevel),
             MaxClients = values.Integer(ConfigKeys.MaxClients),
             ClientQueueBytes = values.Bytes(ConfigKeys.ClientQueueBytes),
             ClientStallTimeout = values.Seconds(ConfigKeys.ClientStallTimeout),

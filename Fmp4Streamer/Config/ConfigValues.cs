@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Fmp4Streamer.Diagnostics;
 
 namespace Fmp4Streamer.Config;
 
@@ -114,6 +115,15 @@ public static class ConfigValues
         if (value.Length == 0 || IPAddress.TryParse(value, out _) || IsHostName(value)) return value;
         throw Bad(entry, "is not an IP address or host name (leave it empty for all addresses)");
     }
+
+    public static Log.Level ParseLogLevel(ConfigEntry entry) => entry.Value.ToLowerInvariant() switch
+    {
+        "error" => Log.Level.Error,
+        "warning" => Log.Level.Warning,
+        "info" => Log.Level.Info,
+        "debug" => Log.Level.Debug,
+        _ => throw Bad(entry, "is not a log level; use error, warning, info or debug"),
+    };
 
     public static string ParseStreamName(ConfigEntry entry)
     {

@@ -1,3 +1,5 @@
+using Fmp4Streamer.Diagnostics;
+
 namespace Fmp4Streamer.Config;
 
 /// <summary>The [server] section, typed.</summary>
@@ -10,6 +12,9 @@ public sealed record ServerConfig
 
     /// <summary>Nice value for setpriority(PRIO_PROCESS, 0, n).</summary>
     public required int Priority { get; init; }
+
+    /// <summary>The least important log lines written (log_level).</summary>
+    public required Log.Level LogLevel { get; init; }
 
     public required int MaxClients { get; init; }
 
