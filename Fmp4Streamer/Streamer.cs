@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Fmp4Streamer.Cli;
 using Fmp4Streamer.Config;
 using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.H264.TestPattern;
 using Fmp4Streamer.Http;
 using Fmp4Streamer.Linux;
@@ -52,6 +53,10 @@ public static class Streamer
             return ExitCodes.Device;
         }
 
+        // Every number in one place; the HTTP server serves it at /metrics.
+        var metrics = new MetricsRegistry();
+        foreach (var hub in hubs) hub.Register(metrics);
+
         using var server = new HttpServer(loop, ServerOptions(config.Server), hubs);
         try
         {
@@ -79,11 +84,21 @@ public static class Streamer
         foreach (var hub in hubs)
         {
             StopGuarded(() => { hub.Close(); hub.Source.Dispose(); }, clean);
-            if (hub.FanOutDelay.Count > 0)
-                Log.Info(hub.Name, $"{hub.FramesMuxed} frames muxed; fan-out delay: median {hub.FanOutDelay.Quantile(0.5)} us, " +
-                    $"p99 {hub.FanOutDelay.Quantile(0.99)} us");
+            Log.Info(hub.Name, Summary(hub));
         }
         return clean ? ExitCodes.Ok : ExitCodes.Software;
+    }
+
+    /// <summary>The shutdown line of one stream: what its counters say.</summary>
+    internal static string Summary(StreamHub hub)
+    {
+        StreamStats s = hub.Stats;
+        string line = $"{s.FramesCaptured.Value} frames captured, {s.FramesMuxed.Value} muxed ({s.BytesMuxed.Value} bytes), " +
+            $"{s.FramesSkipped.Value} skipped; {s.KeyFrameRequests.Value} key-frame requests, {s.SourceStarts.Value} source starts, " +
+            $"{s.SourceRestarts.Value} restarts";
+        if (hub.FanOutDelay.Count > 0)
+            line += $"; fan-out delay: median {hub.FanOutDelay.Describe(0.5)}, p99 {hub.FanOutDelay.Describe(0.99)}";
+        return line;
     }
 
     private static void StopGuarded(Action stop, bool clean)

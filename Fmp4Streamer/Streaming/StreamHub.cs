@@ -1,4 +1,5 @@
 using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.H264;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Mp4;
@@ -37,7 +38,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         _timeline = new SampleTimeline(Timescales.Video, source.FramesPerSecond);
         _sleepTimer = new LoopTimer(loop, this);
         _clock = loop.Clock;
-        _pool = new FragmentPool(_clock);
+        _pool = new FragmentPool(_clock, Stats.FanOutDelay);
     }
 
     public string Name => _options.Name;
@@ -46,9 +47,23 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     public int ConfiguredHeight => InitSegment.Displayed(_options.ConfiguredWidth, _options.ConfiguredHeight, _options.Rotation).Height;
     public IVideoSource Source => _source;
 
+    /// <summary>Frames, bytes, key-frame requests, restarts and fan-out delay of this stream.</summary>
+    public StreamStats Stats { get; } = new();
+
     /// <summary>Frames muxed and bytes produced since start, for logs and bandwidth estimates.</summary>
-    public long FramesMuxed { get; private set; }
-    public long BytesMuxed { get; private set; }
+    public long FramesMuxed => Stats.FramesMuxed.Value;
+    public long BytesMuxed => Stats.BytesMuxed.Value;
+
+    /// <summary>Registers <see cref="Stats"/> and the stream's subscriber and source state, labelled with its name.</summary>
+    public void Register(MetricsRegistry registry)
+    {
+        Stats.Register(registry, Name);
+        string labels = MetricsRegistry.Labels(("stream", Name));
+        registry.Add("fmp4streamer_subscribers", "Outputs subscribed to the stream (progressive clients, HLS segmenter).",
+            MetricType.Gauge, labels, (Func<long>)(() => SubscriberCount));
+        registry.Add("fmp4streamer_source_running", "1 while the source runs, 0 while it sleeps.",
+            MetricType.Gauge, labels, (Func<long>)(() => _sourceRunning ? 1 : 0));
+    }
     public int SubscriberCount => _active.Length + _waiting.Length;
     public bool IsSourceRunning => _sourceRunning;
 
@@ -99,6 +114,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 
     public void OnSourceInterrupted(string reason)
     {
+        Stats.SourceRestarts.Increment();
         Log.Warning(Name, $"source interrupted: {reason}; clients wait for the next key frame");
         // After a restart the decoder state of the clients is gone: resume them at a key frame.
         if (_active.Length > 0)
@@ -118,9 +134,11 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         var frame = AccessUnitInfo.Scan(annexB);
         if (frame.HasParameterSets && _parameterSets.Update(annexB)) OnParameterSetsChanged();
         if (!frame.HasPicture) return;
+        Stats.FramesCaptured.Increment();
         var init = Init;
         if (init is null)
         {
+            Stats.FramesSkipped.Increment();
             if (!_warnedNoParameterSets) Log.Warning(Name, "frames without SPS/PPS yet: asking for a key frame");
             _warnedNoParameterSets = true;
             RequestKeyFrame();
@@ -131,6 +149,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         if (_active.Length == 0 && (_waiting.Length == 0 || !frame.IsKeyFrame))
         {
             if (_waiting.Length > 0) RetryKeyFrameRequest();
+            Stats.FramesSkipped.Increment();
             return; // nobody can use this frame: skip the copy
         }
 
@@ -147,8 +166,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         fragment.DecodeTime = decodeTime;
         fragment.Duration = duration;
         fragment.Init = init;
-        FramesMuxed++;
-        BytesMuxed += fragment.Length;
+        Stats.FramesMuxed.Increment();
+        Stats.BytesMuxed.Add(fragment.Length);
 
         if (frame.IsKeyFrame && _waiting.Length > 0) PromoteWaiting();
         else if (_waiting.Length > 0) RetryKeyFrameRequest();
@@ -193,12 +212,14 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         _sourceRunning = true;
         _timeline.Reset();
         _lastKeyFrameRequestUs = _clock.NowUs;
+        Stats.SourceStarts.Increment();
         Log.Info(Name, $"starting {_source.Description}");
         _source.Start(this);
     }
 
     private void RequestKeyFrame()
     {
+        Stats.KeyFrameRequests.Increment();
         _lastKeyFrameRequestUs = _clock.NowUs;
         _source.RequestKeyFrame();
     }
