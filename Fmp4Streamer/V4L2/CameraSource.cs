@@ -16,7 +16,7 @@ namespace Fmp4Streamer.V4L2;
 /// device that is missing, vanishes (ENODEV/EIO) or stops delivering frames is released and reopened with back-off;
 /// this is the one place that decides to retry.
 /// </summary>
-public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFrameReceiver, IM2MStageOwner
+public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IDeferredCallback, IFrameReceiver, IM2MStageOwner
 {
     private readonly EventLoop _loop;
     private readonly ILinuxIo _io;
@@ -25,6 +25,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     private readonly string _component;
     private readonly LoopTimer _retryTimer;
     private readonly LoopTimer _watchdogTimer;
+    private readonly Deferral _deferredRelease;
     private readonly HashSet<string> _loggedWarnings = new();
     private readonly List<ControlSetting> _v4l2Controls = new();
     private readonly List<ControlSetting> _uvcxControls = new();
@@ -46,7 +47,6 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     private bool _keyFrameWarned;
     private bool _rearmPoll;
     private bool _inDrain;
-    private bool _releasePending;
     private UvcExtensions? _uvc;
     private int _framesWithoutPayload;
     private string? _payloadFailure;
@@ -69,6 +69,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _component = "V4L2 " + DeviceName(options.DevicePath);
         _retryTimer = new LoopTimer(loop, this);
         _watchdogTimer = new LoopTimer(loop, this);
+        _deferredRelease = new Deferral(loop, this);
         _retryDelayUs = Microseconds(options.RetryInitial);
     }
 
@@ -128,7 +129,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
 
     public void Start(IAccessUnitSink sink)
     {
-        _releasePending = false;
+        _deferredRelease.Cancel();
         bool wasStarted = _sink is not null || _device is not null;
         _sink = sink;
         if (wasStarted) return;
@@ -142,8 +143,8 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _sink = null;
         _retryTimer.Stop();
         _interrupted = false;
-        // Called from inside OnAccessUnit: the frame's span points into a mapping, so unmap after the drain.
-        if (_inDrain) _releasePending = true;
+        // Called from inside OnAccessUnit: the frame's span points into a mapping, so unmap after the dispatch.
+        if (_inDrain) _deferredRelease.Schedule();
         else Release();
     }
 
@@ -198,12 +199,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
             int delivered;
             try { delivered = queue.Drain(_decoder ?? _encoder ?? (IFrameReceiver)this); }
             finally { _inDrain = false; }
-            if (_releasePending)
-            {
-                _releasePending = false;
-                if (_sink is null) Release();
-                return;
-            }
+            if (_deferredRelease.IsScheduled) return;
             if (_payloadFailure is string failure)
             {
                 _payloadFailure = null;
@@ -223,7 +219,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
 
     void IFrameReceiver.OnFrame(in CapturedFrame frame)
     {
-        _lastFrameUs = MonotonicClock.NowUs;
+        _lastFrameUs = _loop.NowUs;
         ReadOnlySpan<byte> accessUnit = frame.Data;
         if (_demuxer is not null && !TryDemux(frame.Data, out accessUnit)) return;
         if (_lastFailure is not null || _interrupted)
@@ -244,11 +240,11 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _inDrain = true;
         try { _sink?.OnAccessUnit(accessUnit, frame.TimestampUs); }
         finally { _inDrain = nested; }
-        if (!nested && _releasePending)
-        {
-            _releasePending = false;
-            if (_sink is null) Release();
-        }
+    }
+
+    void IDeferredCallback.OnDeferred(Deferral deferral)
+    {
+        if (_sink is null) Release();
     }
 
     void IM2MStageOwner.OnStageFailed(string reason) => Fail(reason, error: false);
@@ -337,7 +333,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         }
         if (_queue is null) return;
         long timeoutUs = Microseconds(_options.FrameTimeout);
-        long silentUs = MonotonicClock.NowUs - _lastFrameUs;
+        long silentUs = _loop.NowUs - _lastFrameUs;
         if (silentUs >= timeoutUs)
             Fail($"{_options.DevicePath} delivered no frame for {silentUs / 1000} ms; restarting it", error: false);
         else
@@ -361,7 +357,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
             _queue.Start();
             _loop.Add(device.Fd, Tmds.Linux.LibC.EPOLLIN, this);
             _registeredFd = device.Fd;
-            _lastFrameUs = MonotonicClock.NowUs;
+            _lastFrameUs = _loop.NowUs;
             _watchdogTimer.Start(Microseconds(_options.FrameTimeout));
             if (Log.IsEnabled(Log.Level.Debug))
                 Log.Debug(_component, $"streaming {Format} with {_queue.Count} buffers");
