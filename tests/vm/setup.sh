@@ -71,14 +71,12 @@ K=$W/kernel-$KVER
 # In-tree modules that go to /lib/modules/extra (loaded by payloads, see below).
 EXTRA_INTREE="dummy_hcd usb_f_uvc uvcvideo"
 [ "$ARCH" = arm64 ] && EXTRA_INTREE=""
-# download PKG...: apt-get download into downloads/ whatever is not there yet (PKG may carry :arch, =version)
+# download PKG...: apt-get download into downloads/ those not there yet, in one call (PKG may carry :arch)
 download() {
-  local p n; for p in "$@"; do
-    n=${p%%[:=]*}
-    ls downloads/"$n"_*.deb >/dev/null 2>&1 && continue
-    log "downloading $p"
-    (cd downloads && apt-get download "$p" >/dev/null 2>&1) || { log "apt-get download $p failed"; exit 1; }
-  done
+  local p want=(); for p in "$@"; do ls downloads/"${p%%:*}"_*.deb >/dev/null 2>&1 || want+=("$p"); done
+  [ ${#want[@]} -gt 0 ] || return 0
+  log "downloading ${want[*]}"
+  (cd downloads && apt-get download "${want[@]}" >/dev/null 2>&1) || { log "apt-get download ${want[*]} failed"; exit 1; }
 }
 M=$K/lib/modules/$KVER
 
@@ -230,7 +228,7 @@ if [ ! -s "$BASE" ]; then
   mv "$BASE.tmp" "$BASE"
   rm -rf "$R"
 fi
-cp -f "$K/boot/vmlinuz-$KVER" "$W/vmlinuz"
+ln -sfn "kernel-$KVER/boot/vmlinuz-$KVER" "$W/vmlinuz"
 ln -sfn "$(basename "$BASE")" "$W/base.cpio.gz"
 echo "KVER=$KVER"
 echo "WORK=$W"

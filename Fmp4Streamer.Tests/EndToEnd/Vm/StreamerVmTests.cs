@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Fmp4Streamer.Tests.EndToEnd.Vm;
 
 /// <summary>
@@ -80,6 +82,17 @@ public class StreamerVmTests(VmArch arch)
     {
         Assert.That(_hostNotes, Is.Empty);
         Assert.That(_exitCode, Is.EqualTo(0), _vm.Tail());
+    }
+
+    [Test]
+    public void TheGuestAndTheDaemonHaveTheFixturesArchitecture()
+    {
+        // e_machine (ELF header offset 18): 62 x86-64, 183 AArch64. The guest has no binfmt emulation, so a daemon
+        // that answered at all ran natively there.
+        byte[] header = new byte[20];
+        using (FileStream f = File.OpenRead(VmRig.StreamerBinaryFor(arch))) f.ReadExactly(header);
+        Assert.That(BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(18)), Is.EqualTo(arch == VmArch.Arm64 ? 183 : 62));
+        Assert.That(_vm.Console.Value("machine"), Is.EqualTo(arch == VmArch.Arm64 ? "aarch64" : "x86_64"));
     }
 
     [Test]
