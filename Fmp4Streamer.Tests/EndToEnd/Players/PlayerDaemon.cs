@@ -82,7 +82,8 @@ public sealed class PlayerDaemon
         int before = SleepsOf("pattern");
         s_viewer!.Dispose();
         s_viewer = null;
-        WaitForLog(() => SleepsOf("pattern") > before, TimeSpan.FromSeconds(10), "the pattern camera did not fall asleep");
+        // An HLS player keeps the camera awake 30 s after its last playlist request.
+        WaitForLog(() => SleepsOf("pattern") > before, TimeSpan.FromSeconds(45), "the pattern camera did not fall asleep");
         return new Wake();
     }
 

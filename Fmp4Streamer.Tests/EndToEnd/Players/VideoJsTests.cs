@@ -1,6 +1,10 @@
 namespace Fmp4Streamer.Tests.EndToEnd.Players;
 
-/// <summary>video.js (npm video.js) plays /stream.m3u8 in headless Chromium through its own HLS engine (VHS) and MSE.</summary>
+/// <summary>
+/// video.js (npm video.js) plays a camera's /stream.m3u8 in headless Chromium through its own HLS engine (VHS) and
+/// MSE. It watches the x264 camera, which Shaka Player woke just before: the pattern camera must be free to sleep
+/// for VLC, and the cold one for Shaka.
+/// </summary>
 [Category("EndToEnd")]
 [NonParallelizable]
 [Order(2)]
@@ -11,8 +15,8 @@ public class VideoJsTests
     [Test]
     public void VideoJsPlaysTheMasterPlaylist()
     {
-        var report = BrowserPlayback.Play(PlayerDaemon.Daemon.BaseUrl + "/stream.m3u8", PlaySeconds, player: HlsPlayer.VideoJs);
-        TestContext.Progress.WriteLine($"video.js (VHS) on /stream.m3u8: first frame {report.FirstFrameMs} ms after navigation, " +
+        var report = BrowserPlayback.Play(PlayerDaemon.Daemon.BaseUrl + "/x264/stream.m3u8", PlaySeconds, player: HlsPlayer.VideoJs);
+        TestContext.Progress.WriteLine($"video.js (VHS) on /x264/stream.m3u8: first frame {report.FirstFrameMs} ms after navigation, " +
             $"played {report.EndTime - report.StartTime:0.0} s, {report.Decoded} frames decoded, {report.Dropped} dropped, " +
             $"{report.WaitingAfterStart} waiting events after the start");
         Assert.Multiple(() =>

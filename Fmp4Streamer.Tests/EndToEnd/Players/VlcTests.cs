@@ -9,7 +9,7 @@ namespace Fmp4Streamer.Tests.EndToEnd.Players;
 /// </summary>
 [Category("EndToEnd")]
 [NonParallelizable]
-[Order(5)]
+[Order(3)]
 public class VlcTests
 {
     private const int PlaySeconds = 5;
@@ -67,8 +67,9 @@ public class VlcTests
     private static void AssertPlays(VlcRun run)
     {
         string why = string.Join('\n', run.Result.StdErr.Split('\n')
-            .Where(l => l.Contains("mp4 demux") || l.Contains("EOF") || l.Contains("picture") || l.Contains("error"))
-            .Take(30));
+            .Where(l => l.Contains("mp4 demux:") || l.Contains("mp4 demux warning") || l.Contains("mp4 demux error")
+                || l.Contains("EOF reached") || l.Contains("first picture") || l.Contains("decoder error"))
+            .Take(20));
         Assert.Multiple(() =>
         {
             Assert.That(run.Result.TimedOut, Is.False, "VLC did not exit after --run-time");
