@@ -6,12 +6,12 @@ namespace Fmp4Streamer.Http;
 /// </summary>
 /// <remarks>
 /// Chromium's progressive player starts ~2 s behind the newest data, plays at exactly 1.0x so the delay stays for
-/// good, and its network reader holds about 16 KB before the demuxer sees it: 0.7 s of a quiet low-bitrate
-/// picture. Where Media Source Extensions exist, the script therefore feeds each video's first &lt;source&gt; (its
-/// stream.mp4) through fetch() into a SourceBuffer, chunk by chunk as it arrives, and keeps playback ~0.1-0.3 s
-/// behind the newest frame (a jump when far behind, a slightly faster rate when a little behind). A stream that
-/// ends (the daemon restarting) is fetched anew once the server answers again, for that video alone: one camera
-/// restarting does not interrupt the other tiles.
+/// good, and its network reader holds about 16 KB before the demuxer sees it: 0.7 s of a quiet low-bitrate picture
+/// (platform-notes §3). Where Media Source Extensions exist, the script therefore feeds each video's first
+/// &lt;source&gt; (its stream.mp4) through fetch() into a SourceBuffer, chunk by chunk as it arrives, and keeps
+/// playback ~0.1-0.3 s behind the newest frame (a jump when far behind, a slightly faster rate when a little
+/// behind). A stream that ends (the daemon restarting) is fetched anew once the server answers again, for that
+/// video alone: one camera restarting does not interrupt the other tiles.
 /// </remarks>
 public static class LiveEdgeScript
 {

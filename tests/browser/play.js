@@ -6,15 +6,15 @@
 //            JavaScript (or a user who disabled it) gets.
 //   --hlsjs  URL is an HLS playlist: open a bare page on the same origin (served by page.route, not the daemon)
 //            and play the playlist with hls.js from node_modules, called directly: Chromium's own HLS player
-//            would take over a plain <video src> (clients.md section 5). Fatal hls.js errors are media errors.
+//            would take over a plain <video src> (platform-notes §3). Fatal hls.js errors are media errors.
 //   --shaka  as --hlsjs with Shaka Player (npm shaka-player); its error events are media errors.
 //   --videojs  as --hlsjs with video.js, whose VHS plays HLS through MSE (told to, not Chromium's own HLS);
 //            its error events are media errors.
 //   --all    every <video> on the page must play (the multi-camera tiles); each sample lists them in `videos`
 //            (with --strip, each with its own latencyMs).
 // The report also lists the media elements' `waiting` events after their first `playing` event (stalls once
-// playback started) in `waitingAfterStart`, and the milliseconds from navigation to the first played frame in
-// `firstFrameMs`.
+// playback started) in `waitingAfterStart`, and the milliseconds from navigation to the first decoded frame
+// (sampled every 250 ms) in `firstFrameMs`.
 // Exit code 0 when the video played: currentTime advanced, frames decoded, size known, no media error.
 const { chromium } = require('playwright-core');
 const fs = require('fs'), os = require('os'), path = require('path');
