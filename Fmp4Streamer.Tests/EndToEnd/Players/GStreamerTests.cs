@@ -43,6 +43,6 @@ public class GStreamerTests
         TestContext.Progress.WriteLine($"GStreamer {what}: {run.Frames} frames rendered, first after " +
             $"{run.FirstFrame?.TotalSeconds.ToString("0.0") ?? "-"} s, exit {run.Result.ExitCode} after {run.Elapsed.TotalSeconds:0.0} s");
         Assert.That(run.Frames, Is.GreaterThanOrEqualTo(Frames),
-            "frames rendered within 15 s; the last output:\n" + run.Result.StdOut + "\n" + run.Result.StdErr);
+            $"GStreamer {what} rendered {run.Frames} of {Frames} frames within 15 s; its last output:\n{run.Result.StdOut}\n{run.Result.StdErr}");
     }
 }

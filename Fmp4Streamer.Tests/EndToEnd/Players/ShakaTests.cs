@@ -33,12 +33,12 @@ public class ShakaTests
         TestContext.Progress.WriteLine($"Shaka Player on {what} ({path}): first frame {report.FirstFrameMs} ms after " +
             $"navigation, played {report.EndTime - report.StartTime:0.0} s, {report.Decoded} frames decoded, {report.Dropped} dropped, " +
             $"{report.WaitingAfterStart} waiting events after the start");
+        Assert.That(report.Errors, Is.Empty, $"Shaka Player on {what}: {string.Join("; ", report.Errors)}\n{report.Raw}");
         Assert.Multiple(() =>
         {
             Assert.That(report.Ok, Is.True, report.Raw);
-            Assert.That(report.Errors, Is.Empty, report.Raw);
             Assert.That(report.EndTime - report.StartTime, Is.GreaterThanOrEqualTo(PlaySeconds - 1.5), report.Raw);
-            Assert.That(report.WaitingAfterStart, Is.EqualTo(0), "Shaka stalled after it started: " + report.Raw);
+            Assert.That(report.WaitingAfterStart, Is.EqualTo(0), $"Shaka Player stalled on {what} after it started: {report.Raw}");
         });
     }
 }

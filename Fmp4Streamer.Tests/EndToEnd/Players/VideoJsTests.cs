@@ -19,10 +19,10 @@ public class VideoJsTests
         TestContext.Progress.WriteLine($"video.js (VHS) on /x264/stream.m3u8: first frame {report.FirstFrameMs} ms after navigation, " +
             $"played {report.EndTime - report.StartTime:0.0} s, {report.Decoded} frames decoded, {report.Dropped} dropped, " +
             $"{report.WaitingAfterStart} waiting events after the start");
+        Assert.That(report.Errors, Is.Empty, $"video.js: {string.Join("; ", report.Errors)}\n{report.Raw}");
         Assert.Multiple(() =>
         {
             Assert.That(report.Ok, Is.True, report.Raw);
-            Assert.That(report.Errors, Is.Empty, report.Raw);
             Assert.That(report.Raw, Does.Contain("\"vhs\":true"), "video.js played through VHS, not Chromium's own HLS");
             Assert.That((report.Width, report.Height), Is.EqualTo((640, 480)));
             Assert.That(report.EndTime - report.StartTime, Is.GreaterThanOrEqualTo(PlaySeconds - 1.5), report.Raw);
