@@ -38,7 +38,7 @@ public class MpvTests
             Assert.That(result.ExitCode, Is.EqualTo(0), $"mpv exited with {result.ExitCode}:\n{why}");
             Assert.Multiple(() =>
             {
-                Assert.That(files.Length * Step, Is.GreaterThanOrEqualTo(100), $"mpv showed about {files.Length * Step} frames in 5 s of play:\n{why}");
+                Assert.That(files.Length * Step, Is.GreaterThanOrEqualTo(90), $"mpv showed about {files.Length * Step} frames in 5 s of play:\n{why}");
                 Assert.That(seconds, Is.GreaterThanOrEqualTo(4.5), "mpv played 5 s of a live stream, so it took 5 s at least");
             });
         }
