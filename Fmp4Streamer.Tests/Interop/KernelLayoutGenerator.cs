@@ -112,7 +112,7 @@ public static class KernelLayoutGenerator
 
     private const string Includes =
         "#include <stddef.h>\n#include <stdio.h>\n#include <sys/time.h>\n#include <time.h>\n" +
-        "#include <signal.h>\n#include <spawn.h>\n#include <sys/wait.h>\n" +
+        "#include <signal.h>\n#include <spawn.h>\n#include <sys/prctl.h>\n#include <sys/wait.h>\n" +
         "#include <linux/ioctl.h>\n#include <linux/videodev2.h>\n#include <linux/uvcvideo.h>\n#include <linux/usb/video.h>\n\n";
 
     /// <summary>One _Static_assert per fact; gcc names the failing expression in its error.</summary>

@@ -56,6 +56,7 @@ public class FrameClockTests
         yield return new TestCaseData(30.0, 30000.0 / 1001, 3003.0).SetName("configured 30, really 29.97");
         yield return new TestCaseData(25.0, 25.0, 3600.0).SetName("configured 25, really 25");
         yield return new TestCaseData(30.0, 25.0, 3600.0).SetName("configured 30, really 25 (no VUI timing)");
+        yield return new TestCaseData(25.0, 30.0, 3000.0).SetName("configured 25, really 30 (no VUI timing)");
         yield return new TestCaseData(30.0, 30.03, 90000 / 30.03).SetName("a camera clock 0.1 % fast");
     }
 
@@ -91,6 +92,18 @@ public class FrameClockTests
         Assert.That(clock.PeriodUs, Is.EqualTo(1_000_000.0 / 30).Within(20), "the period survives the stall");
         Assert.That(durations.Skip(302).Min(), Is.GreaterThanOrEqualTo(2999));
         Assert.That(durations.Skip(302).Max(), Is.LessThanOrEqualTo(3001));
+    }
+
+    [Test]
+    public void AnEncodersStartUpBurstDoesNotPullTheGridAhead()
+    {
+        var clock = new FrameClock(30);
+        var arrivals = Arrivals(1_000_000.0 / 30, 900, 3_300, 9_400);
+        for (int i = 1; i < 6; i++) arrivals[i] = arrivals[0]; // six frames in the first read
+        for (int i = 6; i < arrivals.Length; i++) arrivals[i] -= 5 * 33_333;
+        var durations = Durations(clock, arrivals, 30);
+        Assert.That(durations.Skip(10).Min(), Is.GreaterThanOrEqualTo(2999), string.Join(" ", durations.Take(40)));
+        Assert.That(durations.Skip(10).Max(), Is.LessThanOrEqualTo(3001), string.Join(" ", durations.Take(40)));
     }
 
     [Test]

@@ -12,7 +12,7 @@ namespace Fmp4Streamer.Streaming;
 /// fraction (frequency). The gains are low enough that a few milliseconds of jitter move a duration by well under
 /// one 90 kHz tick, and high enough to lock onto a 0.1 % rate error within a minute without a drift. The loop
 /// starts at the nominal period (the SPS's VUI timing, else the configured rate); when the error grows past a
-/// bound (a stall, a gap, a rate far from the nominal one) it re-anchors on the arrival, taking the period from the
+/// bound (a stall, a start-up burst, a rate far from the nominal one) it re-anchors on the arrival, taking the period from the
 /// arrivals measured since the last anchor. Allocation-free; not thread-safe (the loop thread owns it).
 /// </remarks>
 public sealed class FrameClock
@@ -23,11 +23,18 @@ public sealed class FrameClock
     /// <summary>Frequency gain, for critical damping (damping factor 0.7 with <see cref="PhaseGain"/>).</summary>
     public const double FrequencyGain = PhaseGain * PhaseGain / 2;
 
-    /// <summary>An arrival further than this from where the clock expects it re-anchors the clock (µs).</summary>
-    public const long MaxErrorUs = 500_000;
+    /// <summary>An arrival later than this after where the clock expects it re-anchors the clock (µs): a stall.</summary>
+    public const long MaxLateUs = 500_000;
+
+    /// <summary>
+    /// An arrival earlier than this many periods before its expected time re-anchors the clock. A frame cannot
+    /// arrive before it was captured, so the grid is ahead of the source: an encoder's start-up burst (several
+    /// frames in one read) placed it there, or the source runs faster than the nominal rate.
+    /// </summary>
+    public const double MaxEarlyPeriods = 2;
 
     /// <summary>Frames needed since the anchor before their mean interval replaces the period at a re-anchor.</summary>
-    public const int MinFramesToMeasure = 16;
+    public const int MinFramesToMeasure = 4;
 
     private double _nominalPeriodUs;
     private double _periodUs;
@@ -75,14 +82,16 @@ public sealed class FrameClock
 
     /// <summary>Places the next frame.</summary>
     /// <param name="arrivalUs">CLOCK_MONOTONIC time the frame arrived, in µs.</param>
-    /// <returns>Its capture time on the smoothed grid, in µs, strictly increasing until a re-anchor.</returns>
+    /// <returns>
+    /// Its capture time on the smoothed grid, in µs: strictly increasing, except that a re-anchor after an early
+    /// arrival may step back (the timeline gives such a frame the nominal duration).
+    /// </returns>
     public long Next(long arrivalUs)
     {
         if (!_running) return Anchor(arrivalUs);
         double predicted = _lastUs + _periodUs;
         double error = arrivalUs - predicted;
-        double bound = Math.Max(MaxErrorUs, 4 * _periodUs);
-        if (error > bound || error < -bound)
+        if (error > Math.Max(MaxLateUs, 4 * _periodUs) || error < -MaxEarlyPeriods * _periodUs)
         {
             Reanchors++;
             // The mean interval of the frames since the anchor, this late or early one excluded, is the rate the
