@@ -27,6 +27,25 @@ internal static class StreamSampler
         return bytes;
     }
 
+    /// <summary>Reads /stream.mp4 until <paramref name="enough"/> bytes arrived or <paramref name="timeout"/> passed; returns the count.</summary>
+    public static long ReadUntil(int port, long enough, TimeSpan timeout)
+    {
+        using var socket = Open(port);
+        var buffer = new byte[64 * 1024];
+        var until = DateTime.UtcNow + timeout;
+        long bytes = 0;
+        socket.ReceiveTimeout = 500;
+        while (bytes < enough && DateTime.UtcNow < until)
+        {
+            int n;
+            try { n = socket.Receive(buffer); }
+            catch (SocketException) { continue; }
+            if (n == 0) break;
+            bytes += n;
+        }
+        return bytes;
+    }
+
     /// <summary>Joins the stream, waits for the response head, and leaves.</summary>
     public static void JoinAndLeave(int port)
     {

@@ -45,7 +45,7 @@ public class CommandSourceTests
     /// </summary>
     private string LockedCommand(int fps = 30) =>
         $"flock -n {_lockFile} ffmpeg -hide_banner -loglevel error -nostdin -re -f lavfi -i testsrc=size=160x120:rate={fps} " +
-        "-c:v libx264 -preset ultrafast -tune zerolatency -g 15 -pix_fmt yuv420p -f h264 -; :";
+        $"-c:v libx264 -preset ultrafast -tune zerolatency -g 15 -pix_fmt yuv420p -metadata comment={_lockFile} -f h264 -; :";
 
     private static bool RunUntil(EventLoop loop, Func<bool> done, long timeoutUs)
     {
@@ -54,6 +54,7 @@ public class CommandSourceTests
         return done();
     }
 
+    /// <summary>The shell, flock and ffmpeg (which carries the lock file's name as a comment to be found by).</summary>
     private List<ProcTable.Entry> Leftovers() => ProcTable.WithCommandLine(_lockFile);
 
     [Test]
@@ -72,6 +73,7 @@ public class CommandSourceTests
             groups.Add(source.ProcessId);
             Assert.That(ProcTable.InGroup(source.ProcessId).Exists(e => e.CommandLine.StartsWith("ffmpeg")), Is.True,
                 "ffmpeg runs in the command's process group");
+            Assert.That(Leftovers().Exists(e => e.CommandLine.StartsWith("ffmpeg")), Is.True, "ffmpeg is found by its comment");
             source.Stop(); // the next Start comes at once: it must wait for this copy to be gone
         }
         Assert.That(RunUntil(loop, () => source.StoppingCount == 0, 5_000_000), Is.True, "the last copy should be reaped");
