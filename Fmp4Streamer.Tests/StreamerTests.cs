@@ -1,8 +1,10 @@
 using System.Text;
 using Fmp4Streamer.Config;
+using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Streaming.Hls;
 using Fmp4Streamer.Tests.Http;
+using Fmp4Streamer.Tests.TestSupport;
 
 namespace Fmp4Streamer.Tests;
 
@@ -40,5 +42,38 @@ public class StreamerTests
         using var loop = new EventLoop();
         var hls = new HlsSegmenter(loop, new FakeLiveStream(), options);
         Assert.That(hls.LowLatency, Is.False);
+    }
+
+    private sealed class FaultyHandler : ITimerCallback
+    {
+        public void OnTimer(LoopTimer timer) => throw new InvalidOperationException("handler bug");
+    }
+
+    [Test]
+    public void AHandlerThatThrowsIsLoggedWithItsStackAndStopsTheLoop()
+    {
+        var clock = new ManualClock();
+        using var loop = new EventLoop(clock);
+        new LoopTimer(loop, new FaultyHandler()).Start(0);
+        var output = new StringWriter();
+        var previous = Log.Output;
+        Log.Output = output;
+        bool clean;
+        try { clean = Streamer.RunLoop(loop); }
+        finally { Log.Output = previous; }
+
+        Assert.That(clean, Is.False, "the caller exits with ExitCodes.Software");
+        string[] lines = output.ToString().TrimEnd('\n').Split('\n');
+        Assert.That(lines[0], Does.StartWith("<3>fmp4streamer: bug: an event handler threw").And.Contain("handler bug"));
+        Assert.That(lines, Has.Some.Contains(nameof(FaultyHandler) + ".OnTimer"), "the stack");
+        Assert.That(lines, Has.All.StartWith("<3>"), "every line of the stack at error level");
+    }
+
+    [Test]
+    public void AStopRequestEndsTheLoopCleanly()
+    {
+        using var loop = new EventLoop();
+        loop.RequestStop();
+        Assert.That(Streamer.RunLoop(loop), Is.True);
     }
 }

@@ -27,7 +27,7 @@ public static class Streamer
             Log.Warning(Component, $"cannot set priority {config.Server.Priority}: {LinuxError.Name(LinuxError.Last)}");
 
         using var loop = new EventLoop();
-        // The runtime cannot deliver signals through a signalfd (NOTES.md): it wakes the loop instead. Registered
+        // The runtime cannot deliver signals through a signalfd (platform-notes §1): it wakes the loop instead. Registered
         // before any source starts or "listening" is announced: a signal arriving earlier would kill the process
         // with its default action instead of stopping it cleanly (Run returns at once after an early request).
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
@@ -68,19 +68,53 @@ public static class Streamer
             hub.Open();
         }
 
-        loop.Run();
+        bool clean = RunLoop(loop);
 
         Log.Info(Component, "stopping");
-        server.Dispose();
+        // After a failure the state may be inconsistent: still stop every source (no child process may outlive us),
+        // each on its own, and keep the exit code.
+        StopGuarded(server.Dispose, clean);
         foreach (var hub in hubs)
         {
-            hub.Close();
-            hub.Source.Dispose();
+            StopGuarded(() => { hub.Close(); hub.Source.Dispose(); }, clean);
             if (hub.FanOutDelay.Count > 0)
                 Log.Info(hub.Name, $"{hub.FramesMuxed} frames muxed; fan-out delay: median {hub.FanOutDelay.Quantile(0.5)} us, " +
                     $"p99 {hub.FanOutDelay.Quantile(0.99)} us");
         }
-        return ExitCodes.Ok;
+        return clean ? ExitCodes.Ok : ExitCodes.Software;
+    }
+
+    private static void StopGuarded(Action stop, bool clean)
+    {
+        try
+        {
+            stop();
+        }
+        catch (Exception e) when (!clean)
+        {
+            Log.Error(Component, $"while stopping after the failure: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Runs the loop until a stop signal. An exception out of a handler is a bug, not a client's or a device's
+    /// fault (those are handled where they happen): continuing could serve corrupt streams or leak, so it is
+    /// logged at error level with its stack, the loop stops, and the caller exits with
+    /// <see cref="ExitCodes.Software"/> after stopping the sources; the service manager restarts the daemon.
+    /// Returns false after such a failure.
+    /// </summary>
+    internal static bool RunLoop(EventLoop loop)
+    {
+        try
+        {
+            loop.Run();
+            return true;
+        }
+        catch (Exception e)
+        {
+            Log.Error(Component, $"bug: an event handler threw; exiting with {ExitCodes.Software} so the service restarts: {e}");
+            return false;
+        }
     }
 
     private static TestPatternSource CreateTestPattern(EventLoop loop, SourceConfig source)

@@ -30,7 +30,7 @@ internal sealed class FakeLiveStream : ILiveStream
         return new InitSegment(bytes, codecs, 640, 480, 90000);
     }
 
-    public FragmentPool Pool { get; } = new(1024);
+    public FragmentPool Pool { get; } = new(Fmp4Streamer.Linux.SystemClock.Instance, 1024);
     public string Name { get; }
     public InitSegment? Init { get; set; }
     public int ConfiguredWidth => 640;

@@ -10,4 +10,10 @@ public static class ExitCodes
 
     /// <summary>A device could not be set up or failed (format not offered, busy, gone).</summary>
     public const int Device = 3;
+
+    /// <summary>
+    /// A bug: an event handler threw (sysexits' EX_SOFTWARE). The stack is logged; systemd's Restart= starts the
+    /// daemon again.
+    /// </summary>
+    public const int Software = 70;
 }

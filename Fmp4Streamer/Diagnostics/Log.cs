@@ -2,13 +2,18 @@ namespace Fmp4Streamer.Diagnostics;
 
 /// <summary>
 /// One line per event on stderr, prefixed with a syslog priority so journald keeps the level
-/// ("&lt;6&gt;HTTP 127.0.0.1:5000: joined"). Callers check <see cref="IsEnabled"/> before formatting hot messages.
+/// ("&lt;6&gt;HTTP 127.0.0.1:5000: joined"). A message of several lines (a stack trace) gets the prefix on each line,
+/// so journald files all of them at the same level. Callers check <see cref="IsEnabled"/> before formatting hot
+/// messages.
 /// </summary>
 public static class Log
 {
     public enum Level { Error = 3, Warning = 4, Info = 6, Debug = 7 }
 
     public static Level Threshold { get; set; } = Level.Info;
+
+    /// <summary>Where lines go: stderr, which systemd hands to journald; tests capture it.</summary>
+    public static TextWriter Output { get; set; } = Console.Error;
 
     private static readonly object s_lock = new();
 
@@ -22,7 +27,9 @@ public static class Log
     public static void Write(Level level, string component, string message)
     {
         if (!IsEnabled(level)) return;
-        string line = $"<{(int)level}>{component}: {message}\n";
-        lock (s_lock) Console.Error.Write(line);
+        string prefix = $"<{(int)level}>";
+        string line = $"{prefix}{component}: {message}\n";
+        if (message.Contains('\n')) line = line.TrimEnd('\n').Replace("\n", "\n" + prefix) + "\n";
+        lock (s_lock) Output.Write(line);
     }
 }

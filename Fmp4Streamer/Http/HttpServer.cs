@@ -11,7 +11,7 @@ namespace Fmp4Streamer.Http;
 /// The HTTP/1.1 server on the event loop: listening sockets, accepting, the client limit, and one timer that
 /// enforces request, stall and linger deadlines of all connections.
 /// </summary>
-public sealed class HttpServer : ITimerCallback, IDisposable
+public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
 {
     private const string Component = "HTTP";
     private const int AcceptsPerWake = 64;
@@ -24,7 +24,7 @@ public sealed class HttpServer : ITimerCallback, IDisposable
     private readonly List<HttpConnection> _connections = new();
     private readonly List<HttpConnection> _deferred = new();
     private readonly LoopTimer _sweepTimer;
-    private readonly LoopTimer _deferredTimer;
+    private readonly Deferral _deferral;
     private readonly LoopTimer _acceptRetryTimer;
     private readonly long _sweepIntervalUs;
     private readonly HlsSegmenter?[] _hls;
@@ -44,7 +44,7 @@ public sealed class HttpServer : ITimerCallback, IDisposable
         LingerUs = Math.Min(RequestTimeoutUs, 2_000_000);
         _sweepIntervalUs = Math.Clamp(Math.Min(RequestTimeoutUs, StallTimeoutUs) / 4, 10_000, 500_000);
         _sweepTimer = new LoopTimer(loop, this);
-        _deferredTimer = new LoopTimer(loop, this);
+        _deferral = new Deferral(loop, this);
         _acceptRetryTimer = new LoopTimer(loop, this);
     }
 
@@ -145,7 +145,7 @@ public sealed class HttpServer : ITimerCallback, IDisposable
     internal void Defer(HttpConnection connection)
     {
         _deferred.Add(connection);
-        if (!_deferredTimer.IsActive) _deferredTimer.Start(0);
+        _deferral.Schedule();
     }
 
     internal void OnClosed(HttpConnection connection, bool wasRejecting)
@@ -158,15 +158,16 @@ public sealed class HttpServer : ITimerCallback, IDisposable
         if (wasRejecting) _rejecting--;
     }
 
+    void IDeferredCallback.OnDeferred(Deferral deferral)
+    {
+        // Index loop: OnDeferred may close connections, which never touches this list.
+        for (int i = 0; i < _deferred.Count; i++) _deferred[i].OnDeferred();
+        _deferred.Clear();
+    }
+
     public void OnTimer(LoopTimer timer)
     {
-        if (timer == _deferredTimer)
-        {
-            // Index loop: OnDeferred may close connections, which never touches this list.
-            for (int i = 0; i < _deferred.Count; i++) _deferred[i].OnDeferred();
-            _deferred.Clear();
-        }
-        else if (timer == _sweepTimer)
+        if (timer == _sweepTimer)
         {
             long now = MonotonicClock.NowUs;
             for (int i = _connections.Count - 1; i >= 0; i--)
@@ -197,7 +198,7 @@ public sealed class HttpServer : ITimerCallback, IDisposable
         }
         _acceptors.Clear();
         _sweepTimer.Stop();
-        _deferredTimer.Stop();
+        _deferral.Cancel();
         _acceptRetryTimer.Stop();
     }
 }

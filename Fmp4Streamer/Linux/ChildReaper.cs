@@ -17,6 +17,7 @@ public sealed class ChildReaper : ITimerCallback
     /// <summary>How often a stopping group is checked: short next to the restart it may hold up.</summary>
     public const long PollIntervalUs = 20_000;
 
+    private readonly EventLoop _loop;
     private readonly LoopTimer _timer;
     private readonly long _graceUs;
     private readonly IChildReaperObserver _observer;
@@ -31,6 +32,7 @@ public sealed class ChildReaper : ITimerCallback
 
     public ChildReaper(EventLoop loop, long graceUs, IChildReaperObserver observer)
     {
+        _loop = loop;
         _timer = new LoopTimer(loop, this);
         _graceUs = graceUs;
         _observer = observer;
@@ -44,7 +46,7 @@ public sealed class ChildReaper : ITimerCallback
     {
         child.ClosePipes();
         child.SignalGroup(Tmds.Linux.LibC.SIGTERM);
-        _stopping.Add(new Stopping(child, MonotonicClock.NowUs + _graceUs));
+        _stopping.Add(new Stopping(child, _loop.NowUs + _graceUs));
         if (!_timer.IsActive) _timer.Start(PollIntervalUs);
     }
 
@@ -58,7 +60,7 @@ public sealed class ChildReaper : ITimerCallback
         var survivors = new List<ChildProcess>();
         foreach (var s in _stopping)
         {
-            long left = Math.Max(0, s.KillAtUs - MonotonicClock.NowUs);
+            long left = Math.Max(0, s.KillAtUs - _loop.NowUs);
             if (!s.Child.StopAndWait(s.Killed ? 0 : left)) survivors.Add(s.Child);
         }
         _stopping.Clear();
@@ -67,7 +69,7 @@ public sealed class ChildReaper : ITimerCallback
 
     void ITimerCallback.OnTimer(LoopTimer timer)
     {
-        long now = MonotonicClock.NowUs;
+        long now = _loop.NowUs;
         for (int i = _stopping.Count - 1; i >= 0; i--)
         {
             var s = _stopping[i];

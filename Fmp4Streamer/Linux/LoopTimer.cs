@@ -17,10 +17,10 @@ public sealed class LoopTimer
 
     public bool IsActive => Slot >= 0;
 
-    /// <summary>Arms (or re-arms) the timer to fire once after <paramref name="delayUs"/> microseconds.</summary>
-    public void Start(long delayUs) => StartAt(MonotonicClock.NowUs + delayUs);
+    /// <summary>Arms (or re-arms) the timer to fire once after <paramref name="delayUs"/> microseconds of loop time.</summary>
+    public void Start(long delayUs) => StartAt(_loop.NowUs + delayUs);
 
-    /// <summary>Arms the timer for an absolute monotonic time; used by periodic users to avoid drift.</summary>
+    /// <summary>Arms the timer for an absolute time of the loop's clock; used by periodic users to avoid drift.</summary>
     public void StartAt(long dueUs)
     {
         DueUs = dueUs;

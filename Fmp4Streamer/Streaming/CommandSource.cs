@@ -111,7 +111,7 @@ public sealed unsafe class CommandSource : IVideoSource, IPollable, ITimerCallba
         _clock.Reset();
         _loop.Add(_child.StdoutFd, EPOLLIN, this);
         _stderr.Attach(_child.StderrFd);
-        _startedUs = MonotonicClock.NowUs;
+        _startedUs = _loop.NowUs;
         Log.Info(_logName, $"started `{_command}` (process group {_child.Pid})");
     }
 
@@ -139,7 +139,7 @@ public sealed unsafe class CommandSource : IVideoSource, IPollable, ITimerCallba
         // when the SPS changes: cameras repeat it before every IDR.
         if (_parameterSets.Update(accessUnit) && Sps.TryParse(_parameterSets.Sps, out var sps) && sps.FrameRate is double fps)
             _clock.SetNominalRate(fps);
-        _sink?.OnAccessUnit(accessUnit, _clock.Next(MonotonicClock.NowUs));
+        _sink?.OnAccessUnit(accessUnit, _clock.Next(_loop.NowUs));
     }
 
     private void OnOutputClosed()
@@ -149,7 +149,7 @@ public sealed unsafe class CommandSource : IVideoSource, IPollable, ITimerCallba
         Log.Warning(_logName, $"`{_command}` closed its output");
         StopChild();
         _sink?.OnSourceInterrupted("the command closed its output");
-        if (MonotonicClock.NowUs - _startedUs > StableRunUs) _backoffUs = 1_000_000;
+        if (_loop.NowUs - _startedUs > StableRunUs) _backoffUs = 1_000_000;
         ScheduleRestart();
     }
 

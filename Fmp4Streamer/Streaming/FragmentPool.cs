@@ -1,3 +1,5 @@
+using Fmp4Streamer.Linux;
+
 namespace Fmp4Streamer.Streaming;
 
 /// <summary>
@@ -8,8 +10,14 @@ public sealed class FragmentPool
 {
     private readonly Stack<SharedFragment> _free = new();
     private readonly int _initialCapacity;
+    private readonly IClock _clock;
 
-    public FragmentPool(int initialCapacity = 64 * 1024) => _initialCapacity = initialCapacity;
+    /// <param name="clock">The loop's clock, the one arrival times are read from.</param>
+    public FragmentPool(IClock clock, int initialCapacity = 64 * 1024)
+    {
+        _clock = clock;
+        _initialCapacity = initialCapacity;
+    }
 
     /// <summary>
     /// Time from a frame's arrival to the release of its last reference: the moment the last client's kernel
@@ -34,7 +42,7 @@ public sealed class FragmentPool
     internal void Return(SharedFragment fragment)
     {
         Outstanding--;
-        if (!fragment.HeldForReplay) FanOutDelay.Record(Linux.MonotonicClock.NowUs - fragment.ArrivalUs);
+        if (!fragment.HeldForReplay) FanOutDelay.Record(_clock.NowUs - fragment.ArrivalUs);
         fragment.HeldForReplay = false;
         fragment.Length = 0;
         _free.Push(fragment);

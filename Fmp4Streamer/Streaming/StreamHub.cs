@@ -15,7 +15,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 {
     private readonly IVideoSource _source;
     private readonly StreamHubOptions _options;
-    private readonly FragmentPool _pool = new();
+    private readonly FragmentPool _pool;
+    private readonly IClock _clock;
     private readonly SampleTimeline _timeline;
     private readonly LoopTimer _sleepTimer;
     private readonly ParameterSets _parameterSets = new();
@@ -36,6 +37,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         _options = options;
         _timeline = new SampleTimeline(Timescales.Video, source.FramesPerSecond);
         _sleepTimer = new LoopTimer(loop, this);
+        _clock = loop.Clock;
+        _pool = new FragmentPool(_clock);
     }
 
     public string Name => _options.Name;
@@ -112,7 +115,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 
     public void OnAccessUnit(ReadOnlySpan<byte> annexB, long captureTimeUs)
     {
-        long arrivalUs = MonotonicClock.NowUs;
+        long arrivalUs = _clock.NowUs;
         var frame = AccessUnitInfo.Scan(annexB);
         if (frame.HasParameterSets && _parameterSets.Update(annexB)) OnParameterSetsChanged();
         if (!frame.HasPicture) return;
@@ -190,14 +193,14 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     {
         _sourceRunning = true;
         _timeline.Reset();
-        _lastKeyFrameRequestUs = MonotonicClock.NowUs;
+        _lastKeyFrameRequestUs = _clock.NowUs;
         Log.Info(Name, $"starting {_source.Description}");
         _source.Start(this);
     }
 
     private void RequestKeyFrame()
     {
-        _lastKeyFrameRequestUs = _lastJoinRequestUs = MonotonicClock.NowUs;
+        _lastKeyFrameRequestUs = _lastJoinRequestUs = _clock.NowUs;
         _source.RequestKeyFrame();
     }
 
@@ -209,12 +212,12 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     /// </summary>
     private void RequestKeyFrameForJoiner()
     {
-        if (MonotonicClock.NowUs - _lastJoinRequestUs >= _options.KeyFrameRetryUs) RequestKeyFrame();
+        if (_clock.NowUs - _lastJoinRequestUs >= _options.KeyFrameRetryUs) RequestKeyFrame();
     }
 
     private void RetryKeyFrameRequest()
     {
-        if (MonotonicClock.NowUs - _lastKeyFrameRequestUs >= _options.KeyFrameRetryUs) RequestKeyFrame();
+        if (_clock.NowUs - _lastKeyFrameRequestUs >= _options.KeyFrameRetryUs) RequestKeyFrame();
     }
 
     private static IFragmentSubscriber[] Append(IFragmentSubscriber[] array, IFragmentSubscriber item)

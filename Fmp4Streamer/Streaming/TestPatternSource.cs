@@ -12,6 +12,7 @@ public sealed class TestPatternSource : IVideoSource, ITimerCallback
 {
     private readonly TestPatternEncoder _encoder;
     private readonly LoopTimer _frameTimer;
+    private readonly EventLoop _loop;
     private readonly byte[] _frame;
     private readonly long _frameIntervalUs;
     private readonly int _fps;
@@ -28,6 +29,7 @@ public sealed class TestPatternSource : IVideoSource, ITimerCallback
     {
         _encoder = new TestPatternEncoder(width, height, fps);
         _frame = new byte[_encoder.MaxFrameSize];
+        _loop = loop;
         _frameTimer = new LoopTimer(loop, this);
         _frameIntervalUs = 1_000_000 / fps;
         _fps = fps;
@@ -43,7 +45,7 @@ public sealed class TestPatternSource : IVideoSource, ITimerCallback
     {
         _sink = sink;
         _keyFrameRequested = true;
-        _startUs = _nextDueUs = MonotonicClock.NowUs;
+        _startUs = _nextDueUs = _loop.NowUs;
         _framesSinceStart = 0;
         _frameTimer.StartAt(_nextDueUs);
     }
@@ -60,7 +62,7 @@ public sealed class TestPatternSource : IVideoSource, ITimerCallback
     {
         var sink = _sink;
         if (sink is null) return;
-        long now = MonotonicClock.NowUs;
+        long now = _loop.NowUs;
         // A synthetic camera's frames are taken exactly on its schedule; the loop's wake-up jitter is not
         // part of the picture's time, so the stamp is the ideal time and durations come out exact.
         long captureTimeUs = _nextDueUs;

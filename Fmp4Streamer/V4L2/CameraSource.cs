@@ -16,7 +16,7 @@ namespace Fmp4Streamer.V4L2;
 /// device that is missing, vanishes (ENODEV/EIO) or stops delivering frames is released and reopened with back-off;
 /// this is the one place that decides to retry.
 /// </summary>
-public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFrameReceiver, IM2MStageOwner
+public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IDeferredCallback, IFrameReceiver, IM2MStageOwner
 {
     private readonly EventLoop _loop;
     private readonly ILinuxIo _io;
@@ -25,6 +25,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     private readonly string _component;
     private readonly LoopTimer _retryTimer;
     private readonly LoopTimer _watchdogTimer;
+    private readonly Deferral _deferredRelease;
     private readonly HashSet<string> _loggedWarnings = new();
     private readonly List<ControlSetting> _v4l2Controls = new();
     private readonly List<ControlSetting> _uvcxControls = new();
@@ -46,7 +47,6 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     private bool _keyFrameWarned;
     private bool _rearmPoll;
     private bool _inDrain;
-    private bool _releasePending;
     private UvcExtensions? _uvc;
     private int _framesWithoutPayload;
     private string? _payloadFailure;
@@ -69,6 +69,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _component = "V4L2 " + DeviceName(options.DevicePath);
         _retryTimer = new LoopTimer(loop, this);
         _watchdogTimer = new LoopTimer(loop, this);
+        _deferredRelease = new Deferral(loop, this);
         _retryDelayUs = Microseconds(options.RetryInitial);
     }
 
@@ -128,7 +129,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
 
     public void Start(IAccessUnitSink sink)
     {
-        _releasePending = false;
+        _deferredRelease.Cancel();
         bool wasStarted = _sink is not null || _device is not null;
         _sink = sink;
         if (wasStarted) return;
@@ -142,13 +143,13 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _sink = null;
         _retryTimer.Stop();
         _interrupted = false;
-        // Called from inside OnAccessUnit: the frame's span points into a mapping, so unmap after the drain.
-        if (_inDrain) _releasePending = true;
+        // Called from inside OnAccessUnit: the frame's span points into a mapping, so unmap after the dispatch.
+        if (_inDrain) _deferredRelease.Schedule();
         else Release();
     }
 
     /// <summary>
-    /// An IDR through the UVC H.264 unit's PICTURE_TYPE_CONTROL where the camera has one (spec 4.6), else VIDIOC_S_CTRL
+    /// An IDR through the UVC H.264 unit's PICTURE_TYPE_CONTROL where the camera has one (compatibility §7), else VIDIOC_S_CTRL
     /// FORCE_KEY_FRAME where the device has it; a device without either starts with one anyway.
     /// </summary>
     public void RequestKeyFrame()
@@ -198,12 +199,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
             int delivered;
             try { delivered = queue.Drain(_decoder ?? _encoder ?? (IFrameReceiver)this); }
             finally { _inDrain = false; }
-            if (_releasePending)
-            {
-                _releasePending = false;
-                if (_sink is null) Release();
-                return;
-            }
+            if (_deferredRelease.IsScheduled) return;
             if (_payloadFailure is string failure)
             {
                 _payloadFailure = null;
@@ -223,7 +219,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
 
     void IFrameReceiver.OnFrame(in CapturedFrame frame)
     {
-        _lastFrameUs = MonotonicClock.NowUs;
+        _lastFrameUs = _loop.NowUs;
         ReadOnlySpan<byte> accessUnit = frame.Data;
         if (_demuxer is not null && !TryDemux(frame.Data, out accessUnit)) return;
         if (_lastFailure is not null || _interrupted)
@@ -244,11 +240,11 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _inDrain = true;
         try { _sink?.OnAccessUnit(accessUnit, frame.TimestampUs); }
         finally { _inDrain = nested; }
-        if (!nested && _releasePending)
-        {
-            _releasePending = false;
-            if (_sink is null) Release();
-        }
+    }
+
+    void IDeferredCallback.OnDeferred(Deferral deferral)
+    {
+        if (_sink is null) Release();
     }
 
     void IM2MStageOwner.OnStageFailed(string reason) => Fail(reason, error: false);
@@ -301,7 +297,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
     }
 
     /// <summary>
-    /// The H.264 access unit inside an MJPG frame (spec 7.4). A damaged payload drops the frame; frames that keep
+    /// The H.264 access unit inside an MJPG frame (compatibility §7). A damaged payload drops the frame; frames that keep
     /// arriving without any payload mean the camera is not muxing, which no retry of ours fixes: that fails the device
     /// with an error (after the drain, through <see cref="_payloadFailure"/>).
     /// </summary>
@@ -337,7 +333,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         }
         if (_queue is null) return;
         long timeoutUs = Microseconds(_options.FrameTimeout);
-        long silentUs = MonotonicClock.NowUs - _lastFrameUs;
+        long silentUs = _loop.NowUs - _lastFrameUs;
         if (silentUs >= timeoutUs)
             Fail($"{_options.DevicePath} delivered no frame for {silentUs / 1000} ms; restarting it", error: false);
         else
@@ -361,7 +357,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
             _queue.Start();
             _loop.Add(device.Fd, Tmds.Linux.LibC.EPOLLIN, this);
             _registeredFd = device.Fd;
-            _lastFrameUs = MonotonicClock.NowUs;
+            _lastFrameUs = _loop.NowUs;
             _watchdogTimer.Start(Microseconds(_options.FrameTimeout));
             if (Log.IsEnabled(Log.Level.Debug))
                 Log.Debug(_component, $"streaming {Format} with {_queue.Count} buffers");
@@ -388,7 +384,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _loop.Add(_registeredFd, Tmds.Linux.LibC.EPOLLIN, this);
     }
 
-    /// <summary>QUERYCAP, controls, S_FMT, S_PARM on an open device (spec 2.3 order: controls before the format).</summary>
+    /// <summary>QUERYCAP, controls, S_FMT, S_PARM on an open device (compatibility §2 order: controls before the format).</summary>
     private uint Negotiate(VideoDevice device)
     {
         uint type = device.RequireCapture();
@@ -399,7 +395,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _uvc = UvcExtensions.Open(device, _options.SysfsRoot, warnings);
         _uvc.Apply(_uvcxControls, warnings, _demuxer is null ? 0 : _options.Width, _demuxer is null ? 0 : _options.Height);
         _framesWithoutPayload = 0;
-        // MJPGH264: the MJPG picture is thrown away, so it is captured small to leave USB bandwidth to the H.264 (spec 2.3).
+        // MJPGH264: the MJPG picture is thrown away, so it is captured small to leave USB bandwidth to the H.264 (compatibility §2).
         int width = _demuxer is null ? _options.Width : MjpgH264CaptureWidth;
         int height = _demuxer is null ? _options.Height : MjpgH264CaptureHeight;
         Format = device.SetFormat(type, width, height, _pixelFormat);
@@ -450,7 +446,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         _device = null;
     }
 
-    /// <summary>The UVC H.264 unit's configuration again before each STREAMON (spec 7.2): cameras forget it when idle.</summary>
+    /// <summary>The UVC H.264 unit's configuration again before each STREAMON (compatibility §7): cameras forget it when idle.</summary>
     private void CommitUvcConfiguration()
     {
         int err = _uvc?.CommitBeforeStreaming() ?? 0;
@@ -458,7 +454,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IFra
         if (err != 0 && _loggedWarnings.Add(message)) Log.Warning(_component, message);
     }
 
-    /// <summary>H264 and MJPGH264 directly; YUYV, MJPG, JPEG (any fourcc) only with an encoder (spec 2.6).</summary>
+    /// <summary>H264 and MJPGH264 directly; YUYV, MJPG, JPEG (any fourcc) only with an encoder (compatibility §2).</summary>
     private static uint CaptureFourCc(CameraOptions options)
     {
         string format = options.PixelFormat;

@@ -6,7 +6,7 @@
 //            JavaScript (or a user who disabled it) gets.
 //   --hlsjs  URL is an HLS playlist: open a bare page on the same origin (served by page.route, not the daemon)
 //            and play the playlist with hls.js from node_modules, called directly: Chromium's own HLS player
-//            would take over a plain <video src> (clients.md section 5). Fatal hls.js errors are media errors.
+//            would take over a plain <video src> (platform-notes §3). Fatal hls.js errors are media errors.
 //   --all    every <video> on the page must play (the multi-camera tiles); each sample lists them in `videos`.
 // Exit code 0 when the video played: currentTime advanced, frames decoded, size known, no media error.
 const { chromium } = require('playwright-core');

@@ -11,13 +11,13 @@ namespace Fmp4Streamer.Streaming.Hls;
 /// bounded window of them in memory and the two playlists that list them. Unsubscribes when no HLS request came for
 /// a while, so the camera can sleep again. Loop thread only.
 /// </summary>
-public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
+public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferredCallback
 {
     private readonly ILiveStream _stream;
     private readonly HlsOptions _options;
     private readonly string _component;
     private readonly LoopTimer _idleTimer;
-    private readonly LoopTimer _deferTimer;
+    private readonly Deferral _deferral;
     private readonly List<HlsSegment> _window = new();
     private readonly Stack<HlsSegment> _free = new();
     private readonly List<IHlsWaiter> _waiters = new();
@@ -45,7 +45,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         _options = options;
         _component = "HLS " + stream.Name;
         _idleTimer = new LoopTimer(loop, this);
-        _deferTimer = new LoopTimer(loop, this);
+        _deferral = new Deferral(loop, this);
         _idleUs = (long)(options.ClientIdleTimeout.TotalMilliseconds * 1000);
         // The target starts at the configured minimum: starting at 1 s, the early cut (ShouldCut) would keep
         // segments at about a second whatever hls_segment_duration says when key frames come more often.
@@ -165,7 +165,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
             _nextSequence++;
             _pendingDiscontinuity = true;
             _resubscribe = true;
-            if (!_deferTimer.IsActive) _deferTimer.Start(0);
+            _deferral.Schedule();
             return;
         }
         open.Add(fragment);
@@ -178,7 +178,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         if (!_subscribed) return;
         if (_open is not null) CloseOpenSegment();
         _resubscribe = true;
-        if (!_deferTimer.IsActive) _deferTimer.Start(0);
+        _deferral.Schedule();
     }
 
     void ITimerCallback.OnTimer(LoopTimer timer)
@@ -188,8 +188,11 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
             long due = _lastRequestUs + _idleUs;
             if (MonotonicClock.NowUs < due) _idleTimer.StartAt(due);
             else Deactivate("no HLS request for " + _options.ClientIdleTimeout.TotalSeconds + " s: segmenter stops");
-            return;
         }
+    }
+
+    void IDeferredCallback.OnDeferred(Deferral deferral)
+    {
         if (_resubscribe && _subscribed)
         {
             _resubscribe = false;
@@ -210,7 +213,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
     public void Close()
     {
         _idleTimer.Stop();
-        _deferTimer.Stop();
+        _deferral.Cancel();
         if (_subscribed) Deactivate(null);
     }
 
@@ -285,7 +288,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
     {
         if (_window.Count == 0) return;
         RebuildPlaylists(master);
-        if (_waiters.Count > 0 && !_deferTimer.IsActive) _deferTimer.Start(0);
+        if (_waiters.Count > 0) _deferral.Schedule();
     }
 
     /// <summary>
