@@ -13,8 +13,13 @@ public class CommandSourceTests
     private sealed class Sink : IAccessUnitSink
     {
         public readonly List<long> CaptureTimes = new();
+        public readonly List<long> Arrivals = new();
         public int Interruptions;
-        public void OnAccessUnit(ReadOnlySpan<byte> annexB, long captureTimeUs) => CaptureTimes.Add(captureTimeUs);
+        public void OnAccessUnit(ReadOnlySpan<byte> annexB, long captureTimeUs)
+        {
+            CaptureTimes.Add(captureTimeUs);
+            Arrivals.Add(MonotonicClock.NowUs);
+        }
         public void OnSourceInterrupted(string reason) => Interruptions++;
     }
 
@@ -123,10 +128,21 @@ public class CommandSourceTests
         source.Start(sink);
         Assert.That(RunUntil(loop, () => sink.CaptureTimes.Count >= 90, 30_000_000), Is.True);
         source.Dispose();
-        // After the start-up burst of the encoder, every gap is 1/30 s within 0.3 % (a tick at 90 kHz is 11 µs).
-        var gaps = new List<long>();
-        for (int i = 31; i < sink.CaptureTimes.Count; i++) gaps.Add(sink.CaptureTimes[i] - sink.CaptureTimes[i - 1]);
-        Assert.That(gaps.Min(), Is.GreaterThan(33_233), string.Join(" ", gaps));
-        Assert.That(gaps.Max(), Is.LessThan(33_433), string.Join(" ", gaps));
+        // The exact bounds are FrameClockTests' (a table of simulated arrivals); a real ffmpeg on a loaded machine can
+        // stall (a re-anchor), so this checks the clock is in the path: nearly every gap is the frame period, which
+        // the pipe's arrivals are not (their spread is printed beside).
+        static double Spread(List<long> times)
+        {
+            var gaps = new List<double>();
+            for (int i = 31; i < times.Count; i++) gaps.Add(times[i] - times[i - 1]);
+            double mean = gaps.Average();
+            return Math.Sqrt(gaps.Average(g => (g - mean) * (g - mean)));
+        }
+        double smoothed = Spread(sink.CaptureTimes), arrivals = Spread(sink.Arrivals);
+        TestContext.Out.WriteLine($"gap spread: arrivals {arrivals:0} us, capture times {smoothed:0} us");
+        int steady = 0;
+        for (int i = 31; i < sink.CaptureTimes.Count; i++)
+            if (Math.Abs(sink.CaptureTimes[i] - sink.CaptureTimes[i - 1] - 33_333) < 100) steady++;
+        Assert.That(steady, Is.GreaterThanOrEqualTo((sink.CaptureTimes.Count - 31) * 9 / 10), "nine gaps in ten are 1/30 s within 100 us");
     }
 }
