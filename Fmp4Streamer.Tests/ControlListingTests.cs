@@ -8,7 +8,7 @@ using static Fmp4Streamer.Linux.Native.videodev2;
 
 namespace Fmp4Streamer.Tests;
 
-/// <summary>-l from a configuration: the camera, then the M2M chain it uses, each with its own section's controls (spec 1.1).</summary>
+/// <summary>-l from a configuration: the camera, then the M2M chain it uses, each with its own section's controls (compatibility §1).</summary>
 public class ControlListingTests
 {
     private const string Footer = "To set one, put ctrl_name = Value into chain.conf under the device\n";

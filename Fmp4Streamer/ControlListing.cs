@@ -35,7 +35,7 @@ public static class ControlListing
     }
 
     /// <summary>
-    /// Per device section: the camera, then the decoder and the encoder when the chain uses them (spec 1.1 items 5-6;
+    /// Per device section: the camera, then the decoder and the encoder when the chain uses them (compatibility §1;
     /// the same rule as start-up, so an H264 camera's unused encoder is not listed), each with its own section's controls.
     /// </summary>
     public static List<ListedDevice> Devices(StreamerConfig config)

@@ -30,7 +30,7 @@ public static class Streamer
             Log.Warning(Component, $"cannot set priority {config.Server.Priority}: {LinuxError.Name(LinuxError.Last)}");
 
         using var loop = new EventLoop();
-        // The runtime cannot deliver signals through a signalfd (NOTES.md): it wakes the loop instead. Registered
+        // The runtime cannot deliver signals through a signalfd (platform-notes §1): it wakes the loop instead. Registered
         // before any source starts or "listening" is announced: a signal arriving earlier would kill the process
         // with its default action instead of stopping it cleanly (Run returns at once after an early request).
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);

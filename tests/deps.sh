@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_pkgs=(clang lld llvm zlib1g-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross)
-test_pkgs=(ffmpeg chromium fonts-dejavu-core qemu-user-static qemu-system-x86 busybox-static cpio kmod
-           v4l-utils build-essential util-linux python3-prometheus-client)
+test_pkgs=(ffmpeg chromium fonts-dejavu-core qemu-user-static qemu-system-x86 qemu-system-arm busybox-static cpio
+           kmod v4l-utils build-essential util-linux
+           vlc-bin vlc-plugin-base mpv gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+           gstreamer1.0-plugins-bad gstreamer1.0-libav python3-m3u8 python3-prometheus-client python3-opencv)
 kver=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1 || true)
 
 want=("${build_pkgs[@]}")
@@ -16,13 +18,19 @@ if [ "${1:-build}" = test ]; then
   if [ -z "$kver" ]; then apt-get update -qq; kver=$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1); fi
   dpkg-query -W -f='${Status}' "linux-headers-$kver" 2>/dev/null | grep -q 'ok installed' || missing+=("linux-headers-$kver")
 fi
-if [ ${#missing[@]} -gt 0 ]; then
+# The arm64 VM rig (tests/vm/setup.sh with VM_ARCH=arm64) downloads Debian's arm64 kernel, headers, busybox and
+# v4l-utils with `apt-get download PKG:arm64` (unpacked, never installed): apt must know the architecture.
+add_arm64=no
+[ "${1:-build}" = test ] && ! dpkg --print-foreign-architectures | grep -qx arm64 && add_arm64=yes
+if [ ${#missing[@]} -gt 0 ] || [ $add_arm64 = yes ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  echo "installing: ${missing[*]}"
+  [ $add_arm64 = yes ] && { echo "adding the arm64 architecture to apt (for the arm64 VM rig's downloads)"; $sudo dpkg --add-architecture arm64; }
+  [ ${#missing[@]} -gt 0 ] && echo "installing: ${missing[*]}"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" >/dev/null
+  [ ${#missing[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+    --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if [ "${1:-build}" = test ] && ! command -v npm >/dev/null; then echo "npm is missing: install Node.js 18+ with npm" >&2; exit 1; fi
-if [ "${1:-build}" = test ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
+if [ "${1:-build}" = test ] && ! (cd tests/browser && npm ls --silent >/dev/null 2>&1); then
   (cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi

@@ -5,7 +5,7 @@ namespace Fmp4Streamer.Tests.Mp4;
 public class InitSegmentWriterTests
 {
     /// <summary>
-    /// Our init segment for the spec 5.3 inputs. Differences from the original (spec 5.3) are marked "≠".
+    /// Our init segment for the original's reference inputs. Differences from the original (compatibility §5) are marked "≠".
     /// </summary>
     private static readonly byte[] s_expectedInit = Hex.Parse("""
         00 00 00 24 66 74 79 70                                  // ftyp 36
@@ -102,7 +102,7 @@ public class InitSegmentWriterTests
         Assert.That(Hex.Format(BoxWalker.Bytes(actual, path)), Is.EqualTo(Hex.Format(BoxWalker.Bytes(s_expectedInit, path))));
     }
 
-    /// <summary>Boxes the original wrote that ours must reproduce byte for byte (spec 5.3).</summary>
+    /// <summary>Boxes the original wrote that ours must reproduce byte for byte (compatibility §5).</summary>
     private static readonly string[] s_identicalToOriginal =
     [
         "ftyp",
@@ -199,7 +199,7 @@ public class InitSegmentWriterTests
         byte[] actual = BuildGoldenInputs(rotation);
         Assert.That(Hex.Format(BoxWalker.Bytes(actual, "moov/trak/tkhd")), Is.EqualTo(Hex.Format(expected)));
 
-        // Against the original: its rotation-0 init segment with only the matrix (0xd0..0xf3) replaced (spec 5.3).
+        // Against the original: its rotation-0 init segment with only the matrix (0xd0..0xf3) replaced (compatibility §5).
         byte[] original = (byte[])GoldenVectors.OriginalInit.Clone();
         matrix.CopyTo(original, 0xd0);
         Assert.That(Hex.Format(BoxWalker.Bytes(actual, "moov/trak/tkhd")), Is.EqualTo(Hex.Format(BoxWalker.Bytes(original, "moov/trak/tkhd"))));

@@ -234,4 +234,60 @@ public class StreamHubTests
         Assert.That(subscribers.Select(s => s.Count), Is.All.GreaterThanOrEqualTo(3000));
         Assert.That(hub.OutstandingFragments, Is.EqualTo(0));
     }
+    /// <summary>A source that honours requests: its next frame is an IDR when one was asked for since the last.</summary>
+    private static void PushHonouringRequests(FakeSource source, Frames frames, ref int served)
+    {
+        bool key = source.KeyFrameRequests > served;
+        served = source.KeyFrameRequests;
+        frames.Push(source.Sink!, key);
+    }
+
+    [Test]
+    public void ClientsJoiningAndLeavingInALoopShareOneKeyFrameRequestPerInterval()
+    {
+        var (loop, source, hub) = Create();
+        using var _ = loop;
+        var frames = new Frames();
+        int served = 0;
+        var viewer = new RecordingSubscriber();
+        hub.Subscribe(viewer);
+        frames.Push(source.Sink!, key: true);
+
+        // A reconnect loop: 100 clients open and close the stream between frames, well within one retry interval.
+        var churn = new RecordingSubscriber { Record = false };
+        for (int i = 0; i < 100; i++)
+        {
+            hub.Subscribe(churn);
+            PushHonouringRequests(source, frames, ref served);
+            hub.Unsubscribe(churn);
+        }
+
+        Assert.That(source.KeyFrameRequests, Is.EqualTo(1), "joiners within the interval wait for the key frame already asked for");
+        Assert.That(viewer.Received.Count(r => r.Key), Is.EqualTo(2), "the steady viewer saw one extra IDR, not a hundred");
+        Assert.That(hub.OutstandingFragments, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void AJoinerInsideTheIntervalIsServedByTheRetryOnceItHasPassed()
+    {
+        var clock = new ManualClock();
+        using var loop = new EventLoop(clock);
+        var source = new FakeSource();
+        var hub = new StreamHub(loop, source, new StreamHubOptions { Name = "test", KeyFrameRetryUs = 30_000 });
+        var frames = new Frames();
+        hub.Subscribe(new RecordingSubscriber());
+        frames.Push(source.Sink!, key: true);
+        hub.Subscribe(new RecordingSubscriber());
+        Assert.That(source.KeyFrameRequests, Is.EqualTo(1));
+
+        var late = new RecordingSubscriber();
+        hub.Subscribe(late);
+        frames.Push(source.Sink!, key: false);
+        Assert.That(source.KeyFrameRequests, Is.EqualTo(1), "inside the interval the late joiner waits");
+        loop.AdvanceAndRun(clock, 40_000);
+        frames.Push(source.Sink!, key: false);
+        Assert.That(source.KeyFrameRequests, Is.EqualTo(2), "a frame after the interval asks again for the waiting joiner");
+        frames.Push(source.Sink!, key: true);
+        Assert.That(late.Received.Select(r => r.Key), Is.EqualTo(new[] { true }));
+    }
 }

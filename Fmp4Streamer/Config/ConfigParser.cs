@@ -295,7 +295,7 @@ public static class ConfigParser
         return document.Find(device)?.Entries ?? Array.Empty<ConfigEntry>();
     }
 
-    /// <summary>The original's startup checks that need no device (spec 2.5, 2.6), made config errors.</summary>
+    /// <summary>The original's startup checks that need no device (compatibility §2), made config errors.</summary>
     private static void CheckChain(SourceConfig source)
     {
         if (source.IsMjpgH264 && (source.Decoder is not null || source.Encoder is not null))

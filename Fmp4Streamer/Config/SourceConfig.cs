@@ -58,7 +58,7 @@ public sealed record SourceConfig
     /// <summary>True for capture_format = MJPGH264: H264 muxed into MJPG by the UVC H.264 extension unit.</summary>
     public bool IsMjpgH264 => CaptureFormat == ConfigKeys.MjpgH264;
 
-    /// <summary>The fourcc set with S_FMT: MJPGH264 is captured as MJPG (spec 2.2).</summary>
+    /// <summary>The fourcc set with S_FMT: MJPGH264 is captured as MJPG (compatibility §2).</summary>
     public string CaptureFourCC => CaptureFormat[..4];
 
     /// <summary>

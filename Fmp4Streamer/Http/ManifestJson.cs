@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Fmp4Streamer.Http;
 
-/// <summary>The web app manifest (seed spec 3.4, without its trailing comma so it is valid JSON).</summary>
+/// <summary>The web app manifest (compatibility §3, without its trailing comma so it is valid JSON).</summary>
 public static class ManifestJson
 {
     public static readonly byte[] Bytes = Encoding.UTF8.GetBytes($$"""

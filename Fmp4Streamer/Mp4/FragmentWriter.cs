@@ -17,7 +17,7 @@ namespace Fmp4Streamer.Mp4;
 ///                 data_offset = moof size + 8 (from the moof start, because default-base-is-moof)
 /// mdat 8 + sample size
 /// </code>
-/// Identical to the original program's fragment (spec 5.2) for the same inputs.
+/// Identical to the original program's fragment (compatibility §5) for the same inputs.
 /// </remarks>
 public static class FragmentWriter
 {

@@ -31,7 +31,7 @@ namespace Fmp4Streamer.Mp4;
 ///   mvex 40
 ///     trex 32                    track 1, description 1, default flags non-sync
 /// </code>
-/// Deliberate differences from the original program's init segment (spec 5.1): mvhd next_track_ID 2 instead of 0
+/// Deliberate differences from the original program's init segment (compatibility §5): mvhd next_track_ID 2 instead of 0
 /// (14496-12 8.2.2.3: larger than any track ID in use); avcC profile/level taken from the SPS instead of fixed
 /// 0x64 0x00 0x2A; hdlr name "Fmp4Streamer"; no mehd (its fragment_duration 0 would declare an empty movie, and
 /// a live stream has no known duration: 8.8.2 lets readers add up the fragments instead); stbl tables in the

@@ -1,7 +1,7 @@
 namespace Fmp4Streamer.Mp4;
 
 /// <summary>
-/// Turns capture timestamps into decode times and durations for one stream (spec 4.5, without its failure modes).
+/// Turns capture timestamps into decode times and durations for one stream (compatibility §4, without its failure modes).
 /// </summary>
 /// <remarks>
 /// A frame lasts from the previous frame's capture time to its own, as in the original; the first frame (and any

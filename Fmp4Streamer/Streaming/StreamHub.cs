@@ -29,6 +29,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     private uint _sequenceNumber = 1;
     private bool _sourceRunning;
     private long _lastKeyFrameRequestUs;
+    private long _lastJoinRequestUs = long.MinValue / 2;
     private bool _warnedNoParameterSets;
 
     public StreamHub(EventLoop loop, IVideoSource source, StreamHubOptions options)
@@ -84,7 +85,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         _waiting = Append(_waiting, subscriber);
         _sleepTimer.Stop();
         if (!_sourceRunning) StartSource(); // a fresh start begins with an IDR
-        else RequestKeyFrame();
+        else RequestKeyFrameForJoiner();
     }
 
     public void Unsubscribe(IFragmentSubscriber subscriber)
@@ -220,8 +221,19 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     private void RequestKeyFrame()
     {
         Stats.KeyFrameRequests.Increment();
-        _lastKeyFrameRequestUs = _clock.NowUs;
+        _lastKeyFrameRequestUs = _lastJoinRequestUs = _clock.NowUs;
         _source.RequestKeyFrame();
+    }
+
+    /// <summary>
+    /// At most one request per retry interval for joiners: a client reconnecting in a loop (30 times a second) made
+    /// a camera send nearly every frame as an IDR, at 11 times the bit rate. Joiners within the interval wait for
+    /// the key frame already asked for; <see cref="RetryKeyFrameRequest"/> asks again once it has passed. A source
+    /// start is no request here: its first IDR may be long gone when the next client joins.
+    /// </summary>
+    private void RequestKeyFrameForJoiner()
+    {
+        if (_clock.NowUs - _lastJoinRequestUs >= _options.KeyFrameRetryUs) RequestKeyFrame();
     }
 
     private void RetryKeyFrameRequest()

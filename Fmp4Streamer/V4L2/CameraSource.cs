@@ -149,7 +149,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IDef
     }
 
     /// <summary>
-    /// An IDR through the UVC H.264 unit's PICTURE_TYPE_CONTROL where the camera has one (spec 4.6), else VIDIOC_S_CTRL
+    /// An IDR through the UVC H.264 unit's PICTURE_TYPE_CONTROL where the camera has one (compatibility §7), else VIDIOC_S_CTRL
     /// FORCE_KEY_FRAME where the device has it; a device without either starts with one anyway.
     /// </summary>
     public void RequestKeyFrame()
@@ -297,7 +297,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IDef
     }
 
     /// <summary>
-    /// The H.264 access unit inside an MJPG frame (spec 7.4). A damaged payload drops the frame; frames that keep
+    /// The H.264 access unit inside an MJPG frame (compatibility §7). A damaged payload drops the frame; frames that keep
     /// arriving without any payload mean the camera is not muxing, which no retry of ours fixes: that fails the device
     /// with an error (after the drain, through <see cref="_payloadFailure"/>).
     /// </summary>
@@ -384,7 +384,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IDef
         _loop.Add(_registeredFd, Tmds.Linux.LibC.EPOLLIN, this);
     }
 
-    /// <summary>QUERYCAP, controls, S_FMT, S_PARM on an open device (spec 2.3 order: controls before the format).</summary>
+    /// <summary>QUERYCAP, controls, S_FMT, S_PARM on an open device (compatibility §2 order: controls before the format).</summary>
     private uint Negotiate(VideoDevice device)
     {
         uint type = device.RequireCapture();
@@ -395,7 +395,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IDef
         _uvc = UvcExtensions.Open(device, _options.SysfsRoot, warnings);
         _uvc.Apply(_uvcxControls, warnings, _demuxer is null ? 0 : _options.Width, _demuxer is null ? 0 : _options.Height);
         _framesWithoutPayload = 0;
-        // MJPGH264: the MJPG picture is thrown away, so it is captured small to leave USB bandwidth to the H.264 (spec 2.3).
+        // MJPGH264: the MJPG picture is thrown away, so it is captured small to leave USB bandwidth to the H.264 (compatibility §2).
         int width = _demuxer is null ? _options.Width : MjpgH264CaptureWidth;
         int height = _demuxer is null ? _options.Height : MjpgH264CaptureHeight;
         Format = device.SetFormat(type, width, height, _pixelFormat);
@@ -446,7 +446,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IDef
         _device = null;
     }
 
-    /// <summary>The UVC H.264 unit's configuration again before each STREAMON (spec 7.2): cameras forget it when idle.</summary>
+    /// <summary>The UVC H.264 unit's configuration again before each STREAMON (compatibility §7): cameras forget it when idle.</summary>
     private void CommitUvcConfiguration()
     {
         int err = _uvc?.CommitBeforeStreaming() ?? 0;
@@ -454,7 +454,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IDef
         if (err != 0 && _loggedWarnings.Add(message)) Log.Warning(_component, message);
     }
 
-    /// <summary>H264 and MJPGH264 directly; YUYV, MJPG, JPEG (any fourcc) only with an encoder (spec 2.6).</summary>
+    /// <summary>H264 and MJPGH264 directly; YUYV, MJPG, JPEG (any fourcc) only with an encoder (compatibility §2).</summary>
     private static uint CaptureFourCc(CameraOptions options)
     {
         string format = options.PixelFormat;

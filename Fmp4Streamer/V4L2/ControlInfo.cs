@@ -11,7 +11,7 @@ public sealed class ControlInfo
     /// <summary>The driver's name ("White Balance Temperature, Auto").</summary>
     public required string RawName { get; init; }
 
-    /// <summary>The config key ("white_balance_temperature_auto"), spec 1.1.</summary>
+    /// <summary>The config key ("white_balance_temperature_auto"), compatibility §1.</summary>
     public required string Name { get; init; }
 
     public required long Minimum { get; init; }
@@ -32,7 +32,7 @@ public sealed class ControlInfo
     public bool IsInactive => (Flags & V4L2_CTRL_FLAG_INACTIVE) != 0;
     public bool IsVolatile => (Flags & V4L2_CTRL_FLAG_VOLATILE) != 0;
 
-    /// <summary>The types -l shows with value and range, and whose names are normalised (spec 1.1).</summary>
+    /// <summary>The types -l shows with value and range, and whose names are normalised (compatibility §1).</summary>
     public bool IsScalar => Type is V4L2_CTRL_TYPE_INTEGER or V4L2_CTRL_TYPE_BOOLEAN or V4L2_CTRL_TYPE_MENU or V4L2_CTRL_TYPE_INTEGER_MENU;
 
     public MenuItem? FindItem(long index)

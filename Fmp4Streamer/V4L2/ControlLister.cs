@@ -8,7 +8,7 @@ using static Fmp4Streamer.Linux.Native.videodev2;
 namespace Fmp4Streamer.V4L2;
 
 /// <summary>
-/// The -l listing in the reference's exact format (spec 1.1): per device a Device/Name/Driver header, "Controls",
+/// The -l listing in the reference's exact format (compatibility §1): per device a Device/Name/Driver header, "Controls",
 /// one line per control with class headers between blank lines, then the footer naming the config file.
 /// </summary>
 public static class ControlLister
@@ -28,7 +28,7 @@ public static class ControlLister
     }
 
     /// <summary>
-    /// One device's block; a UVC camera's extension unit lines (uvcx_*) follow its V4L2 controls (spec 1.1). Without
+    /// One device's block; a UVC camera's extension unit lines (uvcx_*) follow its V4L2 controls (compatibility §1). Without
     /// <paramref name="extensionUnits"/> (an M2M codec) sysfs is not looked at and every setting is a V4L2 control.
     /// </summary>
     public static void PrintDevice(TextWriter output, ILinuxIo io, string path, IReadOnlyList<ControlSetting> settings,

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Fmp4Streamer.V4L2;
 
-/// <summary>Driver control names to config keys, exactly as the reference does (spec 1.1).</summary>
+/// <summary>Driver control names to config keys, exactly as the reference does (compatibility §1).</summary>
 public static class ControlNames
 {
     /// <summary>

@@ -7,7 +7,7 @@ namespace Fmp4Streamer.V4L2;
 /// <summary>
 /// The controls of one device: enumerated with VIDIOC_QUERY_EXT_CTRL and NEXT_CTRL|NEXT_COMPOUND (VIDIOC_QUERYCTRL
 /// on drivers without it), menus via VIDIOC_QUERYMENU, values read and written with the extended-control ioctls
-/// (S_CTRL/G_CTRL on drivers without them), and config settings applied by name (spec 2.3, made strict).
+/// (S_CTRL/G_CTRL on drivers without them), and config settings applied by name (compatibility §2, made strict).
 /// </summary>
 public sealed unsafe class Controls
 {
@@ -102,7 +102,7 @@ public sealed unsafe class Controls
         };
     }
 
-    /// <summary>Every index from minimum to maximum; indices the driver refuses are gaps, skipped (spec 1.2).</summary>
+    /// <summary>Every index from minimum to maximum; indices the driver refuses are gaps, skipped (compatibility §1).</summary>
     private MenuItem[] QueryMenu(uint id, uint type, long min, long max)
     {
         var items = new List<MenuItem>();

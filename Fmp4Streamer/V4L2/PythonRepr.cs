@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Fmp4Streamer.V4L2;
 
-/// <summary>Python's ascii() of a str, which the reference uses to quote menu items in -l (spec 1.1).</summary>
+/// <summary>Python's ascii() of a str, which the reference uses to quote menu items in -l (compatibility §1).</summary>
 public static class PythonRepr
 {
     public static string Ascii(string text)

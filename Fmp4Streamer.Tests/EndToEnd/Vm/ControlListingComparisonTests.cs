@@ -12,7 +12,7 @@ public class ControlListingComparisonTests
     private static string VividListing =>
         File.ReadAllText(Path.Combine(VmRig.RigDir, "fixtures", "vivid-6.1-list-ctrls-menus.txt"));
 
-    /// <summary>Renders v4l2-ctl's listing the way the reference's -l prints it (spec 1.1).</summary>
+    /// <summary>Renders v4l2-ctl's listing the way the reference's -l prints it (compatibility §1).</summary>
     private static string Render(string v4l2Ctl)
     {
         var (controls, _) = V4l2CtlListing.Parse(v4l2Ctl);

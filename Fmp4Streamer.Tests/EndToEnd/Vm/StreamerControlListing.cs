@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Fmp4Streamer.Tests.EndToEnd.Vm;
 
 /// <summary>
-/// Parses the daemon's <c>-l</c> output (spec 1.1): <c>Device:/Name:/Driver:</c> headers, <c>Controls</c>,
+/// Parses the daemon's <c>-l</c> output (compatibility §1): <c>Device:/Name:/Driver:</c> headers, <c>Controls</c>,
 /// control class names between empty lines, one line per control, the closing "To set one" hint.
 /// </summary>
 internal static partial class StreamerControlListing

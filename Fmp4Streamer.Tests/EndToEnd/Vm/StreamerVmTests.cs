@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Fmp4Streamer.Tests.EndToEnd.Vm;
 
 /// <summary>
@@ -5,11 +7,14 @@ namespace Fmp4Streamer.Tests.EndToEnd.Vm;
 /// (tests/vm/payloads/streamer.sh): <c>-l</c> on vivid against v4l2-ctl, controls from a config read back,
 /// bad controls refused, H264 from the v4l2loopback camera decoded on the host through the port forward,
 /// auto-sleep seen from the kernel (capture DQBUFs traced), recovery when the camera's feeder restarts.
-/// The host side of the dialog runs once; each test then judges one part of it.
+/// The host side of the dialog runs once; each test then judges one part of it. The same boot, payload and
+/// assertions run on arm64 too (./fmp4streamer-arm64 in Debian's arm64 kernel under qemu-system-aarch64).
 /// </summary>
 [Category("Vm")]
 [Category("VmStreamer")]
-public class StreamerVmTests
+[TestFixture(VmArch.X64)]
+[TestFixture(VmArch.Arm64, Category = "VmArm64")]
+public class StreamerVmTests(VmArch arch)
 {
     private VmSession _vm = null!;
     private int _exitCode;
@@ -24,8 +29,9 @@ public class StreamerVmTests
     [OneTimeSetUp]
     public void BootOnce()
     {
-        Assert.That(File.Exists(VmRig.StreamerBinary), Is.True, $"{VmRig.StreamerBinary} missing: build it with ./build.sh");
-        _vm = new VmSession("streamer", VmRig.PayloadPath("streamer.sh"), [VmRig.StreamerBinary], 280);
+        string binary = VmRig.StreamerBinaryFor(arch);
+        Assert.That(File.Exists(binary), Is.True, $"{binary} missing: build it with {VmRig.StreamerBuildCommand(arch)}");
+        _vm = new VmSession(SessionName, VmRig.PayloadPath("streamer.sh"), [binary + "=fmp4streamer"], 280, arch);
         if (_vm.TryWaitFor("RIG-MARK ready-for-clients", 200) == null)
         {
             _hostNotes["dialog"] = "the daemon never listened on :8000";
@@ -55,9 +61,14 @@ public class StreamerVmTests
             _vm.Signal("done");
         }
         _exitCode = _vm.WaitForExit(200);
-        _vm.SaveSections("streamer", "vivid-L", "streamer-l", "loop-L", "streamer-l-loop", "daemon-log", "daemon-nosleep-log");
-        TestContext.Progress.WriteLine($"streamer VM: {_vm.Elapsed.TotalSeconds:F1} s; first client: {_firstClient}; after restart: {_afterRestart}");
+        _vm.SaveSections(SessionName, "vivid-L", "streamer-l", "loop-L", "streamer-l-loop", "daemon-log", "daemon-nosleep-log");
+        TestContext.Progress.WriteLine(
+            $"{SessionName} VM: RIG-READY after {_vm.BootTime?.TotalSeconds:F1} s on the host (guest uptime " +
+            $"{_vm.Console.ReadyUptime():F2} s), whole boot {_vm.Elapsed.TotalSeconds:F1} s; first client: {_firstClient}; " +
+            $"after restart: {_afterRestart}");
     }
+
+    private string SessionName => arch == VmArch.Arm64 ? "streamer-arm64" : "streamer";
 
     [OneTimeTearDown]
     public void PowerOff() => _vm?.Dispose();
@@ -71,6 +82,17 @@ public class StreamerVmTests
     {
         Assert.That(_hostNotes, Is.Empty);
         Assert.That(_exitCode, Is.EqualTo(0), _vm.Tail());
+    }
+
+    [Test]
+    public void TheGuestAndTheDaemonHaveTheFixturesArchitecture()
+    {
+        // e_machine (ELF header offset 18): 62 x86-64, 183 AArch64. The guest has no binfmt emulation, so a daemon
+        // that answered at all ran natively there.
+        byte[] header = new byte[20];
+        using (FileStream f = File.OpenRead(VmRig.StreamerBinaryFor(arch))) f.ReadExactly(header);
+        Assert.That(BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(18)), Is.EqualTo(arch == VmArch.Arm64 ? 183 : 62));
+        Assert.That(_vm.Console.Value("machine"), Is.EqualTo(arch == VmArch.Arm64 ? "aarch64" : "x86_64"));
     }
 
     [Test]

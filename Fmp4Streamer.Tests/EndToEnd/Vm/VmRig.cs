@@ -8,7 +8,8 @@ namespace Fmp4Streamer.Tests.EndToEnd.Vm;
 internal static class VmRig
 {
     private static readonly Lazy<string> s_repoRoot = new(FindRepoRoot);
-    private static readonly Lazy<VmSetup> s_setup = new(RunSetup);
+    private static readonly Lazy<VmSetup> s_setup = new(() => RunSetup(VmArch.X64));
+    private static readonly Lazy<VmSetup> s_setupArm64 = new(() => RunSetup(VmArch.Arm64));
 
     public static string RepoRoot => s_repoRoot.Value;
 
@@ -17,14 +18,31 @@ internal static class VmRig
     public static string PayloadPath(string name) => Path.Combine(RigDir, "payloads", name);
 
     /// <summary>The daemon as built by ./build.sh (NativeAOT, linux-x64), or $FMP4_VM_STREAMER.</summary>
-    public static string StreamerBinary =>
-        Environment.GetEnvironmentVariable("FMP4_VM_STREAMER") is { Length: > 0 } s ? s : Path.Combine(RepoRoot, "fmp4streamer");
+    public static string StreamerBinary => StreamerBinaryFor(VmArch.X64);
+
+    /// <summary>
+    /// The daemon for a guest architecture: ./fmp4streamer (or $FMP4_VM_STREAMER), ./fmp4streamer-arm64 as
+    /// `make arm64` builds it (or $FMP4_VM_STREAMER_ARM64).
+    /// </summary>
+    public static string StreamerBinaryFor(VmArch arch)
+    {
+        (string variable, string file) = arch == VmArch.Arm64
+            ? ("FMP4_VM_STREAMER_ARM64", "fmp4streamer-arm64")
+            : ("FMP4_VM_STREAMER", "fmp4streamer");
+        return Environment.GetEnvironmentVariable(variable) is { Length: > 0 } s ? s : Path.Combine(RepoRoot, file);
+    }
+
+    /// <summary>How to build <see cref="StreamerBinaryFor"/>'s binary, for a test that finds it missing.</summary>
+    public static string StreamerBuildCommand(VmArch arch) => arch == VmArch.Arm64 ? "make arm64" : "./build.sh";
+
+    /// <summary>VM_ARCH as tests/vm/setup.sh and run.sh take it.</summary>
+    public static string ScriptArch(VmArch arch) => arch == VmArch.Arm64 ? "arm64" : "x86_64";
 
     /// <summary>The M2M stage checker (tests/vm/M2MCheck) as `make m2mcheck` publishes it.</summary>
     public static string M2MCheckBinary => Path.Combine(RepoRoot, "artifacts", "m2mcheck", "m2mcheck");
 
     /// <summary>Runs tests/vm/setup.sh (cached: seconds when warm) and returns what it built.</summary>
-    public static VmSetup Setup() => s_setup.Value;
+    public static VmSetup Setup(VmArch arch = VmArch.X64) => arch == VmArch.Arm64 ? s_setupArm64.Value : s_setup.Value;
 
     /// <summary>Fails the test, naming the apt package, when a host tool is missing.</summary>
     public static void RequireCommand(string command, string aptPackage)
@@ -67,10 +85,10 @@ internal static class VmRig
         throw new InvalidOperationException($"no Fmp4Streamer.slnx above {AppContext.BaseDirectory}");
     }
 
-    private static VmSetup RunSetup()
+    private static VmSetup RunSetup(VmArch arch)
     {
         RequireCommand("bash", "bash");
-        var values = RunSetupScript("setup.sh");
+        var values = RunSetupScript("setup.sh", arch);
         return new VmSetup(values["KVER"], values["WORK"], values["STREAM"]);
     }
 
@@ -79,7 +97,7 @@ internal static class VmRig
     /// runs download and build (well under 5 minutes); warm ones take about a second. Exit 2 is a script naming the
     /// apt packages that are missing.
     /// </summary>
-    public static Dictionary<string, string> RunSetupScript(string name)
+    public static Dictionary<string, string> RunSetupScript(string name, VmArch arch = VmArch.X64)
     {
         var psi = new ProcessStartInfo("bash", [Path.Combine(RigDir, name)])
         {
@@ -87,6 +105,7 @@ internal static class VmRig
             RedirectStandardError = true,
             WorkingDirectory = RepoRoot,
         };
+        psi.Environment["VM_ARCH"] = ScriptArch(arch);
         using var p = Process.Start(psi)!;
         Task<string> stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();

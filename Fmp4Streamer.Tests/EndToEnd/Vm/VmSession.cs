@@ -26,11 +26,12 @@ internal sealed class VmSession : IDisposable
     /// <summary>Host time from start until the guest printed RIG-READY.</summary>
     public TimeSpan? BootTime { get; private set; }
 
-    public VmSession(string name, string payload, IEnumerable<string> files, int timeoutSeconds = 240)
+    public VmSession(string name, string payload, IEnumerable<string> files, int timeoutSeconds = 240, VmArch arch = VmArch.X64)
     {
         _name = name;
-        VmRig.RequireCommand("qemu-system-x86_64", "qemu-system-x86");
-        VmRig.Setup();
+        if (arch == VmArch.Arm64) VmRig.RequireCommand("qemu-system-aarch64", "qemu-system-arm");
+        else VmRig.RequireCommand("qemu-system-x86_64", "qemu-system-x86");
+        VmRig.Setup(arch);
         HostPort = VmRig.FreePort();
         ControlPort = VmRig.FreePort();
         var psi = new ProcessStartInfo("bash")
@@ -46,6 +47,7 @@ internal sealed class VmSession : IDisposable
         psi.Environment["VM_HOSTPORT"] = HostPort.ToString();
         psi.Environment["VM_CTLPORT"] = ControlPort.ToString();
         psi.Environment["VM_TIMEOUT"] = timeoutSeconds.ToString();
+        psi.Environment["VM_ARCH"] = VmRig.ScriptArch(arch);
         _process = new Process { StartInfo = psi };
         _clock.Restart();
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);

@@ -2,7 +2,7 @@ using Fmp4Streamer.V4L2.M2M;
 
 namespace Fmp4Streamer.Tests.V4L2.M2M;
 
-/// <summary>The reference's APP0→APP4 rewrite (spec 6.3 step 7): first FF E0 in bytes 0..3 and first in 4..499.</summary>
+/// <summary>The reference's APP0→APP4 rewrite (compatibility §6): first FF E0 in bytes 0..3 and first in 4..499.</summary>
 public class JpegApp0PatchTests
 {
     private static byte[] Filled(int length, params (int At, byte Value)[] bytes)

@@ -6,7 +6,7 @@ using LibC = Tmds.Linux.LibC;
 
 namespace Fmp4Streamer.Tests.V4L2.Uvc;
 
-/// <summary>UVCIOC_CTRL_QUERY through the seam: GET_LEN first, its size clamped to the caller's buffer (spec 7.1).</summary>
+/// <summary>UVCIOC_CTRL_QUERY through the seam: GET_LEN first, its size clamped to the caller's buffer (compatibility §7).</summary>
 public class ExtensionUnitTests
 {
     private SimulatedUvcDriver _uvc = null!;

@@ -4,7 +4,7 @@ using Fmp4Streamer.V4L2.Uvc;
 
 namespace Fmp4Streamer.Tests.V4L2.Uvc;
 
-/// <summary>H.264 access units from x264 muxed into MJPG APP4 segments come back out byte for byte (spec 7.4).</summary>
+/// <summary>H.264 access units from x264 muxed into MJPG APP4 segments come back out byte for byte (compatibility §7).</summary>
 public class MjpegH264DemuxerTests
 {
     private static List<byte[]>? s_units;

@@ -71,7 +71,7 @@ public class MjpgH264CameraTests
         Assert.That(Commit.Sets, Has.Count.EqualTo(2), "at set-up and again before STREAMON");
         var log = Driver.IoctlLog;
         Assert.That(log.LastIndexOf("UVC SET_CUR 12/2"), Is.LessThan(log.IndexOf("VIDIOC_STREAMON")));
-        Assert.That(log.IndexOf("UVC SET_CUR 12/2"), Is.LessThan(log.IndexOf("VIDIOC_S_FMT")), "XU before S_FMT (spec 2.3)");
+        Assert.That(log.IndexOf("UVC SET_CUR 12/2"), Is.LessThan(log.IndexOf("VIDIOC_S_FMT")), "XU before S_FMT (compatibility §2)");
 
         var builder = new MjpegH264FrameBuilder();
         for (int i = 0; i < units.Count; i++)

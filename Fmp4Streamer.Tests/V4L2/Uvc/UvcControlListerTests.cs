@@ -3,7 +3,7 @@ using Fmp4Streamer.V4L2;
 
 namespace Fmp4Streamer.Tests.V4L2.Uvc;
 
-/// <summary>-l of a UVC camera: its extension unit lines follow the V4L2 controls, Logitech first (spec 1.1).</summary>
+/// <summary>-l of a UVC camera: its extension unit lines follow the V4L2 controls, Logitech first (compatibility §1).</summary>
 public class UvcControlListerTests
 {
     [Test]

@@ -7,7 +7,7 @@ using LibC = Tmds.Linux.LibC;
 
 namespace Fmp4Streamer.Tests.V4L2.Uvc;
 
-/// <summary>uvcx_* settings, commit, IDR and -l lines against a simulated uvcvideo with a C920's units (spec 7).</summary>
+/// <summary>uvcx_* settings, commit, IDR and -l lines against a simulated uvcvideo with a C920's units (compatibility §7).</summary>
 public class UvcExtensionsTests
 {
     private const byte H264 = SimulatedUvcDriver.H264Unit;

@@ -2,7 +2,7 @@ using Fmp4Streamer.V4L2.Uvc;
 
 namespace Fmp4Streamer.Tests.V4L2.Uvc;
 
-/// <summary>Extension unit ids from USB descriptors in a sysfs tree built by the test (spec 7.1).</summary>
+/// <summary>Extension unit ids from USB descriptors in a sysfs tree built by the test (compatibility §7).</summary>
 public class UvcUnitFinderTests
 {
     [TestCase(FakeSysfs.ByIdPath, TestName = "through the by-id symlink")]

@@ -3,7 +3,7 @@ using Fmp4Streamer.V4L2.Uvc;
 
 namespace Fmp4Streamer.Tests.V4L2.Uvc;
 
-/// <summary>The probe/commit layout against the UVC 1.5 H.264 payload spec's table (3.3.1; spec 7.2).</summary>
+/// <summary>The probe/commit layout against the UVC 1.5 H.264 payload spec's table (3.3.1; compatibility §7).</summary>
 public class UvcxVideoConfigTests
 {
     private static readonly (string Field, int Offset, int Size)[] s_spec =
@@ -18,7 +18,7 @@ public class UvcxVideoConfigTests
         ("wLeakyBucketSize", 44, 2),
     };
 
-    /// <summary>Which probe field each uvcx_h264_* key sets, and its bmHints bit (spec 7.2's control table).</summary>
+    /// <summary>Which probe field each uvcx_h264_* key sets, and its bmHints bit (compatibility §7).</summary>
     private static readonly (string Key, string Field, ushort Hint)[] s_controls =
     {
         ("uvcx_h264_stream_mux", "bStreamMuxOption", 0), ("uvcx_h264_width", "wWidth", 0x0001),

@@ -2,7 +2,7 @@ namespace Fmp4Streamer.V4L2.M2M;
 
 /// <summary>
 /// The Pi's JPEG decoder (bcm2835-codec) fails on JFIF APP0 segments, so the reference rewrites them to APP4
-/// (spec 6.3 step 7): the first FF E0 within bytes 0..3 and the first within bytes 4..499 become FF E4.
+/// (compatibility §6): the first FF E0 within bytes 0..3 and the first within bytes 4..499 become FF E4.
 /// </summary>
 public static class JpegApp0Patch
 {

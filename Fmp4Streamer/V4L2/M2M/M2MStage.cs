@@ -5,7 +5,7 @@ using static Fmp4Streamer.Linux.Native.videodev2;
 namespace Fmp4Streamer.V4L2.M2M;
 
 /// <summary>
-/// One V4L2 memory-to-memory device (decoder or encoder, spec 6.3) on the event loop: frames from upstream go into
+/// One V4L2 memory-to-memory device (decoder or encoder, compatibility §6) on the event loop: frames from upstream go into
 /// its OUTPUT queue (<see cref="IFrameReceiver.OnFrame"/>: copy into MMAP, or import the upstream's dmabuf), and
 /// what it produces is dequeued from its CAPTURE queue on readiness and handed to the next receiver (the next stage
 /// or the camera source). Single- or multi-planar as the device reports. One fd, no thread: EPOLLOUT returns OUTPUT
@@ -43,7 +43,7 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
         _owner = owner;
         _inputFourCc = FourCc.Parse(options.InputFormat);
         _captureFourCc = FourCc.Parse(options.CaptureFormat);
-        // Only a decoder reads the JPEG; the rewrite is for the Pi's decoder (spec 6.3 step 7).
+        // Only a decoder reads the JPEG; the rewrite is for the Pi's decoder (compatibility §6).
         bool jpegInput = _inputFourCc == V4L2_PIX_FMT_MJPEG || _inputFourCc == V4L2_PIX_FMT_JPEG;
         _patchJpeg = options.Role == M2MRole.Decoder && jpegInput;
         // A decoder's compressed input other than (M)JPEG predicts frames from earlier ones (H264 from a camera being

@@ -5,7 +5,7 @@ using static Fmp4Streamer.Linux.Native.uvcvideo;
 namespace Fmp4Streamer.V4L2.Uvc;
 
 /// <summary>
-/// One UVC extension unit of an open node, queried through UVCIOC_CTRL_QUERY (spec 7.1). Every data query asks
+/// One UVC extension unit of an open node, queried through UVCIOC_CTRL_QUERY (compatibility §7). Every data query asks
 /// GET_LEN first and sends that length, clamped to the caller's buffer (uvcvideo refuses any other size with
 /// ENOBUFS, so a clamped query fails cleanly instead of overrunning the buffer as the original could).
 /// </summary>

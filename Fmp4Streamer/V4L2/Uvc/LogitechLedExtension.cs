@@ -5,7 +5,7 @@ using static Fmp4Streamer.Linux.Native.uvcvideo;
 namespace Fmp4Streamer.V4L2.Uvc;
 
 /// <summary>
-/// LED 1 of the Logitech peripheral extension unit (spec 7.3): a 5-byte control whose byte 1 is the mode and byte 3
+/// LED 1 of the Logitech peripheral extension unit (compatibility §7): a 5-byte control whose byte 1 is the mode and byte 3
 /// the blink frequency. Each setting is read, changed, written and read back; -l queries the device live.
 /// </summary>
 public sealed class LogitechLedExtension

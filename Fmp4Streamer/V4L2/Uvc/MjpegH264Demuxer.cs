@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Fmp4Streamer.V4L2.Uvc;
 
 /// <summary>
-/// Takes the H.264 access unit out of an MJPG frame muxed by a UVC 1.5 camera (capture_format MJPGH264, spec 7.4).
+/// Takes the H.264 access unit out of an MJPG frame muxed by a UVC 1.5 camera (capture_format MJPGH264, compatibility §7).
 /// The first APP4 segment holds the UVC H.264 payload header (wVersion, wHeaderLength, ...), then the u32 payload
 /// size and the first payload bytes; further APP4 segments continue the payload. Segments are walked by their own
 /// length fields (not the original's fixed 65535-byte stride, which cut 4 bytes off payloads just below each multiple

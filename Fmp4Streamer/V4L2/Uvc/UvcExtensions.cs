@@ -5,7 +5,7 @@ using Fmp4Streamer.Linux;
 namespace Fmp4Streamer.V4L2.Uvc;
 
 /// <summary>
-/// The extension units of one open camera and its uvcx_* config keys (spec 2.3): keys are checked against the fixed
+/// The extension units of one open camera and its uvcx_* config keys (compatibility §2): keys are checked against the fixed
 /// tables whether or not the camera has the unit (a typo is an error everywhere); a camera without the unit gets one
 /// warning and the keys are ignored, as the original's sample config sets uvcx_h264_* keys for every camera.
 /// </summary>
@@ -126,10 +126,10 @@ public sealed class UvcExtensions
         return muxing;
     }
 
-    /// <summary>COMMIT of the H.264 configuration, before each STREAMON (spec 7.2); 0 or the errno, 0 without the unit.</summary>
+    /// <summary>COMMIT of the H.264 configuration, before each STREAMON (compatibility §7); 0 or the errno, 0 without the unit.</summary>
     public int CommitBeforeStreaming() => H264?.Commit() ?? 0;
 
-    /// <summary>The -l lines: Logitech unit first, then the H.264 unit (spec 1.1), each only if the camera has it.</summary>
+    /// <summary>The -l lines: Logitech unit first, then the H.264 unit (compatibility §1), each only if the camera has it.</summary>
     public void AppendListing(StringBuilder sb, ICollection<string> warnings)
     {
         Led?.AppendListing(sb, warnings);

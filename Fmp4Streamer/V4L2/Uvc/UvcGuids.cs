@@ -1,6 +1,6 @@
 namespace Fmp4Streamer.V4L2.Uvc;
 
-/// <summary>Extension unit GUIDs in the byte order of guidExtensionCode in the USB descriptors (spec 7.2, 7.3).</summary>
+/// <summary>Extension unit GUIDs in the byte order of guidExtensionCode in the USB descriptors (compatibility §7).</summary>
 public static class UvcGuids
 {
     /// <summary>UVC 1.5 H.264 XU, a29e7641-de04-47e3-8b2b-f4341aff003b.</summary>

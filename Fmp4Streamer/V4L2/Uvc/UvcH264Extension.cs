@@ -5,7 +5,7 @@ using static Fmp4Streamer.Linux.Native.uvcvideo;
 namespace Fmp4Streamer.V4L2.Uvc;
 
 /// <summary>
-/// The UVC 1.5 H.264 extension unit of a camera (spec 7.2): reads the probe's DEF/MIN/MAX/CUR once, merges the
+/// The UVC 1.5 H.264 extension unit of a camera (compatibility §7): reads the probe's DEF/MIN/MAX/CUR once, merges the
 /// config's uvcx_h264_* values into the current configuration (each with its bmHints bit), commits it, and commits
 /// it again before every STREAMON; requests IDRs through PICTURE_TYPE_CONTROL. As the original, the desired
 /// configuration goes straight to COMMIT and is read back through the probe.
@@ -36,7 +36,7 @@ public sealed class UvcH264Extension
     public const string Width = "uvcx_h264_width";
     public const string Height = "uvcx_h264_height";
 
-    /// <summary>Every setting the config may give, in -l order (spec 7.2's table).</summary>
+    /// <summary>Every setting the config may give, in -l order (compatibility §7).</summary>
     public static IReadOnlyList<UvcxControl> Controls { get; } = new UvcxControl[]
     {
         new(StreamMux, 33, 1, 0, Menu((0x00, "None"), (StreamMuxH264 | StreamMuxEnabled, "H264"))),
@@ -139,7 +139,7 @@ public sealed class UvcH264Extension
         return _unit.Query(PictureTypeControl, UVC_SET_CUR, data, out _);
     }
 
-    /// <summary>One -l line per setting (spec 1.1): the desired value with the probe's default, minimum and maximum.</summary>
+    /// <summary>One -l line per setting (compatibility §1): the desired value with the probe's default, minimum and maximum.</summary>
     public void AppendListing(StringBuilder sb)
     {
         var desired = UvcxVideoConfig.AsBytes(ref _desired);

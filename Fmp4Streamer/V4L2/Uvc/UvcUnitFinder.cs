@@ -1,7 +1,7 @@
 namespace Fmp4Streamer.V4L2.Uvc;
 
 /// <summary>
-/// Finds the extension units of a V4L2 node from the USB descriptors in sysfs (spec 7.1): the node's name (after
+/// Finds the extension units of a V4L2 node from the USB descriptors in sysfs (compatibility §7): the node's name (after
 /// following /dev/v4l/by-id links), /sys/class/video4linux/NAME resolved to its device directory, three levels up to
 /// the USB device, whose `descriptors` file holds the device and configuration descriptors. Links are resolved before
 /// walking up: .NET collapses `..` lexically and would read /sys/descriptors. The descriptors are walked by bLength

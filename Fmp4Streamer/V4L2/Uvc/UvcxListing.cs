@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Fmp4Streamer.V4L2.Uvc;
 
-/// <summary>The -l line of an extension unit control (spec 1.1): integers with default/min/max, menus with their labels.</summary>
+/// <summary>The -l line of an extension unit control (compatibility §1): integers with default/min/max, menus with their labels.</summary>
 public static class UvcxListing
 {
     public static string Line(UvcxControl c, long value, long def, long min, long max)

@@ -5,7 +5,7 @@ namespace Fmp4Streamer.V4L2.Uvc;
 
 /// <summary>
 /// VIDEO_CONFIG_PROBE / VIDEO_CONFIG_COMMIT of the UVC 1.5 H.264 extension unit (UVC 1.5 H.264 payload spec 3.3.1,
-/// spec 7.2): packed little-endian, 46 bytes. The host is little-endian (x64, arm64), so the fields are used as is.
+/// compatibility §7): packed little-endian, 46 bytes. The host is little-endian (x64, arm64), so the fields are used as is.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = Size)]
 public struct UvcxVideoConfig

@@ -4,6 +4,7 @@
 . /rig/lib.sh
 S=/bin/fmp4streamer
 [ -x $S ] || { echo "RIG-ERROR /bin/fmp4streamer missing"; exit 2; }
+rig_value machine "$(uname -m)"
 
 conf() { # conf FILE DEVICE [KEY = VALUE lines on stdin]: a config with [server] and one device section
   { printf '[server]\nlisten =\nport = 8000\n\n[%s]\nwidth = 640\nheight = 480\nfps = 30\n' "$2"; cat; } > "$1"
