@@ -14,8 +14,12 @@ namespace Fmp4Streamer.Mp4;
 /// Offsets of 0 or more were chosen over shifting the first picture to offset 0 with negative offsets: Chromium,
 /// Safari, ffmpeg and VLC all play non-negative offsets, while negative ones (trun version 1) are mishandled by
 /// older demuxers, and the constant R-frame shift costs no latency (players buffer on presentation times).
-/// The frame duration is a running average of the real sample durations, so a camera running slower than its
-/// nominal rate still orders right; the count's step is 2 per frame (what x264, hardware encoders and
+/// Decode times follow arrival or capture times and jitter (pipe arrivals vary by a quarter of a frame), and a
+/// B-frame decoded k frames after the anchor it precedes would carry k frames of that jitter: presentation times
+/// are therefore laid on a steady clock that follows decode times slowly (snapping back when they differ by half a
+/// frame), plus half a frame of margin so they stay at or after decode time. The frame duration is a running
+/// average of the real sample durations, so a camera running slower than its nominal rate still orders right;
+/// the count's step is 2 per frame (what x264, hardware encoders and
 /// pic_order_cnt_type 2 use), lowered when an odd difference shows up and relearned from each complete period
 /// between restarts. R = 0 (no reordering) gives offset 0 for every sample.
 /// </remarks>
@@ -34,6 +38,8 @@ public sealed class CompositionOffsetEstimator
     private int _step = DefaultStep;
     private int _periodGcd;
     private double _frameDuration;
+    private double _decodeTime;     // of the next sample: the sum of the durations so far
+    private double _steadyTime;     // the steady clock's decode time of the next sample
 
     /// <summary>R: the SPS's reorder depth (<see cref="H264.Sps.ReorderDepth"/>).</summary>
     public int ReorderDepth => _reorderDepth;
@@ -50,6 +56,8 @@ public sealed class CompositionOffsetEstimator
         _step = DefaultStep;
         _periodGcd = 0;
         _frameDuration = 0;
+        _decodeTime = 0;
+        _steadyTime = 0;
     }
 
     /// <summary>
@@ -60,7 +68,7 @@ public sealed class CompositionOffsetEstimator
     /// <param name="duration">The sample's duration in ticks (its decode time to the next one's).</param>
     public int Next(int picOrderCnt, bool restartsOrder, uint duration)
     {
-        UpdateFrameDuration(duration);
+        double steadyLead = AdvanceClock(duration);
         if (_reorderDepth == 0) return 0;
         if (restartsOrder || !_started)
         {
@@ -81,7 +89,30 @@ public sealed class CompositionOffsetEstimator
         long slot = delta >= 0 ? delta / _step : -((-delta + _step - 1) / _step);
         long frames = Math.Clamp(slot - _decodeIndex + _reorderDepth, 0, _reorderDepth + MaxLeadFrames);
         _decodeIndex++;
-        return (int)Math.Round(frames * _frameDuration);
+        return OffsetFrom(steadyLead, frames);
+    }
+
+    /// <summary>
+    /// Presentation <paramref name="frames"/> frames after this sample's slot on the steady clock, with half a frame
+    /// of margin, as an offset from its decode time.
+    /// </summary>
+    private int OffsetFrom(double steadyLead, long frames) =>
+        (int)Math.Clamp(Math.Round(steadyLead + (frames + 0.5) * _frameDuration), 0, int.MaxValue);
+
+    /// <summary>
+    /// Moves the decode time and the steady clock past this sample; returns how far the steady clock's time for it
+    /// is ahead of its decode time (within half a frame either way).
+    /// </summary>
+    private double AdvanceClock(uint duration)
+    {
+        UpdateFrameDuration(duration);
+        double decode = _decodeTime;
+        double steady = _steadyTime;
+        if (!_started || Math.Abs(decode - steady) > _frameDuration / 2) steady = decode; // a stall or a restart
+        else steady += (decode - steady) / 8;
+        _steadyTime = steady + _frameDuration;
+        _decodeTime += duration;
+        return steady - decode;
     }
 
     /// <summary>
@@ -90,10 +121,10 @@ public sealed class CompositionOffsetEstimator
     /// </summary>
     public int NextUnordered(uint duration)
     {
-        UpdateFrameDuration(duration);
+        double steadyLead = AdvanceClock(duration);
         if (_reorderDepth == 0 || !_started) return 0;
         _decodeIndex++;
-        return (int)Math.Round(_reorderDepth * _frameDuration);
+        return OffsetFrom(steadyLead, _reorderDepth);
     }
 
     private void UpdateFrameDuration(uint duration)
