@@ -19,7 +19,18 @@ public sealed record PlaybackReport(bool Ok, int Width, int Height, double Start
     /// <summary>Milliseconds from navigation to the first decoded frame (-1: none).</summary>
     public long FirstFrameMs { get; init; } = -1;
 
+    /// <summary>getVideoPlaybackQuality().droppedVideoFrames at the last sample.</summary>
     public int Dropped { get; init; }
+
+    /// <summary>Every sample's currentTime and droppedVideoFrames.</summary>
+    public IReadOnlyList<(double Time, int Dropped)> DroppedOverTime { get; init; } = Array.Empty<(double, int)>();
+
+    /// <summary>Frames dropped once playback passed <paramref name="time"/> seconds (after the start-up).</summary>
+    public int DroppedAfter(double time)
+    {
+        var from = DroppedOverTime.FirstOrDefault(s => s.Time >= time);
+        return DroppedOverTime.Count == 0 ? 0 : DroppedOverTime[^1].Dropped - from.Dropped;
+    }
 }
 
 
@@ -55,6 +66,7 @@ public static class BrowserPlayback
         var latencies = new List<(long, double)>();
         var times = new List<(long, double)>();
         var tiles = new List<List<double>>();
+        var droppedOverTime = new List<(double, int)>();
         foreach (var s in root.GetProperty("samples").EnumerateArray())
         {
             if (s.TryGetProperty("videos", out var videos))
@@ -69,6 +81,8 @@ public static class BrowserPlayback
             }
             if (s.TryGetProperty("latencyMs", out var l)) latencies.Add((s.GetProperty("now").GetInt64(), l.GetDouble()));
             if (s.TryGetProperty("t", out var t) && s.TryGetProperty("now", out var now)) times.Add((now.GetInt64(), t.GetDouble()));
+            if (s.TryGetProperty("t", out var st) && s.TryGetProperty("dropped", out var sd) && sd.ValueKind == JsonValueKind.Number)
+                droppedOverTime.Add((st.GetDouble(), sd.GetInt32()));
         }
         var first = root.GetProperty("first");
         var last = root.GetProperty("last");
@@ -82,6 +96,7 @@ public static class BrowserPlayback
             TileLatencies = tiles,
             WaitingAfterStart = root.TryGetProperty("waitingAfterStart", out var w) ? w.GetArrayLength() : 0,
             FirstFrameMs = root.TryGetProperty("firstFrameMs", out var ff) ? ff.GetInt64() : -1,
+            DroppedOverTime = droppedOverTime,
             Dropped = played && last.TryGetProperty("dropped", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetInt32() : 0,
         };
     }

@@ -3,7 +3,7 @@ using System.Text;
 namespace Fmp4Streamer.Http;
 
 /// <summary>
-/// The player page (seed spec 3.1) with relative links only, so it works behind a reverse proxy under a
+/// The player page (compatibility §3) with relative links only, so it works behind a reverse proxy under a
 /// sub-path. Its script (<see cref="LiveEdgeScript"/>) only trims latency: without JavaScript the plain &lt;video&gt;
 /// still plays.
 /// </summary>

@@ -24,13 +24,28 @@ public static class LiveEdgeScript
             if (source && MediaSource.isTypeSupported(source.type)) follow(v, source.src, source.type);
           });
 
+          // With B-frames the buffered end runs ahead of the frames that can be shown (an anchor arrives before the
+          // frames it follows): once trun shows composition offsets, each time frames are dropped for lateness, stay
+          // a little further behind. Streams without B-frames keep the closest edge.
+          function hasCompositionOffset(d) {
+            for (var i = 0; i + 32 <= d.length; i++) {
+              if (d[i] !== 0x74 || d[i + 1] !== 0x72 || d[i + 2] !== 0x75 || d[i + 3] !== 0x6e) continue;
+              if ((d[i + 6] & 0x08) && (d[i + 28] | d[i + 29] | d[i + 30] | d[i + 31])) return true;
+            }
+            return false;
+          }
+
           function follow(v, url, type) {
+            var margin = 0, dropped = 0, reordered = false;
             start();
             setInterval(function () {
               var b = v.buffered;
               if (!b.length) return;
-              var end = b.end(b.length - 1), lag = end - v.currentTime;
-              if (v.currentTime < b.start(0) || lag > 1.5) v.currentTime = end - 0.1;
+              var q = v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality().droppedVideoFrames : 0;
+              if (q > dropped && reordered && v.currentTime > 1) margin = Math.min(margin + 0.04, 0.3);
+              dropped = q;
+              var end = b.end(b.length - 1), lag = end - v.currentTime - margin;
+              if (v.currentTime < b.start(0) || lag > 1.5) v.currentTime = end - 0.1 - margin;
               else v.playbackRate = lag > 0.3 ? 1.2 : lag < 0.12 ? 1 : v.playbackRate;
               if (v.paused && v.autoplay) v.play().catch(function () {});
             }, 250);
@@ -66,6 +81,7 @@ public static class LiveEdgeScript
                 all = new Uint8Array(n); n = 0;
                 for (i = 0; i < queue.length; i++) { all.set(queue[i], n); n += queue[i].length; }
                 queue = [];
+                if (!reordered) reordered = hasCompositionOffset(all);
                 try { sb.appendBuffer(all); } catch (e) { stop(); }
               }
             }
