@@ -1,0 +1,49 @@
+namespace Fmp4Streamer.H264.Decoding;
+
+/// <summary>
+/// What the decoder remembers about every macroblock of the picture being decoded: its slice, kind and QP, and per
+/// 4x4 block the coefficient counts (nC prediction, 9.2.1) and intra prediction modes (8.3.1.1). Grids are sized
+/// once per picture size and reused; later users (deblocking, motion detection) read them after decoding.
+/// </summary>
+public sealed class MacroblockGrid
+{
+    public MacroblockGrid(int widthInMbs, int heightInMbs)
+    {
+        WidthInMbs = widthInMbs;
+        HeightInMbs = heightInMbs;
+        int count = widthInMbs * heightInMbs;
+        SliceNumber = new int[count];
+        Kind = new MacroblockKind[count];
+        Qp = new byte[count];
+        Transform8x8 = new bool[count];
+        LumaTotalCoeff = new byte[count * 16];
+        CbTotalCoeff = new byte[count * 4];
+        CrTotalCoeff = new byte[count * 4];
+        IntraModes = new sbyte[count * 16];
+        SliceNumber.AsSpan().Fill(-1);
+    }
+
+    public int WidthInMbs { get; }
+    public int HeightInMbs { get; }
+
+    /// <summary>Decoder-wide slice counter value of the slice that decoded the macroblock; -1 before any.</summary>
+    public int[] SliceNumber { get; }
+    public MacroblockKind[] Kind { get; }
+
+    /// <summary>QPY of the macroblock (for I_PCM the predicted QP; deblocking uses 0 for I_PCM itself).</summary>
+    public byte[] Qp { get; }
+    public bool[] Transform8x8 { get; }
+
+    /// <summary>TotalCoeff per luma 4x4 block, on a grid 4 * WidthInMbs wide.</summary>
+    public byte[] LumaTotalCoeff { get; }
+
+    /// <summary>TotalCoeff per chroma AC block, on a grid 2 * WidthInMbs wide.</summary>
+    public byte[] CbTotalCoeff { get; }
+    public byte[] CrTotalCoeff { get; }
+
+    /// <summary>Intra4x4PredMode per 4x4 block (Intra8x8 modes repeated over their four blocks), grid 4 * WidthInMbs wide.</summary>
+    public sbyte[] IntraModes { get; }
+
+    public static bool IsIntra(MacroblockKind kind) => kind is MacroblockKind.Intra4x4 or MacroblockKind.Intra8x8
+        or MacroblockKind.Intra16x16 or MacroblockKind.IPcm;
+}
