@@ -74,12 +74,53 @@ public sealed class CavlcMacroblockParser
             && ReadChromaResidual(r, slice, grid, mbX, mbY, n, dequant, mb);
     }
 
+    /// <summary>
+    /// The part of an inter macroblock after its prediction syntax: coded_block_pattern, transform_size_8x8_flag,
+    /// mb_qp_delta and the residual. <paramref name="qp"/> is QPY,PRED on entry and QPY on exit.
+    /// </summary>
+    public bool ParseInterResidual(RbspReader r, in SliceParameters slice, MacroblockGrid grid, int mbX, int mbY,
+        in MacroblockNeighbours n, DequantTables dequant, MacroblockData mb, ref int qp)
+    {
+        ClearCounts(grid, mbX, mbY);
+        SetModes(grid, mbX, mbY, Intra4x4Prediction.Dc);
+        mb.LumaNonZero = 0;
+        mb.ChromaNonZero = 0;
+        mb.Transform8x8 = false;
+        uint code = r.ReadUe();
+        if (code > 47) return false;
+        int cbp = InterCbp[(int)code];
+        mb.CbpLuma = cbp & 15;
+        mb.CbpChroma = cbp >> 4;
+        if (mb.CbpLuma > 0 && slice.Transform8x8Mode && mb.AllowsTransform8x8) mb.Transform8x8 = r.ReadFlag();
+        if (cbp > 0)
+        {
+            int delta = r.ReadSe();
+            if (delta < -26 || delta > 25) return false;
+            qp = (qp + delta + 52) % 52;
+        }
+        mb.Qp = qp;
+        if (r.Overrun) return false;
+        return ReadLumaResidual(r, grid, grid.WidthInMbs * 4, mbX, mbY, n, dequant, mb)
+            && ReadChromaResidual(r, slice, grid, mbX, mbY, n, dequant, mb);
+    }
+
+    /// <summary>A skipped macroblock has no coefficients: its counts are 0 for its neighbours.</summary>
+    public static void MarkSkipped(MacroblockGrid grid, int mbX, int mbY)
+    {
+        ClearCounts(grid, mbX, mbY);
+        SetModes(grid, mbX, mbY, Intra4x4Prediction.Dc);
+    }
+
     private static void ClearCounts(MacroblockGrid grid, int mbX, int mbY) => FillCounts(grid, mbX, mbY, 0);
 
     private static void FillCounts(MacroblockGrid grid, int mbX, int mbY, byte value)
     {
         int w4 = grid.WidthInMbs * 4;
-        for (int y = 0; y < 4; y++) grid.LumaTotalCoeff.AsSpan((mbY * 4 + y) * w4 + mbX * 4, 4).Fill(value);
+        for (int y = 0; y < 4; y++)
+        {
+            grid.LumaTotalCoeff.AsSpan((mbY * 4 + y) * w4 + mbX * 4, 4).Fill(value);
+            grid.CodedBlock.AsSpan((mbY * 4 + y) * w4 + mbX * 4, 4).Fill(value == 0 ? (byte)0 : (byte)1);
+        }
         int w2 = grid.WidthInMbs * 2;
         for (int y = 0; y < 2; y++)
         {
@@ -132,8 +173,9 @@ public sealed class CavlcMacroblockParser
         int qp = mb.Qp;
         int qpRem = qp % 6, qpDiv = qp / 6;
         bool intra16 = mb.Kind == MacroblockKind.Intra16x16;
+        bool intra = MacroblockGrid.IsIntra(mb.Kind);
         ReadOnlySpan<byte> zigzag = ScanOrder.ZigZag4x4;
-        ReadOnlySpan<int> scale = dequant.Scale4x4(DequantTables.IntraY, qpRem);
+        ReadOnlySpan<int> scale = dequant.Scale4x4(intra ? DequantTables.IntraY : DequantTables.InterY, qpRem);
         Span<int> levels = _levels;
         Span<byte> positions = _positions;
 
@@ -150,7 +192,7 @@ public sealed class CavlcMacroblockParser
         }
 
         bool transform8x8 = mb.Transform8x8;
-        ReadOnlySpan<int> scale8 = transform8x8 ? dequant.Scale8x8(0, qpRem) : default;
+        ReadOnlySpan<int> scale8 = transform8x8 ? dequant.Scale8x8(intra ? 0 : 1, qpRem) : default;
         ReadOnlySpan<byte> zigzag8 = ScanOrder.ZigZag8x8;
         for (int i8x8 = 0; i8x8 < 4; i8x8++)
         {
@@ -162,8 +204,18 @@ public sealed class CavlcMacroblockParser
                 int maxCoeff = intra16 ? 15 : 16;
                 int total = CavlcResidualReader.Read(r, nC, maxCoeff, levels, positions);
                 if (total < 0) return false;
-                grid.LumaTotalCoeff[(mbY * 4 + BlockLayout.Y[blk]) * w4 + mbX * 4 + BlockLayout.X[blk]] = (byte)total;
+                int cell = (mbY * 4 + BlockLayout.Y[blk]) * w4 + mbX * 4 + BlockLayout.X[blk];
+                grid.LumaTotalCoeff[cell] = (byte)total;
                 if (total == 0) continue;
+                if (transform8x8)
+                {
+                    int corner = (mbY * 4 + BlockLayout.Y[i8x8 * 4]) * w4 + mbX * 4 + BlockLayout.X[i8x8 * 4];
+                    grid.CodedBlock[corner] = grid.CodedBlock[corner + 1] = grid.CodedBlock[corner + w4] = grid.CodedBlock[corner + w4 + 1] = 1;
+                }
+                else
+                {
+                    grid.CodedBlock[cell] = 1;
+                }
                 if (transform8x8)
                 {
                     // 7.3.5.3.2 note: CAVLC codes an 8x8 block as four interleaved 4x4 scans.

@@ -86,7 +86,11 @@ public sealed class DeblockingFilter
             int qy = mbY * 4 + (vertical ? i : edge);
             int q = qy * w4 + qx;
             int p = vertical ? q - 1 : q - w4;
-            int value = grid.LumaTotalCoeff[q] != 0 || grid.LumaTotalCoeff[p] != 0 ? 2 : 0;
+            int value;
+            if (grid.CodedBlock[q] != 0 || grid.CodedBlock[p] != 0) value = 2;
+            else if (grid.RefPicId[q] != grid.RefPicId[p] || Math.Abs(grid.MvX[q] - grid.MvX[p]) >= 4
+                || Math.Abs(grid.MvY[q] - grid.MvY[p]) >= 4) value = 1;
+            else value = 0;
             bs[i] = value;
             any |= value != 0;
         }

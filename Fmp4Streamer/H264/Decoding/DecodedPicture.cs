@@ -46,6 +46,28 @@ public sealed class DecodedPicture
     /// <summary>True when the picture came from an IDR access unit.</summary>
     public bool IsIdr { get; internal set; }
 
+    private static int s_nextId;
+
+    /// <summary>Distinguishes pictures (and each reuse of a pooled one) for reference comparisons.</summary>
+    public int Id { get; private set; } = Interlocked.Increment(ref s_nextId);
+
+    // Reference state kept by the decoded picture buffer (H.264 8.2.5).
+    internal int FrameNum;
+    internal bool IsShortTermReference;
+    internal bool IsLongTermReference;
+    internal int LongTermFrameIdx;
+
+    /// <summary>True while a consumer holds the picture (handed out, not yet returned).</summary>
+    internal bool IsOutstanding;
+
+    internal bool IsReference => IsShortTermReference || IsLongTermReference;
+
+    internal void Renew()
+    {
+        Id = Interlocked.Increment(ref s_nextId);
+        IsShortTermReference = IsLongTermReference = IsOutstanding = false;
+    }
+
     internal void SetCrop(int left, int top, int width, int height)
     {
         CropLeft = left;

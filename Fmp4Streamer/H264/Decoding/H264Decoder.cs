@@ -2,9 +2,10 @@ namespace Fmp4Streamer.H264.Decoding;
 
 /// <summary>
 /// Decodes an H.264 Annex B stream access unit by access unit into pooled <see cref="DecodedPicture"/>s: keeps the
-/// parameter sets, finds picture boundaries, decodes slices, deblocks and hands out finished pictures. Streams it
-/// cannot decode (fields, MBAFF, other chroma formats or bit depths) are refused with <see cref="Refusal"/> set once;
-/// a damaged picture is dropped, counted in <see cref="Errors"/>, and decoding resumes at the next IDR.
+/// parameter sets, finds picture boundaries, decodes slices, deblocks, keeps reference frames and hands out finished
+/// pictures. Streams it cannot decode (fields, MBAFF, other chroma formats or bit depths) are refused with
+/// <see cref="Refusal"/> set once; a damaged picture is dropped, counted in <see cref="Errors"/>, and decoding
+/// resumes at the next IDR.
 /// </summary>
 public sealed class H264Decoder
 {
@@ -12,7 +13,6 @@ public sealed class H264Decoder
     private readonly bool[] _hasSps = new bool[32];
     private readonly Pps[] _pps = new Pps[256];
     private readonly bool[] _hasPps = new bool[256];
-    private readonly SliceHeader _header = new();
     private readonly RbspReader _reader = new();
     private readonly SliceDecoder _sliceDecoder = new();
     private readonly DeblockingFilter _deblocking = new();
@@ -20,22 +20,32 @@ public sealed class H264Decoder
     private readonly DequantTables _dequant = new();
     private readonly PictureOrderCounter _poc = new();
     private readonly PicturePool _pool = new();
+    private readonly DecodedPictureBuffer _dpb = new();
+    private readonly InterContext _inter = new();
     private readonly Queue<DecodedPicture> _output = new();
     private readonly byte[] _lists4x4 = new byte[96];
     private readonly byte[] _lists8x8 = new byte[384];
 
+    private SliceHeader _header = new();          // scratch for the slice being parsed
+    private SliceHeader _pictureHeader = new();   // the first slice of the current picture
     private MacroblockGrid? _grid;
     private DecodedPicture? _current;
     private bool _currentDamaged;
     private bool _waitForIdr = true;
     private int _sliceNumber;
     private int _currentPpsId = -1;
-    private int _currentFrameNum = -1;
-    private int _currentIdrPicId = -1;
-    private int _currentPocLsb = -1;
-    private bool _currentIdr;
+    private int _maxNumRefFrames;
+    private int _maxFrameNum;
     private long _outputIndex;
     private long _captureTime;
+
+    public H264Decoder()
+    {
+        _dpb.Released = picture =>
+        {
+            if (!picture.IsOutstanding) _pool.Return(picture);
+        };
+    }
 
     /// <summary>Pictures dropped because their data was damaged or referred to what was missing.</summary>
     public int Errors { get; private set; }
@@ -45,6 +55,9 @@ public sealed class H264Decoder
 
     /// <summary>Pictures allocated by the pool so far.</summary>
     public int PicturesCreated => _pool.Created;
+
+    /// <summary>The macroblock grid of the last decoded picture (types, vectors), for later users such as motion detection.</summary>
+    public MacroblockGrid? Macroblocks => _grid;
 
     /// <summary>Decodes one access unit (Annex B, start codes included) captured at <paramref name="captureTime"/>.</summary>
     public void Decode(ReadOnlySpan<byte> accessUnit, long captureTime)
@@ -60,7 +73,11 @@ public sealed class H264Decoder
     /// <summary>The next finished picture, in output order; give it back with <see cref="Return"/>.</summary>
     public bool TryGetPicture(out DecodedPicture picture) => _output.TryDequeue(out picture!);
 
-    public void Return(DecodedPicture picture) => _pool.Return(picture);
+    public void Return(DecodedPicture picture)
+    {
+        picture.IsOutstanding = false;
+        if (!picture.IsReference) _pool.Return(picture);
+    }
 
     private void DecodeNal(ReadOnlySpan<byte> nal)
     {
@@ -93,43 +110,44 @@ public sealed class H264Decoder
 
     private void DecodeSlice(ReadOnlySpan<byte> nal)
     {
-        if (!SliceHeaderParser.TryReadPicParameterSetId(nal, out int ppsId) || !_hasPps[ppsId])
+        if (!SliceHeaderParser.TryReadPicParameterSetId(nal, out int ppsId) || !_hasPps[ppsId]
+            || !_hasSps[_pps[ppsId].SeqParameterSetId])
         {
             MarkDamaged();
             return;
         }
         ref readonly Pps pps = ref _pps[ppsId];
-        if (!_hasSps[pps.SeqParameterSetId])
-        {
-            MarkDamaged();
-            return;
-        }
         ref readonly Sps sps = ref _sps[pps.SeqParameterSetId];
         if (!IsSupported(sps)) return;
-        if (!SliceHeaderParser.TryParse(nal, sps, pps, _header))
+        SliceHeader header = _header;
+        if (!SliceHeaderParser.TryParse(nal, sps, pps, header))
         {
             MarkDamaged();
             return;
         }
 
-        bool idr = _header.IdrPicFlag;
-        if (IsNewPicture(ppsId)) StartPicture(sps, pps, idr);
+        if (IsNewPicture(header, ppsId))
+        {
+            FinishPicture();
+            (_header, _pictureHeader) = (_pictureHeader, header);
+            StartPicture(sps, pps, header);
+        }
         if (_current == null || _grid == null || _currentDamaged) return;
 
         var slice = new SliceParameters
         {
             SliceNumber = ++_sliceNumber,
-            SliceType = (int)_header.SliceType,
-            FirstMbInSlice = _header.FirstMbInSlice,
-            SliceQp = _header.SliceQp,
+            SliceType = (int)header.SliceType,
+            FirstMbInSlice = header.FirstMbInSlice,
+            SliceQp = header.SliceQp,
             ChromaQpIndexOffset = pps.ChromaQpIndexOffset,
             SecondChromaQpIndexOffset = pps.SecondChromaQpIndexOffset,
             ConstrainedIntraPred = pps.ConstrainedIntraPred,
             Transform8x8Mode = pps.Transform8x8Mode,
             Cabac = pps.EntropyCodingModeFlag,
-            DisableDeblockingFilterIdc = _header.DisableDeblockingFilterIdc,
-            FilterOffsetA = _header.SliceAlphaC0OffsetDiv2 * 2,
-            FilterOffsetB = _header.SliceBetaOffsetDiv2 * 2,
+            DisableDeblockingFilterIdc = header.DisableDeblockingFilterIdc,
+            FilterOffsetA = header.SliceAlphaC0OffsetDiv2 * 2,
+            FilterOffsetB = header.SliceBetaOffsetDiv2 * 2,
         };
         _slices.Add(slice);
         ScalingMatrix matrix = pps.ScalingMatrixFor(sps);
@@ -140,9 +158,20 @@ public sealed class H264Decoder
         }
         _dequant.Build(_lists4x4, _lists8x8);
 
+        if (header.SliceType == SliceType.P)
+        {
+            _inter.NumRefActive = header.NumRefIdxL0Active;
+            if (!_dpb.BuildList0(header.FrameNum, _maxFrameNum, header.RefPicListModificationL0, header.NumRefIdxL0Active, _inter.List0))
+            {
+                MarkDamaged();
+                return;
+            }
+            _inter.Weights = pps.WeightedPred ? header.PredWeightTable : null;
+        }
+
         _reader.Load(nal.Slice(1));
-        _reader.Seek(_header.HeaderBitLength);
-        if (!_sliceDecoder.Decode(_reader, slice, _current, _grid, _dequant)) MarkDamaged();
+        _reader.Seek(header.HeaderBitLength);
+        if (!_sliceDecoder.Decode(_reader, slice, _current, _grid, _dequant, _inter)) MarkDamaged();
     }
 
     private bool IsSupported(in Sps sps)
@@ -157,18 +186,21 @@ public sealed class H264Decoder
     }
 
     /// <summary>7.4.1.2.4: the first slice of a new primary picture differs from the previous one in one of these.</summary>
-    private bool IsNewPicture(int ppsId)
+    private bool IsNewPicture(SliceHeader h, int ppsId)
     {
-        if (_current == null) return true;
-        return _header.FirstMbInSlice == 0 || ppsId != _currentPpsId || _header.FrameNum != _currentFrameNum
-            || _header.IdrPicFlag != _currentIdr || (_header.IdrPicFlag && _header.IdrPicId != _currentIdrPicId)
-            || _header.PicOrderCntLsb != _currentPocLsb;
+        if (_current == null && !_currentDamaged) return true;
+        SliceHeader p = _pictureHeader;
+        return h.FirstMbInSlice == 0 || ppsId != _currentPpsId || h.FrameNum != p.FrameNum
+            || h.IdrPicFlag != p.IdrPicFlag || (h.NalRefIdc == 0) != (p.NalRefIdc == 0)
+            || (h.IdrPicFlag && h.IdrPicId != p.IdrPicId) || h.PicOrderCntLsb != p.PicOrderCntLsb
+            || h.DeltaPicOrderCntBottom != p.DeltaPicOrderCntBottom || h.DeltaPicOrderCnt0 != p.DeltaPicOrderCnt0;
     }
 
-    private void StartPicture(in Sps sps, in Pps pps, bool idr)
+    private void StartPicture(in Sps sps, in Pps pps, SliceHeader header)
     {
-        FinishPicture();
-        if (idr) _waitForIdr = false;
+        _currentDamaged = false;
+        _currentPpsId = pps.PicParameterSetId;
+        if (header.IdrPicFlag) _waitForIdr = false;
         if (_waitForIdr) return;
 
         if (_grid == null || _grid.WidthInMbs != sps.PicWidthInMbs || _grid.HeightInMbs != sps.FrameHeightInMbs)
@@ -181,33 +213,27 @@ public sealed class H264Decoder
             _grid.Kind.AsSpan().Clear();
         }
         _slices.Reset(_sliceNumber + 1);
-        _poc.TryCount(sps, _header, out PictureOrderCount count);
+        _maxNumRefFrames = sps.MaxNumRefFrames;
+        _maxFrameNum = 1 << sps.Log2MaxFrameNum;
+        _poc.TryCount(sps, header, out PictureOrderCount count);
 
         var picture = _pool.Rent(sps.PicWidthInMbs * 16, sps.FrameHeightInMbs * 16);
         picture.SetCrop(sps.FrameCropLeftOffset * 2, sps.FrameCropTopOffset * 2, sps.Width, sps.Height);
         picture.PicOrderCnt = count.PicOrderCnt;
         picture.CaptureTime = _captureTime;
-        picture.IsIdr = idr;
+        picture.IsIdr = header.IdrPicFlag;
         _current = picture;
-        _currentDamaged = false;
-        _currentPpsId = pps.PicParameterSetId;
-        _currentFrameNum = _header.FrameNum;
-        _currentIdr = idr;
-        _currentIdrPicId = _header.IdrPicId;
-        _currentPocLsb = _header.PicOrderCntLsb;
     }
 
     private void MarkDamaged()
     {
-        if (_current != null && !_currentDamaged)
+        if (_current != null)
         {
             _currentDamaged = true;
+            return;
         }
-        else if (_current == null)
-        {
-            Errors++;
-            _waitForIdr = true;
-        }
+        Errors++;
+        _waitForIdr = true;
     }
 
     private void FinishPicture()
@@ -219,11 +245,15 @@ public sealed class H264Decoder
         {
             Errors++;
             _waitForIdr = true;
+            _currentDamaged = false;
+            _dpb.Clear();
             _pool.Return(picture);
             return;
         }
         _deblocking.FilterPicture(picture, _grid, _slices);
+        if (_pictureHeader.IsReference) _dpb.MarkDecoded(picture, _pictureHeader, _maxNumRefFrames, _maxFrameNum);
         picture.OutputIndex = _outputIndex++;
+        picture.IsOutstanding = true;
         _output.Enqueue(picture);
     }
 }

@@ -41,6 +41,26 @@ public sealed class MacroblockData
     /// <summary>Bit k set when chroma block k (Cb 0..3, Cr 4..7) has non-zero AC coefficients.</summary>
     public int ChromaNonZero;
 
+    /// <summary>Inter partitions in decoding order (up to 16): position and size in 4x4 units, list 0 index and mvd.</summary>
+    public int PartCount;
+    public readonly int[] PartX = new int[16];
+    public readonly int[] PartY = new int[16];
+    public readonly int[] PartW = new int[16];
+    public readonly int[] PartH = new int[16];
+    public readonly int[] PartRef = new int[16];
+    public readonly int[] PartMvdX = new int[16];
+    public readonly int[] PartMvdY = new int[16];
+
+    /// <summary>Vectors after prediction, by partition.</summary>
+    public readonly int[] PartMvX = new int[16];
+    public readonly int[] PartMvY = new int[16];
+
+    /// <summary>0, or 1 for 16x8 and 2 for 8x16 partitions (their directional vector prediction, 8.4.1.3).</summary>
+    public int PartShape;
+
+    /// <summary>False for P_8x8 with partitions below 8x8, where transform_size_8x8_flag is not coded.</summary>
+    public bool AllowsTransform8x8;
+
     /// <summary>I_PCM samples: 256 luma, 64 Cb, 64 Cr.</summary>
     public readonly byte[] Pcm = new byte[384];
 }

@@ -20,6 +20,11 @@ public sealed class MacroblockGrid
         CbTotalCoeff = new byte[count * 4];
         CrTotalCoeff = new byte[count * 4];
         IntraModes = new sbyte[count * 16];
+        CodedBlock = new byte[count * 16];
+        MvX = new short[count * 16];
+        MvY = new short[count * 16];
+        RefIdx = new sbyte[count * 16];
+        RefPicId = new int[count * 16];
         SliceNumber.AsSpan().Fill(-1);
     }
 
@@ -43,6 +48,19 @@ public sealed class MacroblockGrid
 
     /// <summary>Intra4x4PredMode per 4x4 block (Intra8x8 modes repeated over their four blocks), grid 4 * WidthInMbs wide.</summary>
     public sbyte[] IntraModes { get; }
+
+    /// <summary>1 where the 4x4 luma block (or the 8x8 block holding it, with the 8x8 transform) has coefficients: deblocking's bS 2.</summary>
+    public byte[] CodedBlock { get; }
+
+    /// <summary>List 0 motion vector per 4x4 block in quarter samples, grid 4 * WidthInMbs wide.</summary>
+    public short[] MvX { get; }
+    public short[] MvY { get; }
+
+    /// <summary>List 0 reference index per 4x4 block; -1 for intra.</summary>
+    public sbyte[] RefIdx { get; }
+
+    /// <summary><see cref="DecodedPicture.Id"/> of the list 0 reference per 4x4 block (deblocking compares pictures, not indices).</summary>
+    public int[] RefPicId { get; }
 
     public static bool IsIntra(MacroblockKind kind) => kind is MacroblockKind.Intra4x4 or MacroblockKind.Intra8x8
         or MacroblockKind.Intra16x16 or MacroblockKind.IPcm;

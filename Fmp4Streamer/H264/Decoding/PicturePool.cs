@@ -21,7 +21,11 @@ public sealed class PicturePool
             _width = codedWidth;
             _height = codedHeight;
         }
-        if (_free.TryPop(out DecodedPicture? picture)) return picture;
+        if (_free.TryPop(out DecodedPicture? picture))
+        {
+            picture.Renew();
+            return picture;
+        }
         Created++;
         return new DecodedPicture(codedWidth, codedHeight);
     }
