@@ -133,6 +133,11 @@ public sealed class H264Decoder
             StartPicture(sps, pps, header);
         }
         if (_current == null || _grid == null || _currentDamaged) return;
+        if (_grid.WidthInMbs != sps.PicWidthInMbs || _grid.HeightInMbs != sps.FrameHeightInMbs)
+        {
+            MarkDamaged();   // a parameter set replaced in the middle of a picture
+            return;
+        }
 
         var slice = new SliceParameters
         {
