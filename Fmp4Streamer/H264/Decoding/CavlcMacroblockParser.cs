@@ -113,7 +113,7 @@ public sealed class CavlcMacroblockParser
 
     private static void ClearCounts(MacroblockGrid grid, int mbX, int mbY) => FillCounts(grid, mbX, mbY, 0);
 
-    private static void FillCounts(MacroblockGrid grid, int mbX, int mbY, byte value)
+    public static void FillCounts(MacroblockGrid grid, int mbX, int mbY, byte value)
     {
         int w4 = grid.WidthInMbs * 4;
         for (int y = 0; y < 4; y++)

@@ -150,6 +150,7 @@ public sealed class H264Decoder
             ConstrainedIntraPred = pps.ConstrainedIntraPred,
             Transform8x8Mode = pps.Transform8x8Mode,
             Cabac = pps.EntropyCodingModeFlag,
+            CabacInitIdc = header.CabacInitIdc,
             DisableDeblockingFilterIdc = header.DisableDeblockingFilterIdc,
             FilterOffsetA = header.SliceAlphaC0OffsetDiv2 * 2,
             FilterOffsetB = header.SliceBetaOffsetDiv2 * 2,

@@ -21,6 +21,9 @@ public sealed class MacroblockGrid
         CrTotalCoeff = new byte[count * 4];
         IntraModes = new sbyte[count * 16];
         CodedBlock = new byte[count * 16];
+        ChromaPredMode = new byte[count];
+        Cbp = new byte[count];
+        CodedDc = new byte[count];
         MvX = new short[count * 16];
         MvY = new short[count * 16];
         RefIdx = new sbyte[count * 16];
@@ -48,6 +51,15 @@ public sealed class MacroblockGrid
 
     /// <summary>Intra4x4PredMode per 4x4 block (Intra8x8 modes repeated over their four blocks), grid 4 * WidthInMbs wide.</summary>
     public sbyte[] IntraModes { get; }
+
+    /// <summary>intra_chroma_pred_mode per macroblock (CABAC context selection).</summary>
+    public byte[] ChromaPredMode { get; }
+
+    /// <summary>coded_block_pattern per macroblock: luma bits 0..3, chroma in bits 4..5.</summary>
+    public byte[] Cbp { get; }
+
+    /// <summary>coded_block_flag of the DC blocks per macroblock: bit 0 luma (Intra16x16), bit 1 Cb, bit 2 Cr.</summary>
+    public byte[] CodedDc { get; }
 
     /// <summary>1 where the 4x4 luma block (or the 8x8 block holding it, with the 8x8 transform) has coefficients: deblocking's bS 2.</summary>
     public byte[] CodedBlock { get; }

@@ -15,6 +15,8 @@ public sealed class SliceDecoder
     private readonly MacroblockData _mb = new();
     private readonly MotionVectorPredictor _predictor = new();
     private readonly InterReconstructor _inter = new();
+    private readonly CabacDecoder _cabac = new();
+    private readonly CabacMacroblockParser _cabacParser = new();
 
     public bool Decode(RbspReader r, in SliceParameters slice, DecodedPicture picture, MacroblockGrid grid,
         DequantTables dequant, InterContext inter)
@@ -23,7 +25,8 @@ public sealed class SliceDecoder
         int picSizeInMbs = w * grid.HeightInMbs;
         int mbAddr = slice.FirstMbInSlice;
         int qp = slice.SliceQp;
-        if (slice.Cabac || slice.SliceType is not (SliceTypeP or SliceTypeI)) return false;
+        if (slice.Cabac) return slice.SliceType == SliceTypeI && DecodeCabacIntra(r, slice, picture, grid, dequant);
+        if (slice.SliceType is not (SliceTypeP or SliceTypeI)) return false;
         bool pSlice = slice.SliceType == SliceTypeP;
         while (mbAddr < picSizeInMbs)
         {
@@ -67,6 +70,34 @@ public sealed class SliceDecoder
             mbAddr++;
         }
         return false;   // data left after the last macroblock of the picture
+    }
+
+    /// <summary>A CABAC I slice (9.3.1: contexts and engine initialised after cabac_alignment_one_bit).</summary>
+    private bool DecodeCabacIntra(RbspReader r, in SliceParameters slice, DecodedPicture picture, MacroblockGrid grid, DequantTables dequant)
+    {
+        int w = grid.WidthInMbs;
+        int picSizeInMbs = w * grid.HeightInMbs;
+        int mbAddr = slice.FirstMbInSlice;
+        int qp = slice.SliceQp;
+        r.AlignToByte();
+        _cabac.InitContexts(-1, slice.SliceQp);
+        _cabac.InitEngine(r);
+        _cabacParser.PreviousQpDeltaNonZero = false;
+        while (mbAddr < picSizeInMbs)
+        {
+            int mbX = mbAddr % w, mbY = mbAddr / w;
+            var n = MacroblockNeighbours.Of(grid, mbX, mbY, slice.SliceNumber, slice.ConstrainedIntraPred);
+            int mbType = _cabacParser.DecodeMbTypeI(_cabac, grid, mbAddr, n);
+            if (!_cabacParser.ParseIntra(_cabac, r, mbType, slice, grid, mbX, mbY, n, dequant, _mb, ref qp)) return false;
+            IntraReconstructor.Reconstruct(_mb, picture, mbX, mbY, n);
+            _predictor.BeginMacroblock(grid, mbX, mbY, slice.SliceNumber);
+            _predictor.Store(0, 0, 4, 4, -1, 0, 0, 0);
+            Record(grid, mbAddr, slice.SliceNumber, _mb.Kind, _mb.Qp, _mb.Transform8x8);
+            if (_cabac.DecodeTerminate() != 0) return !r.Overrun;
+            if (r.Overrun) return false;
+            mbAddr++;
+        }
+        return false;
     }
 
     private bool DecodeSkip(int mbAddr, in SliceParameters slice, DecodedPicture picture, MacroblockGrid grid, InterContext inter, int qp)

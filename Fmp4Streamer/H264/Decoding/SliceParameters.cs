@@ -17,6 +17,7 @@ public struct SliceParameters
     public bool ConstrainedIntraPred;
     public bool Transform8x8Mode;
     public bool Cabac;
+    public int CabacInitIdc;
 
     /// <summary>disable_deblocking_filter_idc: 0 filter, 1 off, 2 not across slice edges.</summary>
     public int DisableDeblockingFilterIdc;
