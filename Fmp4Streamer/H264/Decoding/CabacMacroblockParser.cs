@@ -114,6 +114,41 @@ public sealed class CabacMacroblockParser
         return !r.Overrun;
     }
 
+    /// <summary>An inter macroblock after its prediction syntax: coded_block_pattern, transform_size_8x8_flag, mb_qp_delta, residual.</summary>
+    public bool ParseInter(CabacDecoder c, RbspReader r, in SliceParameters slice, MacroblockGrid grid, int mbX, int mbY,
+        in MacroblockNeighbours n, DequantTables dequant, MacroblockData mb, ref int qp)
+    {
+        int w = grid.WidthInMbs;
+        int addr = mbY * w + mbX;
+        CavlcMacroblockParser.FillCounts(grid, mbX, mbY, 0);
+        CavlcMacroblockParser.SetModes(grid, mbX, mbY, Intra4x4Prediction.Dc);
+        mb.LumaNonZero = 0;
+        mb.ChromaNonZero = 0;
+        mb.Transform8x8 = false;
+        grid.CodedDc[addr] = 0;
+        grid.ChromaPredMode[addr] = 0;
+        ReadCodedBlockPattern(c, grid, addr, n, mb);
+        grid.Cbp[addr] = (byte)(mb.CbpLuma | (mb.CbpChroma << 4));
+        if (mb.CbpLuma > 0 && slice.Transform8x8Mode && mb.AllowsTransform8x8)
+        {
+            int inc = (n.A && grid.Transform8x8[addr - 1] ? 1 : 0) + (n.B && grid.Transform8x8[addr - w] ? 1 : 0);
+            mb.Transform8x8 = c.DecodeDecision(TransformSize8x8Flag + inc) != 0;
+        }
+        grid.Transform8x8[addr] = mb.Transform8x8;
+        if (mb.CbpLuma > 0 || mb.CbpChroma > 0)
+        {
+            if (!ReadQpDelta(c, ref qp)) return false;
+        }
+        else
+        {
+            PreviousQpDeltaNonZero = false;
+        }
+        mb.Qp = qp;
+        if (r.Overrun) return false;
+        ReadResidual(c, slice, grid, mbX, mbY, addr, n, dequant, mb, intra: false);
+        return !r.Overrun;
+    }
+
     private static bool ChromaModeNonZero(MacroblockGrid grid, int addr) =>
         MacroblockGrid.IsIntra(grid.Kind[addr]) && grid.Kind[addr] != MacroblockKind.IPcm && grid.ChromaPredMode[addr] != 0;
 

@@ -22,6 +22,8 @@ public sealed class MacroblockGrid
         IntraModes = new sbyte[count * 16];
         CodedBlock = new byte[count * 16];
         ChromaPredMode = new byte[count];
+        MvdX = new short[count * 16];
+        MvdY = new short[count * 16];
         Cbp = new byte[count];
         CodedDc = new byte[count];
         MvX = new short[count * 16];
@@ -51,6 +53,10 @@ public sealed class MacroblockGrid
 
     /// <summary>Intra4x4PredMode per 4x4 block (Intra8x8 modes repeated over their four blocks), grid 4 * WidthInMbs wide.</summary>
     public sbyte[] IntraModes { get; }
+
+    /// <summary>Absolute list 0 motion vector differences per 4x4 block (CABAC mvd contexts); 0 for skipped and intra.</summary>
+    public short[] MvdX { get; }
+    public short[] MvdY { get; }
 
     /// <summary>intra_chroma_pred_mode per macroblock (CABAC context selection).</summary>
     public byte[] ChromaPredMode { get; }

@@ -17,6 +17,7 @@ public sealed class SliceDecoder
     private readonly InterReconstructor _inter = new();
     private readonly CabacDecoder _cabac = new();
     private readonly CabacMacroblockParser _cabacParser = new();
+    private readonly CabacInterParser _cabacInter = new();
 
     public bool Decode(RbspReader r, in SliceParameters slice, DecodedPicture picture, MacroblockGrid grid,
         DequantTables dequant, InterContext inter)
@@ -25,7 +26,7 @@ public sealed class SliceDecoder
         int picSizeInMbs = w * grid.HeightInMbs;
         int mbAddr = slice.FirstMbInSlice;
         int qp = slice.SliceQp;
-        if (slice.Cabac) return slice.SliceType == SliceTypeI && DecodeCabacIntra(r, slice, picture, grid, dequant);
+        if (slice.Cabac) return slice.SliceType is SliceTypeI or SliceTypeP && DecodeCabac(r, slice, picture, grid, dequant, inter);
         if (slice.SliceType is not (SliceTypeP or SliceTypeI)) return false;
         bool pSlice = slice.SliceType == SliceTypeP;
         while (mbAddr < picSizeInMbs)
@@ -72,27 +73,57 @@ public sealed class SliceDecoder
         return false;   // data left after the last macroblock of the picture
     }
 
-    /// <summary>A CABAC I slice (9.3.1: contexts and engine initialised after cabac_alignment_one_bit).</summary>
-    private bool DecodeCabacIntra(RbspReader r, in SliceParameters slice, DecodedPicture picture, MacroblockGrid grid, DequantTables dequant)
+    /// <summary>A CABAC I or P slice (9.3.1: contexts and engine initialised after cabac_alignment_one_bit).</summary>
+    private bool DecodeCabac(RbspReader r, in SliceParameters slice, DecodedPicture picture, MacroblockGrid grid,
+        DequantTables dequant, InterContext inter)
     {
         int w = grid.WidthInMbs;
         int picSizeInMbs = w * grid.HeightInMbs;
         int mbAddr = slice.FirstMbInSlice;
         int qp = slice.SliceQp;
+        bool pSlice = slice.SliceType == SliceTypeP;
         r.AlignToByte();
-        _cabac.InitContexts(-1, slice.SliceQp);
+        _cabac.InitContexts(pSlice ? slice.CabacInitIdc : -1, slice.SliceQp);
         _cabac.InitEngine(r);
         _cabacParser.PreviousQpDeltaNonZero = false;
         while (mbAddr < picSizeInMbs)
         {
             int mbX = mbAddr % w, mbY = mbAddr / w;
             var n = MacroblockNeighbours.Of(grid, mbX, mbY, slice.SliceNumber, slice.ConstrainedIntraPred);
-            int mbType = _cabacParser.DecodeMbTypeI(_cabac, grid, mbAddr, n);
-            if (!_cabacParser.ParseIntra(_cabac, r, mbType, slice, grid, mbX, mbY, n, dequant, _mb, ref qp)) return false;
-            IntraReconstructor.Reconstruct(_mb, picture, mbX, mbY, n);
-            _predictor.BeginMacroblock(grid, mbX, mbY, slice.SliceNumber);
-            _predictor.Store(0, 0, 4, 4, -1, 0, 0, 0);
-            Record(grid, mbAddr, slice.SliceNumber, _mb.Kind, _mb.Qp, _mb.Transform8x8);
+            if (pSlice && _cabacInter.DecodeSkip(_cabac, grid, mbAddr, n))
+            {
+                if (!DecodeSkip(mbAddr, slice, picture, grid, inter, qp)) return false;
+                grid.Cbp[mbAddr] = 0;
+                grid.CodedDc[mbAddr] = 0;
+                CabacInterParser.ClearMvds(grid, mbX, mbY);
+                _cabacParser.PreviousQpDeltaNonZero = false;
+            }
+            else
+            {
+                int mbType = pSlice ? CabacInterParser.DecodeMbTypeP(_cabac) : _cabacParser.DecodeMbTypeI(_cabac, grid, mbAddr, n);
+                if (pSlice && mbType < PIntraOffset)
+                {
+                    _predictor.BeginMacroblock(grid, mbX, mbY, slice.SliceNumber);
+                    if (!_cabacInter.ParseP(_cabac, r, grid, mbX, mbY, n, mbType, inter.NumRefActive, _mb)
+                        || !_inter.DeriveVectors(_mb, _predictor, inter)
+                        || !_cabacParser.ParseInter(_cabac, r, slice, grid, mbX, mbY, n, dequant, _mb, ref qp))
+                    {
+                        return false;
+                    }
+                    _cabacInter.StoreMvds(grid, mbX, mbY);
+                    _inter.Reconstruct(_mb, picture, mbX, mbY, inter);
+                }
+                else
+                {
+                    if (pSlice) mbType -= PIntraOffset;
+                    if (!_cabacParser.ParseIntra(_cabac, r, mbType, slice, grid, mbX, mbY, n, dequant, _mb, ref qp)) return false;
+                    IntraReconstructor.Reconstruct(_mb, picture, mbX, mbY, n);
+                    _predictor.BeginMacroblock(grid, mbX, mbY, slice.SliceNumber);
+                    _predictor.Store(0, 0, 4, 4, -1, 0, 0, 0);
+                    CabacInterParser.ClearMvds(grid, mbX, mbY);
+                }
+                Record(grid, mbAddr, slice.SliceNumber, _mb.Kind, _mb.Qp, _mb.Transform8x8);
+            }
             if (_cabac.DecodeTerminate() != 0) return !r.Overrun;
             if (r.Overrun) return false;
             mbAddr++;
