@@ -9,10 +9,11 @@ public class DecoderFuzzTests
 {
     private const int MutatedAccessUnits = 6000;
 
-    [Test]
-    public void SurvivesMutatedAccessUnitsAndRecovers()
+    [TestCase("keyint=10:cabac=0:bframes=0:ref=3:8x8dct=1:slices=2", TestName = "CAVLC stream")]
+    [TestCase("keyint=10:bframes=0:ref=3:8x8dct=1:slices=2", TestName = "CABAC stream")]
+    public void SurvivesMutatedAccessUnitsAndRecovers(string x264Params)
     {
-        byte[] stream = File.ReadAllBytes(DecoderCorpus.X264(320, 240, 30, "high", "keyint=10:cabac=0:bframes=0:ref=3:8x8dct=1:slices=2"));
+        byte[] stream = File.ReadAllBytes(DecoderCorpus.X264(320, 240, 30, "high", x264Params));
         List<byte[]> units = Split(stream);
         var decoder = new H264Decoder();
         var random = new Random(20261205);

@@ -11,6 +11,8 @@ public class DecoderSpeedTests
 {
     [TestCase(1920, 1080, "high", "keyint=1:cabac=0", 20)]
     [TestCase(1920, 1080, "high", "keyint=60:cabac=0:bframes=0:bitrate=8000", 60)]
+    [TestCase(1920, 1080, "high", "keyint=1", 20)]
+    [TestCase(1920, 1080, "high", "keyint=60:bframes=0:bitrate=8000", 60)]
     public void PrintsMillisecondsPerFrame(int width, int height, string profile, string x264Params, int frames)
     {
         string path = DecoderCorpus.X264(width, height, frames, profile, x264Params);

@@ -28,7 +28,7 @@ public static class IntraReconstructor
                 for (int blk = 0; blk < 16; blk++)
                 {
                     int offset = origin + BlockLayout.Y[blk] * 4 * stride + BlockLayout.X[blk] * 4;
-                    AddLuma4x4(mb, blk, mb.LumaDc[blk], y, offset, stride);
+                    AddLuma4x4(mb, blk, mb.LumaDc[blk], y, offset, stride, intra16x16: true);
                 }
                 break;
             case MacroblockKind.Intra4x4:
@@ -41,7 +41,7 @@ public static class IntraReconstructor
                     bool topRight = by == 0 ? (bx < 3 ? n.IntraB : n.IntraC) : BlockLayout.TopRightInside[blk];
                     bool topLeft = bx > 0 && by > 0 || (bx == 0 && by == 0 ? n.IntraD : bx == 0 ? n.IntraA : n.IntraB);
                     Intra4x4Prediction.Predict(mb.IntraModes[blk], y, offset, stride, left, top, topRight, topLeft);
-                    AddLuma4x4(mb, blk, 0, y, offset, stride);
+                    AddLuma4x4(mb, blk, 0, y, offset, stride, intra16x16: false);
                 }
                 break;
             case MacroblockKind.Intra8x8:
@@ -66,12 +66,12 @@ public static class IntraReconstructor
         ReconstructChroma(mb, picture.Cr, 1, mbX, mbY, n);
     }
 
-    private static void AddLuma4x4(MacroblockData mb, int blk, int dc, byte[] y, int offset, int stride)
+    private static void AddLuma4x4(MacroblockData mb, int blk, int dc, byte[] y, int offset, int stride, bool intra16x16)
     {
         if ((mb.LumaNonZero & (1 << blk)) != 0)
         {
             Span<int> block = mb.Luma.AsSpan(blk * 16, 16);
-            block[0] = dc == 0 ? block[0] : dc;
+            if (intra16x16) block[0] = dc;   // the AC scan starts at 1: position 0 holds the DC transform's output
             InverseTransform.Add4x4(block, y, offset, stride);
         }
         else if (dc != 0)

@@ -61,6 +61,18 @@ public sealed class MacroblockData
     /// <summary>False for P_8x8 with partitions below 8x8, where transform_size_8x8_flag is not coded.</summary>
     public bool AllowsTransform8x8;
 
+    /// <summary>
+    /// Zeroes every coefficient. Reconstruction clears what it consumes, but a macroblock abandoned half parsed (a damaged
+    /// slice) leaves coefficients behind that would otherwise leak into the next picture.
+    /// </summary>
+    public void ClearCoefficients()
+    {
+        Array.Clear(Luma);
+        Array.Clear(Chroma);
+        Array.Clear(LumaDc);
+        Array.Clear(ChromaDc);
+    }
+
     /// <summary>I_PCM samples: 256 luma, 64 Cb, 64 Cr.</summary>
     public readonly byte[] Pcm = new byte[384];
 }

@@ -26,6 +26,7 @@ public sealed class SliceDecoder
         int picSizeInMbs = w * grid.HeightInMbs;
         int mbAddr = slice.FirstMbInSlice;
         int qp = slice.SliceQp;
+        _mb.ClearCoefficients();
         if (slice.Cabac) return slice.SliceType is SliceTypeI or SliceTypeP && DecodeCabac(r, slice, picture, grid, dequant, inter);
         if (slice.SliceType is not (SliceTypeP or SliceTypeI)) return false;
         bool pSlice = slice.SliceType == SliceTypeP;
