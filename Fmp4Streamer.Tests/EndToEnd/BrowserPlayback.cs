@@ -9,6 +9,19 @@ public sealed record PlaybackReport(bool Ok, int Width, int Height, double Start
 {
     /// <summary>Every sample's wall clock and currentTime (a reload starts currentTime anew).</summary>
     public IReadOnlyList<(long NowMs, double Time)> Times { get; init; } = Array.Empty<(long, double)>();
+
+    /// <summary>getVideoPlaybackQuality().droppedVideoFrames at the last sample.</summary>
+    public int Dropped { get; init; }
+
+    /// <summary>Every sample's currentTime and droppedVideoFrames.</summary>
+    public IReadOnlyList<(double Time, int Dropped)> DroppedOverTime { get; init; } = Array.Empty<(double, int)>();
+
+    /// <summary>Frames dropped once playback passed <paramref name="time"/> seconds (after the start-up).</summary>
+    public int DroppedAfter(double time)
+    {
+        var from = DroppedOverTime.FirstOrDefault(s => s.Time >= time);
+        return DroppedOverTime.Count == 0 ? 0 : DroppedOverTime[^1].Dropped - from.Dropped;
+    }
 }
 
 public static class BrowserPlayback
@@ -36,10 +49,13 @@ public static class BrowserPlayback
         foreach (var e in root.GetProperty("errors").EnumerateArray()) errors.Add(e.GetString() ?? "");
         var latencies = new List<(long, double)>();
         var times = new List<(long, double)>();
+        var droppedOverTime = new List<(double, int)>();
         foreach (var s in root.GetProperty("samples").EnumerateArray())
         {
             if (s.TryGetProperty("latencyMs", out var l)) latencies.Add((s.GetProperty("now").GetInt64(), l.GetDouble()));
             if (s.TryGetProperty("t", out var t) && s.TryGetProperty("now", out var now)) times.Add((now.GetInt64(), t.GetDouble()));
+            if (s.TryGetProperty("t", out var st) && s.TryGetProperty("dropped", out var sd) && sd.ValueKind == JsonValueKind.Number)
+                droppedOverTime.Add((st.GetDouble(), sd.GetInt32()));
         }
         var first = root.GetProperty("first");
         var last = root.GetProperty("last");
@@ -47,6 +63,11 @@ public static class BrowserPlayback
         return new PlaybackReport(root.GetProperty("ok").GetBoolean(),
             played ? last.GetProperty("w").GetInt32() : 0, played ? last.GetProperty("h").GetInt32() : 0,
             played ? first.GetProperty("t").GetDouble() : 0, played ? last.GetProperty("t").GetDouble() : 0,
-            played ? last.GetProperty("decoded").GetInt32() : 0, errors, latencies, json) { Times = times };
+            played ? last.GetProperty("decoded").GetInt32() : 0, errors, latencies, json)
+        {
+            Times = times,
+            DroppedOverTime = droppedOverTime,
+            Dropped = played && last.TryGetProperty("dropped", out var dropped) ? dropped.GetInt32() : 0,
+        };
     }
 }

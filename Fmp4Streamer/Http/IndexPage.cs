@@ -79,11 +79,17 @@ public static class IndexPage
             queue = [];
             try { sb.appendBuffer(all); } catch (e) { restart(); }
           }
+          // With B-frames the buffered end runs ahead of the frames that can be shown (an anchor arrives before the
+          // frames it follows): each time frames are dropped for lateness, stay a little further behind.
+          var margin = 0, dropped = 0;
           setInterval(function () {
             var b = v.buffered;
             if (!b.length) return;
-            var end = b.end(b.length - 1), lag = end - v.currentTime;
-            if (v.currentTime < b.start(0) || lag > 1.5) v.currentTime = end - 0.1;
+            var q = v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality().droppedVideoFrames : 0;
+            if (q > dropped && v.currentTime > 1) margin = Math.min(margin + 0.04, 0.3);
+            dropped = q;
+            var end = b.end(b.length - 1), lag = end - v.currentTime - margin;
+            if (v.currentTime < b.start(0) || lag > 1.5) v.currentTime = end - 0.1 - margin;
             else v.playbackRate = lag > 0.3 ? 1.2 : lag < 0.12 ? 1 : v.playbackRate;
             if (v.paused && v.autoplay) v.play().catch(function () {});
           }, 250);

@@ -19,6 +19,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     private readonly SampleTimeline _timeline;
     private readonly LoopTimer _sleepTimer;
     private readonly ParameterSets _parameterSets = new();
+    private readonly PresentationOrder _presentationOrder;
 
     // Copy-on-write arrays: delivery iterates a stable snapshot while callbacks may unsubscribe.
     private IFragmentSubscriber[] _active = Array.Empty<IFragmentSubscriber>();
@@ -35,6 +36,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         _options = options;
         _timeline = new SampleTimeline(Timescales.Video, source.FramesPerSecond);
         _sleepTimer = new LoopTimer(loop, this);
+        _presentationOrder = new PresentationOrder(options.Name);
     }
 
     public string Name => _options.Name;
@@ -107,6 +109,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
             _active = Array.Empty<IFragmentSubscriber>();
         }
         _timeline.Reset();
+        _presentationOrder.Reset();
     }
 
     public void OnAccessUnit(ReadOnlySpan<byte> annexB, long captureTimeUs)
@@ -125,6 +128,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         }
 
         var (decodeTime, duration) = _timeline.Next(captureTimeUs);
+        // Every frame, watched or not: picture order counts follow from the previous pictures.
+        int compositionOffset = _presentationOrder.Next(annexB, duration);
         if (_active.Length == 0 && (_waiting.Length == 0 || !frame.IsKeyFrame))
         {
             if (_waiting.Length > 0) RetryKeyFrameRequest();
@@ -136,7 +141,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         var fragment = _pool.Rent(FragmentWriter.HeaderSize + annexB.Length + annexB.Length / 4 + 4);
         var buffer = fragment.Buffer.AsSpan();
         int sampleSize = AnnexB.ConvertToAvcc(annexB, buffer.Slice(FragmentWriter.HeaderSize));
-        FragmentWriter.WriteHeader(buffer, _sequenceNumber++, decodeTime, duration, frame.IsKeyFrame, sampleSize);
+        FragmentWriter.WriteHeader(buffer, _sequenceNumber++, decodeTime, duration, frame.IsKeyFrame, sampleSize,
+            compositionOffset);
         fragment.Length = FragmentWriter.HeaderSize + sampleSize;
         fragment.IsKeyFrame = frame.IsKeyFrame;
         fragment.CaptureTimeUs = captureTimeUs;
@@ -164,6 +170,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         }
         byte[] bytes = InitSegmentWriter.Build(new InitSegmentParameters(
             _parameterSets.Sps, _parameterSets.Pps, sps.Width, sps.Height, Timescales.Video, _options.Rotation));
+        _presentationOrder.SetParameterSets(sps, _parameterSets.Pps);
         bool replaced = Init is not null;
         Init = new InitSegment(bytes, sps.CodecsString, sps.Width, sps.Height, Timescales.Video, _options.Rotation);
         Log.Info(Name, $"{(replaced ? "new stream parameters" : "stream")}: {sps.Width}x{sps.Height} {sps.CodecsString}");
@@ -189,6 +196,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     {
         _sourceRunning = true;
         _timeline.Reset();
+        _presentationOrder.Reset();
         _lastKeyFrameRequestUs = MonotonicClock.NowUs;
         Log.Info(Name, $"starting {_source.Description}");
         _source.Start(this);
