@@ -20,6 +20,7 @@ public static class Streamer
     public static int Run(CliOptions options)
     {
         StreamerConfig config = options.LoadConfig();
+        CheckStreamNames(config);
         foreach (var warning in config.Warnings) Log.Warning(Component, warning);
         if (options.ListControls) return ControlListing.Print(config, options.ConfigPath);
 
@@ -83,6 +84,20 @@ public static class Streamer
         return ExitCodes.Ok;
     }
 
+    /// <summary>
+    /// A stream name that is also one of the server's file names ("stream.mp4") would turn that URL into the
+    /// stream's redirect: a config error at the name's line (or the section's, for a derived name).
+    /// </summary>
+    internal static void CheckStreamNames(StreamerConfig config)
+    {
+        foreach (var source in config.Sources)
+        {
+            if (RouteTable.Shadows(source.Name))
+                throw source.Error(ConfigKeys.Name.Name,
+                    $"stream name '{source.Name}' of [{source.Section}] is also a file name of the server (/{source.Name}); choose another name");
+        }
+    }
+
     private static TestPatternSource CreateTestPattern(EventLoop loop, SourceConfig source)
     {
         try
@@ -103,6 +118,7 @@ public static class Streamer
         MaxClients = server.MaxClients,
         ClientQueueBytes = (int)Math.Min(server.ClientQueueBytes, int.MaxValue),
         ClientStallTimeout = server.ClientStallTimeout,
+        CorsOrigin = server.CorsOrigin,
         Hls = new HlsOptions
         {
             MinSegmentDuration = server.HlsSegmentDuration,

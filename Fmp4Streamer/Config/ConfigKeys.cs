@@ -42,6 +42,9 @@ public static class ConfigKeys
     public static readonly ConfigKey SleepGrace = new("sleep_grace", ConfigScope.Server, ConfigKeyType.Seconds,
         "5", "5", "seconds a source keeps streaming after its last client left (with auto_sleep)", 0, 3600);
 
+    public static readonly ConfigKey CorsOrigin = new("cors_origin", ConfigScope.Server, ConfigKeyType.Origin, "*",
+        "*", "Access-Control-Allow-Origin of pages, playlists, segments and streams: *, one origin, or empty for none");
+
     // HLS (the segmenter's defaults, Streaming/Hls/HlsOptions.cs). The minimum stays well under the 20 s after
     // which a segment without a key frame is dropped.
     public static readonly ConfigKey HlsSegmentDuration = new("hls_segment_duration", ConfigScope.Server,
@@ -112,7 +115,7 @@ public static class ConfigKeys
 
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
-        Listen, Port, Priority, MaxClients, ClientQueueBytes, ClientStallTimeout, SleepGrace,
+        Listen, Port, Priority, MaxClients, ClientQueueBytes, ClientStallTimeout, SleepGrace, CorsOrigin,
         HlsSegmentDuration, HlsWindow, HlsPartDuration,
         Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation,
         CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,

@@ -99,6 +99,7 @@ public static class ConfigParser
             ClientQueueBytes = values.Bytes(ConfigKeys.ClientQueueBytes),
             ClientStallTimeout = values.Seconds(ConfigKeys.ClientStallTimeout),
             SleepGrace = values.Seconds(ConfigKeys.SleepGrace),
+            CorsOrigin = values.Origin(ConfigKeys.CorsOrigin),
             HlsSegmentDuration = values.Seconds(ConfigKeys.HlsSegmentDuration),
             HlsWindow = values.Integer(ConfigKeys.HlsWindow),
             HlsPartDuration = values.Seconds(ConfigKeys.HlsPartDuration),

@@ -19,6 +19,9 @@ public sealed record ServerConfig
     /// <summary>A client that accepted no bytes for this long is dropped.</summary>
     public required TimeSpan ClientStallTimeout { get; init; }
 
+    /// <summary>Access-Control-Allow-Origin of every answer; empty = no CORS headers.</summary>
+    public required string CorsOrigin { get; init; }
+
     /// <summary>With auto_sleep, how long a source keeps streaming after its last client left.</summary>
     public required TimeSpan SleepGrace { get; init; }
 

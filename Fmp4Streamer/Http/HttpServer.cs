@@ -35,7 +35,9 @@ public sealed class HttpServer : ITimerCallback, IDisposable
     {
         _loop = loop;
         Options = options;
-        Routes = new Routes(streams);
+        Routes = new RouteTable(streams);
+        Pages = new Pages(streams);
+        CorsHeaders = CorsHeaderLines(options.CorsOrigin);
         _hls = new HlsSegmenter?[streams.Count];
         HlsWaitUs = (long)(options.Hls.FirstSegmentTimeout.TotalMilliseconds * 1000);
         ReadBuffer = new byte[Math.Max(options.MaxHeaderBytes, 4096)];
@@ -49,7 +51,21 @@ public sealed class HttpServer : ITimerCallback, IDisposable
     }
 
     public HttpServerOptions Options { get; }
-    internal Routes Routes { get; }
+    internal RouteTable Routes { get; }
+    internal Pages Pages { get; }
+
+    /// <summary>The CORS header lines of every answer ("" when cors_origin is empty).</summary>
+    internal byte[] CorsHeaders { get; }
+
+    private static byte[] CorsHeaderLines(string origin)
+    {
+        if (origin.Length == 0) return [];
+        // Players read the length of segments and ranges (Content-Range) from script: expose them.
+        string lines = "Access-Control-Allow-Origin: " + origin + "\r\nAccess-Control-Expose-Headers: Content-Length, Content-Range\r\n";
+        // A single origin other than '*' makes the answer depend on who asks: caches must keep them apart.
+        if (origin != "*") lines += "Vary: Origin\r\n";
+        return System.Text.Encoding.ASCII.GetBytes(lines);
+    }
     internal EventLoop Loop => _loop;
 
     /// <summary>Scratch for reads on the loop thread; a connection copies out only an incomplete request.</summary>

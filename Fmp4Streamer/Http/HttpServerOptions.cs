@@ -26,6 +26,9 @@ public sealed record HttpServerOptions
     /// <summary>A connection that has not sent a complete request by then is closed (slowloris, idle keep-alive).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Access-Control-Allow-Origin of every answer: "*", one origin, or "" for no CORS headers.</summary>
+    public string CorsOrigin { get; init; } = "*";
+
     /// <summary>Segment length, window and idle timeout of every stream's HLS segmenter.</summary>
     public HlsOptions Hls { get; init; } = new();
 }

@@ -9,7 +9,8 @@ namespace Fmp4Streamer.Linux.Sockets;
 /// </summary>
 public sealed unsafe class GatherList
 {
-    public const int Capacity = 8;
+    // A fragment may take three slices (its tfdt rebased per client): room for five of them and the plain runs.
+    public const int Capacity = 16;
 
     private readonly byte[][] _arrays = new byte[Capacity][];
     private readonly int[] _offsets = new int[Capacity];
