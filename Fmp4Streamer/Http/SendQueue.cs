@@ -53,6 +53,9 @@ public sealed class SendQueue
     /// <summary>Fragments whose last byte went to the kernel.</summary>
     public long FragmentsSent { get; private set; }
 
+    /// <summary>Most bytes one sendmsg may carry (tests split the sends at every byte with it).</summary>
+    internal long MaxBytesPerSend { get; set; } = long.MaxValue;
+
     public void EnqueuePlain(byte[] array, int offset, int length)
     {
         Debug.Assert(_ringCount == 0, "plain bytes go before fragments");
@@ -130,6 +133,7 @@ public sealed class SendQueue
             }
             for (int i = 0; i < _ringCount && !_gather.IsFull; i++) GatherFragment((_ringHead + i) % _ring.Length);
             if (_gather.Count == 0) return FlushResult.Done;
+            _gather.Limit(MaxBytesPerSend);
             long wanted = _gather.TotalBytes;
             long n = _gather.Send(fd);
             _gather.Clear();

@@ -37,6 +37,25 @@ public sealed unsafe class GatherList
         TotalBytes += length;
     }
 
+    /// <summary>Shortens the list to its first <paramref name="max"/> bytes.</summary>
+    public void Limit(long max)
+    {
+        while (TotalBytes > max)
+        {
+            int last = Count - 1;
+            long excess = TotalBytes - max;
+            if (_lengths[last] > excess)
+            {
+                _lengths[last] -= (int)excess;
+                TotalBytes = max;
+                return;
+            }
+            TotalBytes -= _lengths[last];
+            _arrays[last] = null!;
+            Count--;
+        }
+    }
+
     /// <summary>Bytes sent or -errno (<see cref="TcpSocket.WouldBlock"/> when the socket buffer is full).</summary>
     public long Send(int fd)
     {
