@@ -23,6 +23,11 @@ internal sealed class HlsResponder : IHlsWaiter
     private int _next, _end, _skip;
     private long _bytesLeft;
 
+    // The segment response in progress (until its last byte is out): which segment, and since when.
+    private HlsSegmenter? _sendingFrom;
+    private long _sendingSequence;
+    private long _sendingSinceUs;
+
     public HlsResponder(HttpConnection connection) => _connection = connection;
 
     // ---- route handlers ----
@@ -94,7 +99,7 @@ internal sealed class HlsResponder : IHlsWaiter
             if (segment is null && held.Sequence >= segmenter.OpenSequence && held.Sequence <= segmenter.OpenSequence + 1) return false;
             EndHold();
             if (segment is null) _connection.SendError(404);
-            else SendFragments(segment, segment.PartStart(held.Part), segment.PartEnd(held.Part), segment.PartBytes(held.Part),
+            else SendFragments(segmenter, segment, segment.PartStart(held.Part), segment.PartEnd(held.Part), segment.PartBytes(held.Part),
                 held.HeadOnly, held.KeepAlive, held.Range);
             return true;
         }
@@ -144,7 +149,7 @@ internal sealed class HlsResponder : IHlsWaiter
             _connection.SendError(404); // left the window, or not cut yet
             return;
         }
-        SendFragments(segment, 0, segment.Count, segment.Bytes, r.HeadOnly, r.KeepAlive, r.Range);
+        SendFragments(hls, segment, 0, segment.Count, segment.Bytes, r.HeadOnly, r.KeepAlive, r.Range);
     }
 
     private void SendPart(scoped in RouteRequest r)
@@ -156,7 +161,7 @@ internal sealed class HlsResponder : IHlsWaiter
         var segment = hls.FindPart(sequence, part);
         if (segment is not null)
         {
-            SendFragments(segment, segment.PartStart(part), segment.PartEnd(part), segment.PartBytes(part), r.HeadOnly, r.KeepAlive, r.Range);
+            SendFragments(hls, segment, segment.PartStart(part), segment.PartEnd(part), segment.PartBytes(part), r.HeadOnly, r.KeepAlive, r.Range);
             return;
         }
         // A preload hint names the part after the newest: hold it until it exists (RFC 8216bis 6.2.6).
@@ -169,8 +174,11 @@ internal sealed class HlsResponder : IHlsWaiter
     }
 
     /// <summary>Fragments [start, end) of a segment (<paramref name="bytes"/> in all), or a byte range of them, as one response body.</summary>
-    private void SendFragments(HlsSegment segment, int start, int end, long bytes, bool headOnly, bool keepAlive, ByteRange range)
+    private void SendFragments(HlsSegmenter hls, HlsSegment segment, int start, int end, long bytes, bool headOnly, bool keepAlive, ByteRange range)
     {
+        _sendingFrom = hls;
+        _sendingSequence = segment.Sequence;
+        _sendingSinceUs = MonotonicClock.NowUs;
         var kind = range.Resolve(bytes, out long from, out long to);
         var head = _connection.BeginHead(kind switch { RangeKind.Partial => 206, RangeKind.Unsatisfiable => 416, _ => 200 });
         head.Header("Content-Type", "video/mp4");
@@ -229,10 +237,22 @@ internal sealed class HlsResponder : IHlsWaiter
         _segment = null;
     }
 
+    /// <summary>The response's last byte went out.</summary>
+    internal void OnResponseDone() => _sendingFrom = null;
+
+    /// <summary>
+    /// A reader so slow that the segment it is being sent has left the playlist window, for longer than the stall
+    /// timeout: its player has lost the live edge, and it would pin old fragments in memory. The connection drops it.
+    /// </summary>
+    internal bool IsStale(long nowUs, long stallUs) =>
+        _sendingFrom is { } hls && _sendingSequence < hls.OpenSequence && hls.FindSegment(_sendingSequence) is null
+        && nowUs - _sendingSinceUs > stallUs;
+
     /// <summary>The connection closed: forget a held request and let go of the segment.</summary>
     internal void Stop()
     {
         Expire();
+        _sendingFrom = null;
         ReleaseSegment();
     }
 }

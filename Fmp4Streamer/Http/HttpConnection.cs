@@ -31,6 +31,8 @@ internal sealed class HttpConnection
     private byte[]? _pending;
     private int _pendingLength;
     private bool _closeAfterResponse;
+    // The client shut its sending side (its FIN arrived) while we still had to answer: it may still read.
+    private bool _readShut;
     private bool _rejecting;
     // A held request was answered: the requests pipelined behind it still wait in the pending buffer.
     private bool _answeredLate;
@@ -131,7 +133,9 @@ internal sealed class HttpConnection
             case ConnectionState.Streaming:
             case ConnectionState.Lingering: Drain(); break;
             // Responding: only EPOLLOUT is armed; a hang-up also reports EPOLLOUT, whose send then fails.
-            case ConnectionState.Holding: Close("closed by client while its HLS request was held"); break;
+            // Holding: a FIN may be a half-close (some tools shut their side after the request): answer anyway;
+            // a client that is gone makes that send fail.
+            case ConnectionState.Holding: ShutRead(); break;
         }
     }
 
@@ -260,6 +264,7 @@ internal sealed class HttpConnection
 
     private void ResponseDone(bool fromWritable)
     {
+        _hls?.OnResponseDone();
         if (_closeAfterResponse)
         {
             BeginLinger();
@@ -293,6 +298,12 @@ internal sealed class HttpConnection
         {
             int n = TcpSocket.Receive(_fd, _server.ReadBuffer);
             if (n == TcpSocket.WouldBlock) return;
+            if (n == 0 && _state == ConnectionState.Streaming)
+            {
+                // A half-close: the stream goes on until a send fails.
+                ShutRead();
+                return;
+            }
             if (n <= 0)
             {
                 Close(_state == ConnectionState.Lingering ? null : n == 0 ? "closed by client" : "read: " + LinuxError.Name(-n));
@@ -300,6 +311,16 @@ internal sealed class HttpConnection
             }
         }
     }
+
+    /// <summary>The client's FIN arrived while an answer is due: stop watching input (EOF stays readable forever).</summary>
+    private void ShutRead()
+    {
+        _readShut = true;
+        SetEvents(_events & ~(EPOLLIN | EPOLLRDHUP));
+    }
+
+    /// <summary>Input events while streaming: none once the client has half-closed.</summary>
+    private int StreamingReadEvents => _readShut ? 0 : EPOLLIN | EPOLLRDHUP;
 
     private void OnWritable()
     {
@@ -350,7 +371,7 @@ internal sealed class HttpConnection
         _state = ConnectionState.Streaming;
         _lastProgressUs = MonotonicClock.NowUs;
         ReleasePending();
-        SetEvents(EPOLLIN | EPOLLRDHUP);
+        SetEvents(StreamingReadEvents);
     }
 
     /// <summary>The stall clock runs from the moment data is pending.</summary>
@@ -365,12 +386,12 @@ internal sealed class HttpConnection
         if (result == FlushResult.Done)
         {
             _progressive!.OnCaughtUp();
-            SetEvents(EPOLLIN | EPOLLRDHUP);
+            SetEvents(StreamingReadEvents);
         }
         else if (result == FlushResult.WouldBlock)
         {
             if ((_events & EPOLLOUT) == 0) WouldBlockCount++;
-            SetEvents(EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+            SetEvents(StreamingReadEvents | EPOLLOUT);
         }
         else
         {
@@ -401,7 +422,7 @@ internal sealed class HttpConnection
         _state = ConnectionState.Holding;
         _deadlineUs = deadlineUs;
         // Later pipelined bytes stay in the kernel until the answer is out.
-        SetEvents(EPOLLRDHUP);
+        SetEvents(_readShut ? 0 : EPOLLRDHUP);
     }
 
     /// <summary>The held request is about to be answered (the answer follows at once).</summary>
@@ -436,6 +457,7 @@ internal sealed class HttpConnection
             case ConnectionState.Responding:
             case ConnectionState.Streaming:
                 if (_progressive is { Failed: true }) Close(_closeReason);
+                else if (_hls is not null && _hls.IsStale(nowUs, _server.StallTimeoutUs)) Close("too slow: its HLS segment left the playlist");
                 else if (!Queue.IsEmpty && nowUs - _lastProgressUs > _server.StallTimeoutUs)
                     Close("stalled: nothing accepted for " + _server.Options.ClientStallTimeout.TotalSeconds + " s");
                 break;

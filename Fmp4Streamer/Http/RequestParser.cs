@@ -7,6 +7,9 @@ namespace Fmp4Streamer.Http;
 /// </summary>
 public static class RequestParser
 {
+    /// <summary>CR and LF bytes accepted before the request line: eight empty lines.</summary>
+    public const int MaxLeadingBlankBytes = 16;
+
     public static ParseStatus TryParse(ReadOnlySpan<byte> data, int maxHeaderBytes, out HttpRequest request, out RejectReason reason)
     {
         request = default;
@@ -15,6 +18,8 @@ public static class RequestParser
 
         int start = 0;
         while (start < data.Length && (data[start] == '\r' || data[start] == '\n')) start++;
+        // RFC 9112 2.2: ignore at least one empty line before the request line; an endless run of them is an attack.
+        if (start > MaxLeadingBlankBytes) return Reject(RejectReason.MalformedRequestLine, out reason);
 
         // Request line.
         int lineEnd = IndexOfLineEnd(data, start, out int next);
