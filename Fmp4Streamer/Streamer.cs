@@ -116,6 +116,7 @@ public static class Streamer
         Listen = server.Listen,
         Port = server.Port,
         MaxClients = server.MaxClients,
+        MaxConnectionsPerAddress = server.MaxConnectionsPerAddress,
         ClientQueueBytes = (int)Math.Min(server.ClientQueueBytes, int.MaxValue),
         ClientStallTimeout = server.ClientStallTimeout,
         CorsOrigin = server.CorsOrigin,

@@ -122,7 +122,7 @@ public class HttpHolesTests
     {
         using var f = new ServerFixture();
         using var c = f.Connect(receiveBufferBytes: 4096);
-        Assert.That(f.WaitFor(() => f.Server.ClientCount == 1), Is.True);
+        Assert.That(f.WaitFor(() => f.Server.ConnectionCount == 1), Is.True);
         f.LoopThread.Invoke(() => SetSendBuffer(f.Server.Connections[0].Fd, 4096));
         c.Send("GET /icon-512.png HTTP/1.1\r\nHost: a\r\n\r\nGET /manifest.json HTTP/1.1\r\nHost: a\r\n\r\n"
             + "GET /logo.png HTTP/1.1\r\nHost: a\r\n\r\n");

@@ -28,6 +28,10 @@ public static class ConfigKeys
     public static readonly ConfigKey MaxClients = new("max_clients", ConfigScope.Server, ConfigKeyType.Integer,
         "100", "100", "most simultaneous HTTP clients; more are refused", 1, 10000);
 
+    // Ten covers a browser's parallel connections (six) plus a player or two on the same host or behind one NAT.
+    public static readonly ConfigKey MaxConnectionsPerAddress = new("max_connections_per_address", ConfigScope.Server,
+        ConfigKeyType.Integer, "10", "10", "most open connections from one client address; more are closed at once", 1, 10000);
+
     // 4 MiB is 4 s of an 8 Mbit/s 1080p stream: longer than one GOP at the usual 1-2 s key-frame period, and
     // many times the largest key frame (~0.3-0.5 MB at 1080p), so a Wi-Fi hiccup does not cost a skip. The
     // bytes are references to shared fragments, so memory is bounded by the slowest client, not the sum.
@@ -115,7 +119,7 @@ public static class ConfigKeys
 
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
-        Listen, Port, Priority, MaxClients, ClientQueueBytes, ClientStallTimeout, SleepGrace, CorsOrigin,
+        Listen, Port, Priority, MaxClients, MaxConnectionsPerAddress, ClientQueueBytes, ClientStallTimeout, SleepGrace, CorsOrigin,
         HlsSegmentDuration, HlsWindow, HlsPartDuration,
         Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation,
         CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,

@@ -96,6 +96,7 @@ public static class ConfigParser
             Port = values.Integer(ConfigKeys.Port),
             Priority = values.Integer(ConfigKeys.Priority),
             MaxClients = values.Integer(ConfigKeys.MaxClients),
+            MaxConnectionsPerAddress = values.Integer(ConfigKeys.MaxConnectionsPerAddress),
             ClientQueueBytes = values.Bytes(ConfigKeys.ClientQueueBytes),
             ClientStallTimeout = values.Seconds(ConfigKeys.ClientStallTimeout),
             SleepGrace = values.Seconds(ConfigKeys.SleepGrace),

@@ -13,6 +13,9 @@ public sealed record ServerConfig
 
     public required int MaxClients { get; init; }
 
+    /// <summary>Open connections one client address may hold.</summary>
+    public required int MaxConnectionsPerAddress { get; init; }
+
     /// <summary>Unsent bytes a client may have queued before it skips to the next key frame.</summary>
     public required long ClientQueueBytes { get; init; }
 

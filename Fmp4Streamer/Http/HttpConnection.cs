@@ -34,6 +34,9 @@ internal sealed class HttpConnection
     // The client shut its sending side (its FIN arrived) while we still had to answer: it may still read.
     private bool _readShut;
     private bool _rejecting;
+    // Sent a complete request and counts against max_clients.
+    private bool _admitted;
+    private long _readingSinceUs;
     // A held request was answered: the requests pipelined behind it still wait in the pending buffer.
     private bool _answeredLate;
     private long _deadlineUs;
@@ -55,6 +58,9 @@ internal sealed class HttpConnection
     }
 
     public string Peer { get; }
+
+    /// <summary>The client's address without the port (the per-address limit's key).</summary>
+    internal string Address { get; init; } = "";
     internal string Component { get; }
     internal HttpServer Server => _server;
     internal SendQueue Queue { get; } = new(MaxQueuedFragments);
@@ -90,18 +96,12 @@ internal sealed class HttpConnection
 
     private PollHandler Handler { get; }
 
-    public void Start(bool reject)
+    public void Start()
     {
         _events = EPOLLIN | EPOLLRDHUP;
         _loop.Add(_fd, _events, Handler);
-        _deadlineUs = MonotonicClock.NowUs + _server.RequestTimeoutUs;
+        _readingSinceUs = MonotonicClock.NowUs;
         _state = ConnectionState.Reading;
-        if (reject)
-        {
-            _rejecting = true;
-            Log.Warning(Component, "503: more than " + _server.Options.MaxClients + " clients");
-            SendError(503);
-        }
     }
 
     private void OnPoll(int events)
@@ -183,6 +183,11 @@ internal sealed class HttpConnection
             }
             start += request.HeadLength;
             length -= request.HeadLength;
+            if (!_admitted && !Admit())
+            {
+                ReleasePending();
+                return;
+            }
             Handle(data, request);
         }
 
@@ -203,6 +208,20 @@ internal sealed class HttpConnection
             buffer.AsSpan(start, length).CopyTo(_pending);
         }
         _pendingLength = length;
+    }
+
+    /// <summary>The first complete request: counts against max_clients, or gets a 503 when they are all taken.</summary>
+    private bool Admit()
+    {
+        if (_server.TryAdmit())
+        {
+            _admitted = true;
+            return true;
+        }
+        _rejecting = true;
+        Log.Warning(Component, "503: more than " + _server.Options.MaxClients + " clients");
+        SendError(503);
+        return false;
     }
 
     private void Handle(ReadOnlySpan<byte> data, in HttpRequest request)
@@ -271,7 +290,7 @@ internal sealed class HttpConnection
             return;
         }
         _state = ConnectionState.Reading;
-        _deadlineUs = MonotonicClock.NowUs + _server.RequestTimeoutUs;
+        _readingSinceUs = MonotonicClock.NowUs;
         SetEvents(EPOLLIN | EPOLLRDHUP);
         // Pipelined requests that arrived with an earlier one; inside Process the caller's loop handles them.
         bool late = _answeredLate;
@@ -440,7 +459,9 @@ internal sealed class HttpConnection
         switch (_state)
         {
             case ConnectionState.Reading:
-                if (nowUs > _deadlineUs) Close("no complete request within " + _server.Options.RequestTimeout.TotalSeconds + " s");
+                // A connection that never sent a request gets less time while many such connections are open.
+                long timeoutUs = !_admitted && _server.UnderPressure ? _server.PressuredRequestTimeoutUs : _server.RequestTimeoutUs;
+                if (nowUs - _readingSinceUs > timeoutUs) Close("no complete request within " + timeoutUs / 1e6 + " s");
                 break;
             case ConnectionState.Lingering:
                 if (nowUs > _deadlineUs) Close(null);
@@ -475,7 +496,7 @@ internal sealed class HttpConnection
         ReleasePending();
         _loop.Remove(_fd);
         TcpSocket.Close(_fd);
-        _server.OnClosed(this, _rejecting);
+        _server.OnClosed(this, _rejecting, _admitted);
         if (_progressive is not null && _progressive.Stop(fragments, reason ?? _closeReason)) return;
         if (reason != null) Log.Debug(Component, "closed: " + reason);
     }

@@ -11,8 +11,11 @@ public sealed record HttpServerOptions
     /// <summary>TCP port; 0 lets the kernel choose (tests), see <see cref="HttpServer.Port"/>.</summary>
     public int Port { get; init; } = 8000;
 
-    /// <summary>Open connections beyond this get a 503 and are closed.</summary>
+    /// <summary>Connections with a complete request beyond this get a 503 and are closed.</summary>
     public int MaxClients { get; init; } = 64;
+
+    /// <summary>Open connections one client address may hold; more are closed at once.</summary>
+    public int MaxConnectionsPerAddress { get; init; } = 10;
 
     /// <summary>Bytes a streaming client may have queued before it skips to the next key frame (~2 s at 8 Mbit/s).</summary>
     public int ClientQueueBytes { get; init; } = 2 * 1024 * 1024;
