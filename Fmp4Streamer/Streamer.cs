@@ -23,6 +23,7 @@ public static class Streamer
     {
         StreamerConfig config = options.LoadConfig();
         Log.Threshold = options.Verbose ? Log.Level.Debug : config.Server.LogLevel;
+        CheckStreamNames(config);
         foreach (var warning in config.Warnings) Log.Warning(Component, warning);
         if (options.ListControls) return ControlListing.Print(config, options.ConfigPath);
 
@@ -134,6 +135,20 @@ public static class Streamer
         }
     }
 
+    /// <summary>
+    /// A stream name that is also one of the server's file names ("stream.mp4") would turn that URL into the
+    /// stream's redirect: a config error at the name's line (or the section's, for a derived name).
+    /// </summary>
+    internal static void CheckStreamNames(StreamerConfig config)
+    {
+        foreach (var source in config.Sources)
+        {
+            if (RouteTable.Shadows(source.Name))
+                throw source.Error(ConfigKeys.Name.Name,
+                    $"stream name '{source.Name}' of [{source.Section}] is also a file name of the server (/{source.Name}); choose another name");
+        }
+    }
+
     private static TestPatternSource CreateTestPattern(EventLoop loop, SourceConfig source)
     {
         // The encoder's limits (even sizes from 160x128, 1-120 fps) are a configuration error: name the line.
@@ -147,8 +162,10 @@ public static class Streamer
         Listen = server.Listen,
         Port = server.Port,
         MaxClients = server.MaxClients,
+        MaxConnectionsPerAddress = server.MaxConnectionsPerAddress,
         ClientQueueBytes = (int)Math.Min(server.ClientQueueBytes, int.MaxValue),
         ClientStallTimeout = server.ClientStallTimeout,
+        CorsOrigin = server.CorsOrigin,
         Hls = new HlsOptions
         {
             MinSegmentDuration = server.HlsSegmentDuration,

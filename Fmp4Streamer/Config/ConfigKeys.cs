@@ -31,6 +31,10 @@ public static class ConfigKeys
     public static readonly ConfigKey MaxClients = new("max_clients", ConfigScope.Server, ConfigKeyType.Integer,
         "100", "100", "most simultaneous HTTP clients; more are refused", 1, 10000);
 
+    // Ten covers a browser's parallel connections (six) plus a player or two on the same host or behind one NAT.
+    public static readonly ConfigKey MaxConnectionsPerAddress = new("max_connections_per_address", ConfigScope.Server,
+        ConfigKeyType.Integer, "10", "10", "most open connections from one client address; more are closed at once", 1, 10000);
+
     // 4 MiB is 4 s of an 8 Mbit/s 1080p stream: longer than one GOP at the usual 1-2 s key-frame period, and
     // many times the largest key frame (~0.3-0.5 MB at 1080p), so a Wi-Fi hiccup does not cost a skip. The
     // bytes are references to shared fragments, so memory is bounded by the slowest client, not the sum.
@@ -44,6 +48,9 @@ public static class ConfigKeys
 
     public static readonly ConfigKey SleepGrace = new("sleep_grace", ConfigScope.Server, ConfigKeyType.Seconds,
         "5", "5", "seconds a source keeps streaming after its last client left (with auto_sleep)", 0, 3600);
+
+    public static readonly ConfigKey CorsOrigin = new("cors_origin", ConfigScope.Server, ConfigKeyType.Origin, "*",
+        "*", "Access-Control-Allow-Origin of pages, playlists, segments and streams: *, one origin, or empty for none");
 
     // HLS (the segmenter's defaults, Streaming/Hls/HlsOptions.cs). The minimum stays well under the 20 s after
     // which a segment without a key frame is dropped.
@@ -115,7 +122,8 @@ public static class ConfigKeys
 
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
-        Listen, Port, Priority, LogLevel, MaxClients, ClientQueueBytes, ClientStallTimeout, SleepGrace,
+        Listen, Port, Priority, LogLevel, MaxClients, MaxConnectionsPerAddress, ClientQueueBytes, ClientStallTimeout, SleepGrace,
+        CorsOrigin,
         HlsSegmentDuration, HlsWindow, HlsPartDuration,
         Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation,
         CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,

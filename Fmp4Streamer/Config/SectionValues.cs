@@ -37,6 +37,8 @@ internal sealed class SectionValues
 
     public string Address(ConfigKey key) => ConfigValues.ParseAddress(Entry(key));
 
+    public string Origin(ConfigKey key) => ConfigValues.ParseOrigin(Entry(key));
+
     public string CaptureFormat(ConfigKey key) => ConfigValues.ParseCaptureFormat(Entry(key));
 
     public MemoryPair MemoryPair(ConfigKey key) => ConfigValues.ParseMemoryPair(Entry(key));

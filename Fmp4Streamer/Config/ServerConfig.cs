@@ -18,11 +18,17 @@ public sealed record ServerConfig
 
     public required int MaxClients { get; init; }
 
+    /// <summary>Open connections one client address may hold.</summary>
+    public required int MaxConnectionsPerAddress { get; init; }
+
     /// <summary>Unsent bytes a client may have queued before it skips to the next key frame.</summary>
     public required long ClientQueueBytes { get; init; }
 
     /// <summary>A client that accepted no bytes for this long is dropped.</summary>
     public required TimeSpan ClientStallTimeout { get; init; }
+
+    /// <summary>Access-Control-Allow-Origin of every answer; empty = no CORS headers.</summary>
+    public required string CorsOrigin { get; init; }
 
     /// <summary>With auto_sleep, how long a source keeps streaming after its last client left.</summary>
     public required TimeSpan SleepGrace { get; init; }

@@ -15,8 +15,11 @@ public sealed record HttpServerOptions
     /// <summary>TCP port; 0 lets the kernel choose (tests), see <see cref="HttpServer.Port"/>.</summary>
     public int Port { get; init; } = ConfigDefaults.Server.Port;
 
-    /// <summary>Open connections beyond this get a 503 and are closed.</summary>
+    /// <summary>Connections with a complete request beyond this get a 503 and are closed.</summary>
     public int MaxClients { get; init; } = ConfigDefaults.Server.MaxClients;
+
+    /// <summary>Open connections one client address may hold; more are closed at once.</summary>
+    public int MaxConnectionsPerAddress { get; init; } = ConfigDefaults.Server.MaxConnectionsPerAddress;
 
     /// <summary>Bytes a streaming client may have queued before it skips to the next key frame.</summary>
     public int ClientQueueBytes { get; init; } = (int)Math.Min(ConfigDefaults.Server.ClientQueueBytes, int.MaxValue);
@@ -29,6 +32,9 @@ public sealed record HttpServerOptions
 
     /// <summary>A connection that has not sent a complete request by then is closed (slowloris, idle keep-alive).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Access-Control-Allow-Origin of every answer: "*", one origin, or "" for no CORS headers.</summary>
+    public string CorsOrigin { get; init; } = "*";
 
     /// <summary>Segment length, window and idle timeout of every stream's HLS segmenter.</summary>
     public HlsOptions Hls { get; init; } = new();

@@ -33,6 +33,12 @@ public sealed class HlsSegment
     public DateTime ProgramDateTime { get; internal set; }
     public ulong DurationTicks { get; private set; }
 
+    /// <summary>
+    /// Subtracted from every fragment's tfdt when this segment is sent, so its timeline agrees with the playlist
+    /// position; 0 sends the shared timeline unchanged.
+    /// </summary>
+    public ulong DecodeTimeOrigin { get; internal set; }
+
     /// <summary>Bytes of all fragments: the response's Content-Length.</summary>
     public long Bytes { get; private set; }
 
