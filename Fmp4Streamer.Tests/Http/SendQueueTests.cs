@@ -1,3 +1,4 @@
+using Fmp4Streamer.Linux;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
@@ -77,7 +78,7 @@ public class SendQueueTests
     [Test]
     public void ARebasedFragmentGoesOutWithTheClientsTfdtAndTheSharedBufferIsUnchanged()
     {
-        var pool = new FragmentPool(1024);
+        var pool = new FragmentPool(SystemClock.Instance, initialCapacity: 1024);
         using var pair = new SocketPair();
         var f = Fragment(pool, 1, SharedTfdt, 100);
         var shared = f.Span.ToArray();
@@ -108,7 +109,7 @@ public class SendQueueTests
     [TestCase(61)]
     public void SendsSplitAtAnyByteCarryTheSameBytes(int bytesPerSend)
     {
-        var pool = new FragmentPool(1024);
+        var pool = new FragmentPool(SystemClock.Instance, initialCapacity: 1024);
         using var pair = new SocketPair();
         var head = "HTTP/1.1 200 OK\r\n\r\n"u8.ToArray();
         var fragments = new[] { Fragment(pool, 1, SharedTfdt, 50), Fragment(pool, 2, SharedTfdt + 3000, 20, false), Fragment(pool, 3, SharedTfdt + 6000, 90, false) };
@@ -128,7 +129,7 @@ public class SendQueueTests
     [Test]
     public void ByteRangesOfARebasedFragmentJoinUpAtEveryCut()
     {
-        var pool = new FragmentPool(1024);
+        var pool = new FragmentPool(SystemClock.Instance, initialCapacity: 1024);
         using var pair = new SocketPair();
         var f = Fragment(pool, 1, SharedTfdt, 40);
         var expected = Rebased(f, Origin);
@@ -152,7 +153,7 @@ public class SendQueueTests
     [Test]
     public void BytesThatAreNotTheWritersFragmentGoOutUnchanged()
     {
-        var pool = new FragmentPool(1024);
+        var pool = new FragmentPool(SystemClock.Instance, initialCapacity: 1024);
         using var pair = new SocketPair();
         var f = pool.Rent(200);
         for (int i = 0; i < 200; i++) f.Buffer[i] = (byte)i;
@@ -171,7 +172,7 @@ public class SendQueueTests
     [Test]
     public void DroppingForASlowClientKeepsTheHalfSentFragment()
     {
-        var pool = new FragmentPool(1024);
+        var pool = new FragmentPool(SystemClock.Instance, initialCapacity: 1024);
         using var pair = new SocketPair(bufferBytes: 4096);
         var first = Fragment(pool, 1, SharedTfdt, 400_000);
         var second = Fragment(pool, 2, SharedTfdt + 3000, 1000, false);
@@ -203,7 +204,7 @@ public class SendQueueTests
     [Test]
     public void ClearReleasesEveryReference()
     {
-        var pool = new FragmentPool(1024);
+        var pool = new FragmentPool(SystemClock.Instance, initialCapacity: 1024);
         var queue = new SendQueue(4);
         var fragments = new[] { Fragment(pool, 1, 0, 10), Fragment(pool, 2, 3000, 10), Fragment(pool, 3, 6000, 10), Fragment(pool, 4, 9000, 10), Fragment(pool, 5, 12000, 10) };
         int queued = 0;
