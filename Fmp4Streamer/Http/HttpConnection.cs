@@ -57,6 +57,8 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     private bool _waitingMaster, _waitingPart, _waitHeadOnly, _waitKeepAlive, _answeringLate;
     private long _waitSequence;
     private int _waitPart;
+    // The playlist being sent: the segmenter must not write over its bytes until the response is out.
+    private HlsPlaylist? _playlist;
 
     public HttpConnection(HttpServer server, int fd, string peer, int index)
     {
@@ -245,7 +247,11 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
                 break;
             case Resource.MasterPlaylist:
             case Resource.MediaPlaylist:
-                HlsQuery.Parse(request.Query(data), out long msn, out int msnPart);
+                if (!HlsQuery.TryParse(request.Query(data), out long msn, out int msnPart))
+                {
+                    SendError(400);
+                    break;
+                }
                 RespondPlaylist(_server.Hls(streamIndex), resource == Resource.MasterPlaylist, msn, msnPart, headOnly, keepAlive);
                 break;
             case Resource.HlsInit:
@@ -301,6 +307,7 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
 
     private void ResponseDone(bool fromWritable)
     {
+        ReleasePlaylist();
         if (_closeAfterResponse)
         {
             BeginLinger();
@@ -528,10 +535,9 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     private void RespondPlaylist(HlsSegmenter hls, bool master, long msn, int part, bool headOnly, bool keepAlive)
     {
         hls.Touch();
-        if (master || !hls.LowLatency) msn = -1;
-        if (msn < 0) part = -1;
-        // RFC 8216bis 6.2.5.2: more than two segments ahead of the playlist is a client error.
-        if (msn > hls.OpenSequence + 2 && hls.MediaPlaylist is not null)
+        if (master) msn = part = -1;
+        var decision = hls.DecidePlaylist(master, msn, part);
+        if (decision == HlsDecision.BadRequest)
         {
             SendError(400);
             return;
@@ -540,19 +546,52 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
         _waitingMaster = master;
         _waitSequence = msn;
         _waitPart = part;
-        if (PlaylistReady(hls))
+        if (decision == HlsDecision.Ready)
         {
-            Respond(200, HlsContentType, master ? hls.MasterPlaylist : hls.MediaPlaylist, true, headOnly, keepAlive);
+            SendPlaylist(hls, headOnly, keepAlive);
             return;
         }
         // The stream is waking up, or a blocking reload: hold the request on the loop (or 503 at the deadline).
         Wait(hls, headOnly, keepAlive);
     }
 
-    private bool PlaylistReady(HlsSegmenter hls) =>
-        _waitingMaster ? hls.MasterPlaylist is not null
-        : _waitSequence < 0 ? hls.MediaPlaylist is not null
-        : hls.Has(_waitSequence, _waitPart);
+    /// <summary>The current playlist, held until sent; a blocking reload's answer may be cached briefly.</summary>
+    private void SendPlaylist(HlsSegmenter hls, bool headOnly, bool keepAlive)
+    {
+        var playlist = (_waitingMaster ? hls.MasterPlaylist : hls.MediaPlaylist)!;
+        var head = new ResponseHead(_head);
+        head.Start(200);
+        head.Header("Content-Type", HlsContentType);
+        if (_waitSequence >= 0)
+        {
+            head.Append("Cache-Control: public, max-age=");
+            head.Append(hls.BlockingMaxAgeSeconds);
+            head.Append("\r\n");
+        }
+        else
+        {
+            head.Append(ResponseHead.NoCache);
+        }
+        head.ContentLength(playlist.Length);
+        head.Connection(keepAlive);
+        head.End();
+        _queue.EnqueuePlain(_head, 0, head.Length);
+        if (!headOnly)
+        {
+            ReleasePlaylist();
+            playlist.Retain();
+            _playlist = playlist;
+            _queue.EnqueuePlain(playlist.Buffer, 0, playlist.Length);
+        }
+        _closeAfterResponse = !keepAlive;
+        BeginResponse();
+    }
+
+    private void ReleasePlaylist()
+    {
+        _playlist?.Release();
+        _playlist = null;
+    }
 
     private void Wait(HlsSegmenter hls, bool headOnly, bool keepAlive)
     {
@@ -572,17 +611,19 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
         if (_state != State.WaitingHls || _waitingFor != segmenter) return true;
         if (_waitingPart)
         {
-            var segment = segmenter.FindPart(_waitSequence, _waitPart);
+            var part = segmenter.DecidePart(_waitSequence, _waitPart);
             // Still ahead: the part a preload hint named arrives with the next frames.
-            if (segment is null && _waitSequence >= segmenter.OpenSequence && _waitSequence <= segmenter.OpenSequence + 1) return false;
+            if (part == HlsDecision.Wait) return false;
             EndWait();
-            if (segment is null) SendError(404);
-            else SendPart(segment, _waitPart, _waitHeadOnly, _waitKeepAlive);
+            if (part == HlsDecision.Ready) SendPart(segmenter.FindPart(_waitSequence, _waitPart)!, _waitPart, _waitHeadOnly, _waitKeepAlive);
+            else SendError(404);
             return true;
         }
-        if (!PlaylistReady(segmenter)) return false;
+        var decision = segmenter.DecidePlaylist(_waitingMaster, _waitSequence, _waitPart);
+        if (decision == HlsDecision.Wait) return false;
         EndWait();
-        Respond(200, HlsContentType, _waitingMaster ? segmenter.MasterPlaylist : segmenter.MediaPlaylist, true, _waitHeadOnly, _waitKeepAlive);
+        if (decision == HlsDecision.Ready) SendPlaylist(segmenter, _waitHeadOnly, _waitKeepAlive);
+        else SendError(400);
         return true;
     }
 
@@ -596,14 +637,14 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     private void RespondPart(HlsSegmenter hls, long sequence, int part, bool headOnly, bool keepAlive)
     {
         hls.Touch();
-        var segment = hls.FindPart(sequence, part);
-        if (segment is not null)
+        var decision = hls.DecidePart(sequence, part);
+        if (decision == HlsDecision.Ready)
         {
-            SendPart(segment, part, headOnly, keepAlive);
+            SendPart(hls.FindPart(sequence, part)!, part, headOnly, keepAlive);
             return;
         }
         // A preload hint names the part after the newest: hold it until it exists (RFC 8216bis 6.2.6).
-        if (hls.LowLatency && hls.MediaPlaylist is not null && sequence >= hls.OpenSequence && sequence <= hls.OpenSequence + 1)
+        if (decision == HlsDecision.Wait)
         {
             _waitingPart = true;
             _waitSequence = sequence;
@@ -672,7 +713,13 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     {
         var segment = _segment;
         if (segment is null) return;
-        while (_segmentNext < _segmentEnd && _queue.TryEnqueue(segment[_segmentNext])) _segmentNext++;
+        ulong origin = segment.DecodeTimeOrigin;
+        while (_segmentNext < _segmentEnd)
+        {
+            var fragment = segment[_segmentNext];
+            if (!_queue.TryEnqueue(fragment, 0, fragment.Length, rebase: origin != 0, origin)) break;
+            _segmentNext++;
+        }
         if (_segmentNext == _segmentEnd) ReleaseSegment();
     }
 
@@ -726,6 +773,7 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
         _waitingFor?.RemoveWaiter(this);
         _waitingFor = null;
         ReleaseSegment();
+        ReleasePlaylist();
         long fragments = _queue.FragmentsSent;
         _queue.Clear();
         ReleasePending();

@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using Fmp4Streamer.Linux.Sockets;
+using Fmp4Streamer.Mp4;
 using Fmp4Streamer.Streaming;
 
 namespace Fmp4Streamer.Http;
@@ -7,7 +9,9 @@ namespace Fmp4Streamer.Http;
 /// <summary>
 /// What one connection still has to send: up to two plain byte runs (response head, then a body or the init
 /// segment) followed by shared fragments, each holding one reference until its last byte is sent. Flushing hands
-/// as many of them as fit in one <see cref="GatherList"/> to a single sendmsg.
+/// as many of them as fit in one <see cref="GatherList"/> to a single sendmsg. A fragment may go out with its tfdt
+/// rebased for this response: the shared buffer is never written; the response's own 8-byte baseMediaDecodeTime
+/// is gathered in place of the shared one.
 /// </summary>
 public sealed class SendQueue
 {
@@ -18,13 +22,22 @@ public sealed class SendQueue
     private readonly int[] _plainEnd = new int[PlainSlots];
     private int _plainHead, _plainCount;
 
+    private const int TfdtBytes = 8;
+
     private readonly SharedFragment?[] _ring;
+    private readonly bool[] _rebased;
+    private readonly byte[] _tfdt;
     private int _ringHead, _ringCount;
     private int _headOffset;
 
     private readonly GatherList _gather = new();
 
-    public SendQueue(int maxFragments) => _ring = new SharedFragment?[maxFragments];
+    public SendQueue(int maxFragments)
+    {
+        _ring = new SharedFragment?[maxFragments];
+        _rebased = new bool[maxFragments];
+        _tfdt = new byte[maxFragments * TfdtBytes];
+    }
 
     /// <summary>Bytes queued and not yet accepted by the kernel.</summary>
     public long QueuedBytes { get; private set; }
@@ -50,11 +63,27 @@ public sealed class SendQueue
     }
 
     /// <summary>Queues <paramref name="fragment"/> and takes a reference; false when the ring is full.</summary>
-    public bool TryEnqueue(SharedFragment fragment)
+    public bool TryEnqueue(SharedFragment fragment) => TryEnqueue(fragment, 0, fragment.Length, rebase: false, 0);
+
+    /// <summary>
+    /// Queues <paramref name="fragment"/> (whole: <paramref name="start"/> 0, <paramref name="end"/> its length) and
+    /// takes a reference; with <paramref name="rebase"/> this response gets baseMediaDecodeTime −
+    /// <paramref name="origin"/> in its tfdt (a fragment without the writer's tfdt goes out unchanged). False when
+    /// the ring is full.
+    /// </summary>
+    public bool TryEnqueue(SharedFragment fragment, int start, int end, bool rebase, ulong origin)
     {
+        Debug.Assert(start == 0 && end == fragment.Length, "whole fragments only");
         if (_ringCount == _ring.Length) return false;
+        int slot = (_ringHead + _ringCount) % _ring.Length;
         fragment.Retain();
-        _ring[(_ringHead + _ringCount) % _ring.Length] = fragment;
+        _ring[slot] = fragment;
+        _rebased[slot] = rebase && FragmentWriter.HasTfdt(fragment.Span);
+        if (_rebased[slot])
+        {
+            ulong shared = BinaryPrimitives.ReadUInt64BigEndian(fragment.Buffer.AsSpan(FragmentWriter.TfdtValueOffset));
+            BinaryPrimitives.WriteUInt64BigEndian(_tfdt.AsSpan(slot * TfdtBytes), shared >= origin ? shared - origin : 0);
+        }
         _ringCount++;
         QueuedBytes += fragment.Length;
         return true;
@@ -96,9 +125,21 @@ public sealed class SendQueue
             }
             for (int i = 0; i < _ringCount && !_gather.IsFull; i++)
             {
-                var f = _ring[(_ringHead + i) % _ring.Length]!;
+                int slot = (_ringHead + i) % _ring.Length;
+                var f = _ring[slot]!;
                 int offset = i == 0 ? _headOffset : 0;
-                _gather.Add(f.Buffer, offset, f.Length - offset);
+                if (!_rebased[slot])
+                {
+                    _gather.Add(f.Buffer, offset, f.Length - offset);
+                    continue;
+                }
+                // Three pieces at most: before the tfdt value, this response's value, after it.
+                if (GatherList.Capacity - _gather.Count < 3) break;
+                const int at = FragmentWriter.TfdtValueOffset;
+                if (offset < at) _gather.Add(f.Buffer, offset, at - offset);
+                if (offset < at + TfdtBytes) _gather.Add(_tfdt, slot * TfdtBytes + Math.Max(0, offset - at), at + TfdtBytes - Math.Max(offset, at));
+                int rest = Math.Max(offset, at + TfdtBytes);
+                if (rest < f.Length) _gather.Add(f.Buffer, rest, f.Length - rest);
             }
             if (_gather.Count == 0) return FlushResult.Done;
             long wanted = _gather.TotalBytes;

@@ -27,6 +27,12 @@ public static class FragmentWriter
     /// <summary>Bytes before the sample: the moof and the mdat header.</summary>
     public const int HeaderSize = MoofSize + MdatHeaderSize;
 
+    /// <summary>
+    /// Where the tfdt's 64-bit baseMediaDecodeTime starts in every fragment: moof 8 + mfhd 16 + traf 8 + tfhd 20 +
+    /// tfdt's size, type, version and flags 12. A response with its own timeline gathers its value in its place.
+    /// </summary>
+    public const int TfdtValueOffset = 64;
+
     private const uint TrackId = 1;
 
     // tf_flags (8.8.7.1).
@@ -122,6 +128,12 @@ public static class FragmentWriter
         w.WriteU32((uint)(MdatHeaderSize + sampleSize));
         w.WriteU32(FourCC.Mdat);
     }
+
+    /// <summary>Whether <paramref name="fragment"/> has a version 1 tfdt at <see cref="TfdtValueOffset"/>, as this writer writes it.</summary>
+    public static bool HasTfdt(ReadOnlySpan<byte> fragment) =>
+        fragment.Length >= TfdtValueOffset + 8
+        && System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(fragment[(TfdtValueOffset - 8)..]) == FourCC.Tfdt
+        && fragment[TfdtValueOffset - 4] == 1;
 
     private static void ThrowSampleSize(int sampleSize) =>
         throw new ArgumentOutOfRangeException(nameof(sampleSize), sampleSize, "sample size must be 0 or more");

@@ -44,7 +44,7 @@ public class HlsSegmenterTests
         for (int i = 0; i < frames; i++) _stream.Publish(_stream.Sequence % gop == 0, size);
     }
 
-    private static string Text(byte[]? playlist) => Encoding.ASCII.GetString(playlist!);
+    private static string Text(HlsPlaylist? playlist) => playlist!.ToString();
 
     // (key-frame interval in frames at 30 fps, expected frames per segment, expected target duration)
     [TestCase(30, 30, 1)]   // 1 s GOP: one per segment
