@@ -49,6 +49,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
     private ulong _runStartDecodeTime;
     private long _runStartCaptureUs;
     private bool _timelineBreak;
+    private bool _warnedLongFrame;
 
     public HlsSegmenter(EventLoop loop, ILiveStream stream, HlsOptions options)
     {
@@ -190,6 +191,11 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
     {
         if (!_subscribed) return;
         if (LowLatency && _partTargetTicks == 0) PartTargetTicks(fragment);
+        if (LowLatency && fragment.Duration > _partTargetTicks && !_warnedLongFrame)
+        {
+            _warnedLongFrame = true;
+            Log.Warning(_component, "a frame lasts longer than hls_part_duration: such parts hold one frame and exceed PART-TARGET");
+        }
         if (fragment.IsKeyFrame) RecordKeyFrame(fragment.DecodeTime);
         var open = _open;
         if (open is not null && open.Count > 0 && fragment.DecodeTime != open.EndDecodeTime)
