@@ -3,6 +3,7 @@ using Fmp4Streamer.Linux;
 using Fmp4Streamer.Streaming;
 using Fmp4Streamer.Streaming.Hls;
 using Fmp4Streamer.Tests.Http;
+using Fmp4Streamer.Tests.TestSupport;
 
 namespace Fmp4Streamer.Tests.Streaming.Hls;
 
@@ -301,6 +302,190 @@ public class HlsSegmenterTests
         var hls = Create();
         Publish(61, 30);
         Assert.That(Text(hls.MasterPlaylist), Does.Contain($",RESOLUTION={resolution},"));
+    }
+
+    [Test]
+    public void RebuildingPlaylistsWithPartsAllocatesNothingPerFrame()
+    {
+        // Parts on, a segment closing every second: the playlists are rebuilt about five times a second.
+        var hls = Create(new HlsOptions { WindowSegments = 6 });
+        for (int i = 0; i < 5; i++) _stream.Pool.Rent(200).Release();
+        Publish(30 * 20, 30);
+        Assert.That(hls.LowLatency && hls.IsStartable, Is.True);
+        long bytes = AllocationProbe.MinimumBytes(5, () => Publish(30 * 4, 30));
+        TestContext.Out.WriteLine($"{bytes} bytes for 120 frames with HLS active");
+        Assert.That(bytes, Is.Zero);
+        Assert.That(Text(hls.MediaPlaylist), Does.Contain("#EXT-X-PART:"));
+    }
+
+    [Test]
+    public void APlaylistBeingSentIsNeverWrittenOver()
+    {
+        var hls = Create();
+        Publish(38, 30);
+        var sending = hls.MediaPlaylist!;
+        sending.Retain(); // a connection sending it
+        string before = sending.ToString();
+        Publish(60, 30);
+        Assert.That(hls.MediaPlaylist, Is.Not.SameAs(sending));
+        Assert.That(sending.ToString(), Is.EqualTo(before));
+        sending.Release();
+        Publish(10, 30);
+        Assert.That(sending.References, Is.LessThanOrEqualTo(1), "released buffers are reused");
+    }
+
+    [Test]
+    public void TheFirstPlaylistWaitsForAPartOfTheOpenSegment()
+    {
+        var hls = Create();
+        Publish(31, 30); // one segment, and the open one holds its key frame only
+        Assert.That(hls.MediaPlaylist, Is.Not.Null);
+        Assert.That(hls.IsStartable, Is.False, "one segment and a hint without a part: Shaka Player fails on it");
+        Assert.That(hls.DecidePlaylist(false, -1, -1), Is.EqualTo(HlsDecision.Wait));
+        Publish(7, 30);  // the 8th frame of the open segment closes its first part
+        Assert.That(hls.IsStartable, Is.True);
+        Assert.That(hls.DecidePlaylist(true, -1, -1), Is.EqualTo(HlsDecision.Ready));
+        Assert.That(Text(hls.MediaPlaylist), Does.Contain($"URI=\"seg{hls.OpenSequence}.0.m4s\",INDEPENDENT=YES\n"));
+        Publish(23, 30); // the next cut: no part of the new open segment yet, but players have started
+        Assert.That(hls.DecidePlaylist(false, -1, -1), Is.EqualTo(HlsDecision.Ready));
+    }
+
+    [Test]
+    public void PlainHlsIsStartableWithTheFirstSegment()
+    {
+        var hls = Create(new HlsOptions { PartTarget = TimeSpan.Zero });
+        Publish(31, 30);
+        Assert.That(hls.DecidePlaylist(false, -1, -1), Is.EqualTo(HlsDecision.Ready));
+    }
+
+    [Test]
+    public void DecidesBlockingReloadsAndParts()
+    {
+        var hls = Create();
+        Publish(38, 30);
+        long open = hls.OpenSequence;
+        Assert.That(hls.DecidePlaylist(false, open, 0), Is.EqualTo(HlsDecision.Ready));
+        Assert.That(hls.DecidePlaylist(false, open, 1), Is.EqualTo(HlsDecision.Wait));
+        Assert.That(hls.DecidePlaylist(false, open + 2, -1), Is.EqualTo(HlsDecision.Wait));
+        Assert.That(hls.DecidePlaylist(false, open + 3, -1), Is.EqualTo(HlsDecision.BadRequest));
+        Assert.That(hls.DecidePart(open, 0), Is.EqualTo(HlsDecision.Ready));
+        Assert.That(hls.DecidePart(open, 1), Is.EqualTo(HlsDecision.Wait), "the hinted part");
+        Assert.That(hls.DecidePart(open + 1, 0), Is.EqualTo(HlsDecision.Wait), "the next segment's first part");
+        Assert.That(hls.DecidePart(open, 3), Is.EqualTo(HlsDecision.NotFound));
+        Assert.That(hls.DecidePart(open + 1, 1), Is.EqualTo(HlsDecision.NotFound));
+        Assert.That(hls.DecidePart(open + 2, 0), Is.EqualTo(HlsDecision.NotFound), "two segments past the hint");
+        Assert.That(hls.DecidePart(open - 5, 0), Is.EqualTo(HlsDecision.NotFound), "left the window");
+    }
+
+    [Test]
+    public void DiscontinuitySequenceCountsTheTagsThatLeftTheWindow()
+    {
+        var hls = Create(new HlsOptions { WindowSegments = 3 });
+        Publish(30 * 4 + 1, 30);
+        _stream.Init = FakeLiveStream.MakeInit("avc1.640028");
+        _stream.Reset();
+        _loop.RunOnce(50);
+        var counted = new Dictionary<string, long>();
+        int changes = 0;
+        long lastSequence = -1;
+        for (int i = 0; i < 8; i++)
+        {
+            Publish(30, 30);
+            var playlist = ParsePlaylist(Text(hls.MediaPlaylist));
+            if (playlist.DiscontinuitySequence != lastSequence) changes++;
+            lastSequence = playlist.DiscontinuitySequence;
+            // RFC 8216bis 6.2.2: a segment's discontinuity sequence number never changes between reloads.
+            foreach (var (uri, number) in playlist.SegmentDiscontinuityNumbers)
+            {
+                if (counted.TryGetValue(uri, out long seen)) Assert.That(number, Is.EqualTo(seen), uri + "\n" + playlist.Text);
+                counted[uri] = number;
+            }
+        }
+        Assert.That(lastSequence, Is.EqualTo(1), "the discontinuity left the window");
+        Assert.That(changes, Is.EqualTo(2), "0 while its tag is listed, then 1");
+    }
+
+    [Test]
+    public void TfdtOriginMakesEachSegmentStartAtThePlaylistPosition()
+    {
+        // The shared timeline started long ago (the camera ran before); HLS players place segment N at the sum of
+        // the EXTINF before it since the segmenter started, across the discontinuity of a restarted source.
+        _stream.SkipFrames(30 * 3600);
+        var hls = Create(new HlsOptions { WindowSegments = 10 });
+        Publish(30 * 3 + 1, 30);
+        _stream.SkipFrames(45);                   // frames lost: decode time jumps by 1.5 s
+        Publish(30 * 3 + 8, 30);
+        ulong position = 0;
+        int discontinuities = 0;
+        for (long n = FirstSequence(hls); hls.FindSegment(n) is { } s; n++)
+        {
+            Assert.That(s.FirstDecodeTime - s.DecodeTimeOrigin, Is.EqualTo(position), "segment " + n);
+            position += s.DurationTicks;
+            if (s.Discontinuity) discontinuities++;
+        }
+        Assert.That(discontinuities, Is.EqualTo(1), "the lost frames are marked");
+        var open = hls.FindPart(hls.OpenSequence, 0)!;
+        Assert.That(open.FirstDecodeTime - open.DecodeTimeOrigin, Is.EqualTo(position), "the open segment's parts too");
+    }
+
+    [Test]
+    public void ProgramDateTimeFollowsTheMediaTimelineAndRestartsAfterAStall()
+    {
+        _stream.CaptureStartUs = MonotonicClock.NowUs - 10_000_000;
+        _stream.FragmentDuration = 3003; // 29.97 fps: EXTINF is not whole milliseconds
+        var hls = Create(new HlsOptions { WindowSegments = 10 });
+        Publish(30 * 4 + 1, 30);
+        _stream.CaptureStartUs += 3_000_000;   // the source stalled for 3 s; the hub's timeline stays continuous
+        Publish(30 * 3 + 1, 30);
+        var playlist = ParsePlaylist(Text(hls.MediaPlaylist));
+        int breaks = 0;
+        for (int i = 1; i < playlist.Segments.Count; i++)
+        {
+            var (previous, current) = (playlist.Segments[i - 1], playlist.Segments[i]);
+            double step = (current.Pdt - previous.Pdt).TotalSeconds;
+            if (current.Discontinuity)
+            {
+                breaks++;
+                Assert.That(step, Is.EqualTo(previous.Seconds + 3).Within(0.01), "re-anchored on the wall clock");
+            }
+            else
+            {
+                Assert.That(step, Is.EqualTo(previous.Seconds).Within(0.0011), $"PDT follows EXTINF: {playlist.Text}");
+            }
+        }
+        Assert.That(breaks, Is.EqualTo(1), playlist.Text);
+    }
+
+    private sealed record ParsedSegment(string Uri, double Seconds, DateTime Pdt, bool Discontinuity);
+
+    private sealed record ParsedPlaylist(string Text, long DiscontinuitySequence, List<ParsedSegment> Segments,
+        List<(string Uri, long Number)> SegmentDiscontinuityNumbers);
+
+    private static ParsedPlaylist ParsePlaylist(string text)
+    {
+        long sequence = 0, number = -1;
+        var segments = new List<ParsedSegment>();
+        var numbers = new List<(string, long)>();
+        bool discontinuity = false;
+        DateTime pdt = default;
+        double seconds = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith("#EXT-X-DISCONTINUITY-SEQUENCE:")) sequence = long.Parse(line[30..]);
+            else if (line == "#EXT-X-DISCONTINUITY") discontinuity = true;
+            else if (line.StartsWith("#EXT-X-PROGRAM-DATE-TIME:"))
+                pdt = DateTime.Parse(line[25..], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+            else if (line.StartsWith("#EXTINF:")) seconds = double.Parse(line[8..^1], System.Globalization.CultureInfo.InvariantCulture);
+            else if (line.StartsWith("seg"))
+            {
+                if (number < 0) number = sequence;
+                else if (discontinuity) number++;
+                segments.Add(new ParsedSegment(line, seconds, pdt, discontinuity));
+                numbers.Add((line, number));
+                discontinuity = false;
+            }
+        }
+        return new ParsedPlaylist(text, sequence, segments, numbers);
     }
 
     private static long FirstSequence(HlsSegmenter hls)

@@ -354,7 +354,8 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         // Capture time is CLOCK_MONOTONIC: place it on the wall clock through the current offset between the two.
         long captureUs = first.CaptureTimeUs > 0 ? first.CaptureTimeUs : nowUs;
         bool continues = _hasRun && !_timelineBreak && !_pendingDiscontinuity && first.DecodeTime >= _runStartDecodeTime;
-        if (continues)
+        // Without capture times (a source that has none) only the decode times can show a break.
+        if (continues && first.CaptureTimeUs > 0 && _runStartCaptureUs > 0)
         {
             long mediaUs = (long)((first.DecodeTime - _runStartDecodeTime) * 1_000_000 / timescale);
             continues = Math.Abs(captureUs - _runStartCaptureUs - mediaUs) <= MaxWallClockDriftUs;
@@ -365,7 +366,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
             _hasRun = true;
             _timelineBreak = false;
             _runStartDecodeTime = first.DecodeTime;
-            _runStartCaptureUs = captureUs;
+            _runStartCaptureUs = first.CaptureTimeUs;
             _runStartUtc = DateTime.UtcNow.AddTicks(-Math.Max(0, nowUs - captureUs) * 10);
         }
         ulong runTicks = first.DecodeTime - _runStartDecodeTime;
