@@ -20,6 +20,9 @@ public class HlsHttpTests
         });
     }
 
+    /// <summary>Answers once one segment exists (players want three: <see cref="HlsOptions.StartSegments"/>), so tests stay short.</summary>
+    private static HttpServerOptions OneSegmentStart => new() { Hls = new HlsOptions { StartSegments = 1 } };
+
     private static List<long> Segments(string playlist)
     {
         var list = new List<long>();
@@ -30,7 +33,7 @@ public class HlsHttpTests
     [Test]
     public void PlaylistRequestWaitsForTheFirstSegmentThenPipelinedRequestsFollow()
     {
-        using var f = new ServerFixture();
+        using var f = new ServerFixture(OneSegmentStart);
         using var c = f.Connect();
         c.Send("GET /stream.m3u8 HTTP/1.1\r\nHost: a\r\n\r\nGET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True, "the request wakes the stream");
@@ -55,7 +58,7 @@ public class HlsHttpTests
     [Test]
     public void NoSegmentInTimeIs503()
     {
-        using var f = new ServerFixture(new HttpServerOptions { Hls = new HlsOptions { FirstSegmentTimeout = TimeSpan.FromMilliseconds(300) } });
+        using var f = new ServerFixture(new HttpServerOptions { Hls = new HlsOptions { StartSegments = 1, FirstSegmentTimeout = TimeSpan.FromMilliseconds(300) } });
         using var c = f.Connect();
         var r = c.Get("/streaminf.m3u8");
         Assert.That(r.Status, Is.EqualTo(503));
@@ -65,7 +68,7 @@ public class HlsHttpTests
     [Test]
     public void SegmentsAreTheSharedFragmentsAndLeaveTheWindow()
     {
-        using var f = new ServerFixture(new HttpServerOptions { Hls = new HlsOptions { WindowSegments = 3 } });
+        using var f = new ServerFixture(new HttpServerOptions { Hls = new HlsOptions { StartSegments = 1, WindowSegments = 3 } });
         using var c = f.Connect();
         c.Send("GET /video0/streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);
@@ -109,7 +112,7 @@ public class HlsHttpTests
     public void SegmentLongerThanTheSendRingArrivesWhole()
     {
         // A 10 s GOP: 300 fragments, more than a connection's ring of 256, sent through a small receive buffer.
-        using var f = new ServerFixture();
+        using var f = new ServerFixture(OneSegmentStart);
         using var c = f.Connect(receiveBufferBytes: 4096);
         c.Send("GET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);
@@ -136,7 +139,7 @@ public class HlsHttpTests
     [Test]
     public void BlockingReloadAndPreloadHintAreHeldUntilThePartExists()
     {
-        using var f = new ServerFixture();
+        using var f = new ServerFixture(OneSegmentStart);
         using var c = f.Connect();
         c.Send("GET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);
@@ -182,7 +185,7 @@ public class HlsHttpTests
     [TestCase("_HLS_msn=5&_HLS_part=x")]
     public void MalformedDirectivesAre400(string query)
     {
-        using var f = new ServerFixture();
+        using var f = new ServerFixture(OneSegmentStart);
         using var c = f.Connect();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.That(c.Get("/streaminf.m3u8?" + query).Status, Is.EqualTo(400));
@@ -192,7 +195,7 @@ public class HlsHttpTests
     [Test]
     public void PartsFurtherAheadThanTheHintAre404AtOnce()
     {
-        using var f = new ServerFixture();
+        using var f = new ServerFixture(OneSegmentStart);
         using var c = f.Connect();
         c.Send("GET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);
@@ -210,7 +213,7 @@ public class HlsHttpTests
     [Test]
     public void ClientGoneWhileWaitingIsForgotten()
     {
-        using var f = new ServerFixture();
+        using var f = new ServerFixture(OneSegmentStart);
         var c = f.Connect();
         c.Send("GET /stream.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);

@@ -338,9 +338,11 @@ public class HlsSegmenterTests
     public void TheFirstPlaylistWaitsForAPartOfTheOpenSegment()
     {
         var hls = Create();
-        Publish(31, 30); // one segment, and the open one holds its key frame only
+        Publish(31, 30); // one segment
         Assert.That(hls.MediaPlaylist, Is.Not.Null);
-        Assert.That(hls.IsStartable, Is.False, "one segment and a hint without a part: Shaka Player fails on it");
+        Assert.That(hls.IsStartable, Is.False, "one segment: Shaka Player 5.2 fails to load it");
+        Publish(60, 30); // three segments, and the open one holds its key frame only
+        Assert.That(hls.IsStartable, Is.False, "no part of the open segment yet");
         Assert.That(hls.DecidePlaylist(false, -1, -1), Is.EqualTo(HlsDecision.Wait));
         Publish(7, 30);  // the 8th frame of the open segment closes its first part
         Assert.That(hls.IsStartable, Is.True);
@@ -351,9 +353,11 @@ public class HlsSegmenterTests
     }
 
     [Test]
-    public void PlainHlsIsStartableWithTheFirstSegment()
+    public void PlainHlsIsStartableWithThreeSegments()
     {
         var hls = Create(new HlsOptions { PartTarget = TimeSpan.Zero });
+        Publish(61, 30);
+        Assert.That(hls.DecidePlaylist(false, -1, -1), Is.EqualTo(HlsDecision.Wait), "two segments");
         Publish(31, 30);
         Assert.That(hls.DecidePlaylist(false, -1, -1), Is.EqualTo(HlsDecision.Ready));
     }

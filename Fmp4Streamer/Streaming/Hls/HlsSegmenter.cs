@@ -82,9 +82,9 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
     public HlsPlaylist? MasterPlaylist { get; private set; }
 
     /// <summary>
-    /// The playlists hold what players need to start: a complete segment and, with Low-Latency HLS, a part of the
-    /// open segment (a playlist with one segment and a preload hint but no part of the open one makes Shaka Player
-    /// fail). Requests without a blocking directive wait for this when the stream wakes.
+    /// The playlists hold what players need to start: <see cref="HlsOptions.StartSegments"/> complete segments and,
+    /// with Low-Latency HLS, a part of the open segment (Shaka Player 5.2 fails to load a live playlist with one
+    /// segment, and plays with three). Requests without a blocking directive wait for this when the stream wakes.
     /// </summary>
     public bool IsStartable => _startable && MediaPlaylist is not null;
 
@@ -225,7 +225,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         {
             // The part would pass the advertised target with this frame: it ends before it.
             open.ClosePart();
-            if (!_startable && _window.Count > 0) _startable = true;
+            if (!_startable && _window.Count >= _options.StartSegments) _startable = true;
             Changed(master: false);
         }
         else if (Seconds(open.DurationTicks, open.Init) >= _options.MaxSegmentDuration.TotalSeconds)
@@ -386,7 +386,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         segment.ClosePart();
         _nextSequence++;
         _positionTicks += segment.DurationTicks;
-        if (!LowLatency) _startable = true;
+        if (!LowLatency && _window.Count >= _options.StartSegments) _startable = true;
         if (_window.Count == 0 && segment.Discontinuity) _discontinuitySequence++;
         _window.Add(segment);
         // RFC 8216bis 6.2.1: the target duration must not shrink; it grows only if a longer segment appears.
@@ -489,6 +489,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
     }
 
     private const int PartsListedSegments = 2;
+
 
     private static void WriteParts(PlaylistText text, uint timescale, HlsSegment segment)
     {
