@@ -386,9 +386,9 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback
         segment.ClosePart();
         _nextSequence++;
         _positionTicks += segment.DurationTicks;
-        if (!LowLatency && _window.Count >= _options.StartSegments) _startable = true;
         if (_window.Count == 0 && segment.Discontinuity) _discontinuitySequence++;
         _window.Add(segment);
+        if (!LowLatency && _window.Count >= _options.StartSegments) _startable = true;
         // RFC 8216bis 6.2.1: the target duration must not shrink; it grows only if a longer segment appears.
         _targetDuration = Math.Max(_targetDuration, MediaPlaylistWriter.TargetDurationFor(segment.DurationTicks, segment.Init.Timescale));
         while (_window.Count > _options.WindowSegments)
