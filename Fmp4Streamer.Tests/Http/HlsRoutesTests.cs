@@ -35,18 +35,4 @@ public class HlsRoutesTests
         var match = routes.Resolve(Encoding.ASCII.GetBytes(path));
         Assert.That((match.Route?.Name, match.StreamIndex, match.Number, match.Part), Is.EqualTo((expected, stream, number, part)));
     }
-
-    [TestCase("", -1L, -1)]
-    [TestCase("_HLS_msn=12", 12L, -1)]
-    [TestCase("_HLS_msn=12&_HLS_part=3", 12L, 3)]
-    [TestCase("_HLS_part=3&_HLS_msn=12", 12L, 3)]
-    [TestCase("x=1&_HLS_msn=7&_HLS_skip=YES", 7L, -1)]
-    [TestCase("_HLS_msn=&_HLS_part=x", -1L, -1)]
-    [TestCase("_HLS_msn=-4", -1L, -1)]
-    [TestCase("_HLS_msnx=4", -1L, -1)]
-    public void ParsesDeliveryDirectives(string query, long msn, int part)
-    {
-        HlsQuery.Parse(Encoding.ASCII.GetBytes(query), out long m, out int p);
-        Assert.That((m, p), Is.EqualTo((msn, part)));
-    }
 }

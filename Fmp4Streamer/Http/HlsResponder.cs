@@ -16,6 +16,8 @@ internal sealed class HlsResponder : IHlsWaiter
 
     private readonly HttpConnection _connection;
     private HeldHlsRequest? _held;
+    // The playlist being sent: the segmenter must not write over its bytes until the response is out.
+    private HlsPlaylist? _playlist;
 
     // The segment being sent: one reference held until its fragments [_next, _end) are queued, starting _skip bytes
     // into the first and _bytesLeft bytes in all.
@@ -44,39 +46,76 @@ internal sealed class HlsResponder : IHlsWaiter
     {
         var hls = Segmenter(r);
         hls.Touch();
-        HlsQuery.Parse(r.Query, out long msn, out int part);
-        if (master || !hls.LowLatency) msn = -1;
-        if (msn < 0) part = -1;
-        // RFC 8216bis 6.2.5.2: more than two segments ahead of the playlist is a client error.
-        if (msn > hls.OpenSequence + 2 && hls.MediaPlaylist is not null)
+        if (!HlsQuery.TryParse(r.Query, out long msn, out int part))
         {
             _connection.SendError(400);
             return;
         }
+        if (master) msn = part = -1;
         var held = new HeldHlsRequest(hls, master ? HeldHlsKind.MasterPlaylist : HeldHlsKind.MediaPlaylist, msn, part,
             r.HeadOnly, r.KeepAlive, r.Range);
-        if (PlaylistReady(held))
+        switch (hls.DecidePlaylist(master, msn, part))
         {
-            SendPlaylist(held);
-            return;
+            case HlsDecision.Ready:
+                SendPlaylist(held);
+                break;
+            case HlsDecision.Wait:
+                // The stream is waking up, or a blocking reload: hold the request on the loop (or 503 at the deadline).
+                Hold(held);
+                break;
+            default:
+                _connection.SendError(400);
+                break;
         }
-        // The stream is waking up, or a blocking reload: hold the request on the loop (or 503 at the deadline).
-        Hold(held);
     }
 
-    private static bool PlaylistReady(in HeldHlsRequest held)
-    {
-        var hls = held.Segmenter;
-        return held.Kind == HeldHlsKind.MasterPlaylist ? hls.MasterPlaylist is not null
-            : held.Sequence < 0 ? hls.MediaPlaylist is not null
-            : hls.Has(held.Sequence, held.Part);
-    }
-
+    /// <summary>
+    /// The current playlist, referenced until its last byte is out (the segmenter writes the next one elsewhere);
+    /// a blocking reload's answer may be cached for about a segment, since it always lists what was asked for.
+    /// </summary>
     private void SendPlaylist(in HeldHlsRequest held)
     {
         var hls = held.Segmenter;
-        var body = held.Kind == HeldHlsKind.MasterPlaylist ? hls.MasterPlaylist! : hls.MediaPlaylist!;
-        FixedResponder.Send(_connection, PlaylistType, body, FixedResponder.NoCache, held.HeadOnly, held.KeepAlive, held.Range);
+        var playlist = held.Kind == HeldHlsKind.MasterPlaylist ? hls.MasterPlaylist! : hls.MediaPlaylist!;
+        var kind = held.Range.Resolve(playlist.Length, out long start, out long end);
+        var head = _connection.BeginHead(kind switch { RangeKind.Partial => 206, RangeKind.Unsatisfiable => 416, _ => 200 });
+        head.Header("Content-Type", PlaylistType);
+        if (held.Sequence >= 0)
+        {
+            head.Append("Cache-Control: public, max-age=");
+            head.Append(hls.BlockingMaxAgeSeconds);
+            head.Append("\r\n");
+        }
+        else
+        {
+            head.Append(ResponseHead.NoCache);
+        }
+        head.Append(FixedResponder.AcceptRanges);
+        if (kind == RangeKind.Unsatisfiable)
+        {
+            head.UnsatisfiedRange(playlist.Length);
+            head.ContentLength(0);
+            _connection.QueueHead(ref head, held.KeepAlive);
+            _connection.BeginResponse();
+            return;
+        }
+        if (kind == RangeKind.Partial) head.ContentRange(start, end, playlist.Length);
+        head.ContentLength(end - start);
+        _connection.QueueHead(ref head, held.KeepAlive);
+        if (!held.HeadOnly && end > start)
+        {
+            ReleasePlaylist();
+            playlist.Retain();
+            _playlist = playlist;
+            _connection.Queue.EnqueuePlain(playlist.Buffer, (int)start, (int)(end - start));
+        }
+        _connection.BeginResponse();
+    }
+
+    private void ReleasePlaylist()
+    {
+        _playlist?.Release();
+        _playlist = null;
     }
 
     private void Hold(in HeldHlsRequest held)
@@ -85,7 +124,7 @@ internal sealed class HlsResponder : IHlsWaiter
         _held = held;
         // Before the first segment: the wake-up allowance; after it, three target durations (6.2.5.2).
         long wait = hls.MediaPlaylist is null ? _connection.Server.HlsWaitUs : hls.TargetDuration * 3_000_000L;
-        _connection.Hold(MonotonicClock.NowUs + wait);
+        _connection.Hold(_connection.Server.Loop.NowUs + wait);
         hls.AddWaiter(this);
     }
 
@@ -94,18 +133,21 @@ internal sealed class HlsResponder : IHlsWaiter
         if (_connection.State != ConnectionState.Holding || _held is not { } held || held.Segmenter != segmenter) return true;
         if (held.Kind == HeldHlsKind.Part)
         {
-            var segment = segmenter.FindPart(held.Sequence, held.Part);
+            var part = segmenter.DecidePart(held.Sequence, held.Part);
             // Still ahead: the part a preload hint named arrives with the next frames.
-            if (segment is null && held.Sequence >= segmenter.OpenSequence && held.Sequence <= segmenter.OpenSequence + 1) return false;
+            if (part == HlsDecision.Wait) return false;
             EndHold();
-            if (segment is null) _connection.SendError(404);
-            else SendFragments(segmenter, segment, segment.PartStart(held.Part), segment.PartEnd(held.Part), segment.PartBytes(held.Part),
-                held.HeadOnly, held.KeepAlive, held.Range);
+            if (part == HlsDecision.Ready && segmenter.FindPart(held.Sequence, held.Part) is { } segment)
+                SendFragments(segmenter, segment, segment.PartStart(held.Part), segment.PartEnd(held.Part), segment.PartBytes(held.Part),
+                    held.HeadOnly, held.KeepAlive, held.Range);
+            else _connection.SendError(404);
             return true;
         }
-        if (!PlaylistReady(held)) return false;
+        var decision = segmenter.DecidePlaylist(held.Kind == HeldHlsKind.MasterPlaylist, held.Sequence, held.Part);
+        if (decision == HlsDecision.Wait) return false;
         EndHold();
-        SendPlaylist(held);
+        if (decision == HlsDecision.Ready) SendPlaylist(held);
+        else _connection.SendError(400);
         return true;
     }
 
@@ -158,19 +200,20 @@ internal sealed class HlsResponder : IHlsWaiter
         hls.Touch();
         long sequence = r.Number;
         int part = r.Part;
-        var segment = hls.FindPart(sequence, part);
-        if (segment is not null)
+        switch (hls.DecidePart(sequence, part))
         {
-            SendFragments(hls, segment, segment.PartStart(part), segment.PartEnd(part), segment.PartBytes(part), r.HeadOnly, r.KeepAlive, r.Range);
-            return;
+            case HlsDecision.Ready:
+                var segment = hls.FindPart(sequence, part)!;
+                SendFragments(hls, segment, segment.PartStart(part), segment.PartEnd(part), segment.PartBytes(part), r.HeadOnly, r.KeepAlive, r.Range);
+                break;
+            case HlsDecision.Wait:
+                // A preload hint names the part after the newest: hold it until it exists (RFC 8216bis 6.2.6).
+                Hold(new HeldHlsRequest(hls, HeldHlsKind.Part, sequence, part, r.HeadOnly, r.KeepAlive, r.Range));
+                break;
+            default:
+                _connection.SendError(404);
+                break;
         }
-        // A preload hint names the part after the newest: hold it until it exists (RFC 8216bis 6.2.6).
-        if (hls.LowLatency && hls.MediaPlaylist is not null && sequence >= hls.OpenSequence && sequence <= hls.OpenSequence + 1)
-        {
-            Hold(new HeldHlsRequest(hls, HeldHlsKind.Part, sequence, part, r.HeadOnly, r.KeepAlive, r.Range));
-            return;
-        }
-        _connection.SendError(404);
     }
 
     /// <summary>Fragments [start, end) of a segment (<paramref name="bytes"/> in all), or a byte range of them, as one response body.</summary>
@@ -178,7 +221,7 @@ internal sealed class HlsResponder : IHlsWaiter
     {
         _sendingFrom = hls;
         _sendingSequence = segment.Sequence;
-        _sendingSinceUs = MonotonicClock.NowUs;
+        _sendingSinceUs = _connection.Server.Loop.NowUs;
         var kind = range.Resolve(bytes, out long from, out long to);
         var head = _connection.BeginHead(kind switch { RangeKind.Partial => 206, RangeKind.Unsatisfiable => 416, _ => 200 });
         head.Header("Content-Type", "video/mp4");
@@ -238,7 +281,11 @@ internal sealed class HlsResponder : IHlsWaiter
     }
 
     /// <summary>The response's last byte went out.</summary>
-    internal void OnResponseDone() => _sendingFrom = null;
+    internal void OnResponseDone()
+    {
+        _sendingFrom = null;
+        ReleasePlaylist();
+    }
 
     /// <summary>
     /// A reader so slow that the segment it is being sent has left the playlist window, for longer than the stall
@@ -254,5 +301,6 @@ internal sealed class HlsResponder : IHlsWaiter
         Expire();
         _sendingFrom = null;
         ReleaseSegment();
+        ReleasePlaylist();
     }
 }

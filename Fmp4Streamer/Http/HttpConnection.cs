@@ -100,7 +100,7 @@ internal sealed class HttpConnection
     {
         _events = EPOLLIN | EPOLLRDHUP;
         _loop.Add(_fd, _events, Handler);
-        _readingSinceUs = MonotonicClock.NowUs;
+        _readingSinceUs = _loop.NowUs;
         _state = ConnectionState.Reading;
     }
 
@@ -274,7 +274,7 @@ internal sealed class HttpConnection
     internal void BeginResponse()
     {
         _state = ConnectionState.Responding;
-        _lastProgressUs = MonotonicClock.NowUs;
+        _lastProgressUs = _loop.NowUs;
         var result = FlushQueue();
         if (result == FlushResult.Failed) Close(_closeReason);
         else if (result == FlushResult.Done) ResponseDone(fromWritable: false);
@@ -290,7 +290,7 @@ internal sealed class HttpConnection
             return;
         }
         _state = ConnectionState.Reading;
-        _readingSinceUs = MonotonicClock.NowUs;
+        _readingSinceUs = _loop.NowUs;
         SetEvents(EPOLLIN | EPOLLRDHUP);
         // Pipelined requests that arrived with an earlier one; inside Process the caller's loop handles them.
         bool late = _answeredLate;
@@ -307,7 +307,7 @@ internal sealed class HttpConnection
         ReleasePending();
         TcpSocket.ShutdownWrite(_fd);
         _state = ConnectionState.Lingering;
-        _deadlineUs = MonotonicClock.NowUs + _server.LingerUs;
+        _deadlineUs = _loop.NowUs + _server.LingerUs;
         SetEvents(EPOLLIN | EPOLLRDHUP);
     }
 
@@ -361,7 +361,7 @@ internal sealed class HttpConnection
         {
             bool more = _hls is not null && _hls.TopUp(Queue);
             var result = Queue.Flush(_fd, out long sent, out int errno);
-            if (sent > 0) _lastProgressUs = MonotonicClock.NowUs;
+            if (sent > 0) _lastProgressUs = _loop.NowUs;
             if (result == FlushResult.Failed) _closeReason = "send: " + LinuxError.Name(errno);
             if (result != FlushResult.Done || !more) return result;
         }
@@ -388,13 +388,13 @@ internal sealed class HttpConnection
     internal void BeginStreaming()
     {
         _state = ConnectionState.Streaming;
-        _lastProgressUs = MonotonicClock.NowUs;
+        _lastProgressUs = _loop.NowUs;
         ReleasePending();
         SetEvents(StreamingReadEvents);
     }
 
     /// <summary>The stall clock runs from the moment data is pending.</summary>
-    internal void MarkPending() => _lastProgressUs = MonotonicClock.NowUs;
+    internal void MarkPending() => _lastProgressUs = _loop.NowUs;
 
     /// <summary>Whether a poll for EPOLLOUT will flush (the socket was full at the last try).</summary>
     internal bool WaitingForWritable => (_events & EPOLLOUT) != 0;

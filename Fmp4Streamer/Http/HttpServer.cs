@@ -232,7 +232,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     {
         if (timer == _sweepTimer)
         {
-            long now = MonotonicClock.NowUs;
+            long now = _loop.NowUs;
             for (int i = _connections.Count - 1; i >= 0; i--)
             {
                 if (i < _connections.Count) _connections[i].CheckDeadlines(now);

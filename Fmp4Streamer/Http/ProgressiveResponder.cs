@@ -61,7 +61,7 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
     {
         _stream = stream;
         _phase = Phase.AwaitingKeyFrame;
-        _joinedUs = MonotonicClock.NowUs;
+        _joinedUs = _connection.Server.Loop.NowUs;
         _connection.BeginStreaming();
         Log.Info(_connection.Component, "joined " + stream.Name);
         stream.Subscribe(this);
@@ -159,7 +159,7 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
     {
         Unsubscribe();
         if (_stream is null) return false;
-        long seconds = (MonotonicClock.NowUs - _joinedUs) / 1_000_000;
+        long seconds = (_connection.Server.Loop.NowUs - _joinedUs) / 1_000_000;
         Log.Info(_connection.Component, "left after " + seconds + " s, " + fragments + " fragments, " + Skipped + " skipped"
             + (reason != null ? " (" + reason + ")" : ""));
         return true;

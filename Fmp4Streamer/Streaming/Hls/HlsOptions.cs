@@ -17,6 +17,12 @@ public sealed record HlsOptions
     /// <summary>The segmenter stops (and lets the camera sleep) when no HLS request came for this long.</summary>
     public TimeSpan ClientIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Complete segments a waking stream has before the first playlist answer: three target durations, the least a
+    /// live playlist may hold (RFC 8216bis 6.2.2); Shaka Player 5.2 fails to load a playlist of one segment.
+    /// </summary>
+    public int StartSegments { get; init; } = 3;
+
     /// <summary>A playlist request made while no segment exists yet waits this long, then gets a 503.</summary>
     public TimeSpan FirstSegmentTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
