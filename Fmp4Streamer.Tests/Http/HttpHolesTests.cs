@@ -14,13 +14,14 @@ public class HttpHolesTests
     [Test]
     public void AHalfClosedClientGetsItsHeldPlaylist()
     {
-        using var f = new ServerFixture();
+        // One segment and a part of the next are enough to answer (players get three: HlsOptions.StartSegments).
+        using var f = new ServerFixture(new HttpServerOptions { Hls = new HlsOptions { StartSegments = 1 } });
         using var c = f.Connect();
         c.Send("GET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         c.Socket.Shutdown(SocketShutdown.Send);
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);
         Thread.Sleep(100);
-        f.LoopThread.Invoke(() => { for (int i = 0; i <= 30; i++) f.Stream.Publish(i % 30 == 0); });
+        f.LoopThread.Invoke(() => { for (int i = 0; i <= 40; i++) f.Stream.Publish(i % 30 == 0); });
         var r = c.ReadResponse();
         Assert.That(r.Status, Is.EqualTo(200));
         Assert.That(r.Text, Does.Contain("#EXTINF:"));
@@ -78,14 +79,15 @@ public class HttpHolesTests
         using var f = new ServerFixture(new HttpServerOptions
         {
             ClientStallTimeout = TimeSpan.FromSeconds(1),
-            Hls = new HlsOptions { WindowSegments = 3 },
+            Hls = new HlsOptions { WindowSegments = 3, StartSegments = 1 },
         });
         using var c = f.Connect(receiveBufferBytes: 4096);
         c.Send("GET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);
         void PublishSecond() => f.LoopThread.Invoke(() => { for (int i = 0; i < 30; i++) f.Stream.Publish(f.Stream.Sequence % 30 == 0, 16384); });
         PublishSecond();
-        f.Publish(true, 16384);
+        // The first answer also wants a part of the open segment.
+        f.LoopThread.Invoke(() => { for (int i = 0; i < 10; i++) f.Stream.Publish(f.Stream.Sequence % 30 == 0, 16384); });
         string segment = "/" + Regex.Match(c.ReadResponse().Text, @"^seg\d+\.m4s$", RegexOptions.Multiline).Value;
         f.LoopThread.Invoke(() => { foreach (var conn in f.Server.Connections) SetSendBuffer(conn.Fd, 4096); });
         c.Send($"GET {segment} HTTP/1.1\r\nHost: a\r\n\r\n");

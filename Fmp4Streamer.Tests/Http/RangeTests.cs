@@ -1,3 +1,4 @@
+using Fmp4Streamer.Streaming.Hls;
 using System.Text.RegularExpressions;
 using Fmp4Streamer.Http;
 
@@ -77,11 +78,12 @@ public class RangeTests
     [TestCase(4000, 9000)]
     public void ASegmentRangeSkipsIntoItsFragments(int first, int last)
     {
-        using var f = new ServerFixture();
+        using var f = new ServerFixture(new HttpServerOptions { Hls = new HlsOptions { StartSegments = 1 } });
         using var c = f.Connect();
         c.Send("GET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);
-        f.LoopThread.Invoke(() => { for (int i = 0; i <= 30; i++) f.Stream.Publish(i % 30 == 0, 200); });
+        // One whole segment and a part of the next: enough for the first answer with StartSegments 1.
+        f.LoopThread.Invoke(() => { for (int i = 0; i <= 40; i++) f.Stream.Publish(i % 30 == 0, 200); });
         string playlist = c.ReadResponse().Text;
         string segment = "/" + Regex.Match(playlist, @"^seg\d+\.m4s$", RegexOptions.Multiline).Value;
         var whole = c.Get(segment).Body;
