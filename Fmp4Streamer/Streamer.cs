@@ -68,6 +68,7 @@ public static class Streamer
             Log.Error(Component, $"cannot listen on {config.Server.BindAddress} port {config.Server.Port}: {e.Message}");
             return ExitCodes.Usage;
         }
+        server.ServeMetrics(metrics);
         Log.Info(Component, $"listening on {server.Endpoints}");
         foreach (var hub in hubs)
         {

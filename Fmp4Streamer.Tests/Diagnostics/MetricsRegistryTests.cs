@@ -19,7 +19,7 @@ public class MetricsRegistryTests
                 print(f'{s.name}{{{labels}}} {s.value!r}')
         """;
 
-    private static List<string> Parse(string text)
+    internal static List<string> Parse(string text)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"fmp4streamer-metrics-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);

@@ -77,6 +77,7 @@ internal sealed class HlsResponder : IHlsWaiter
     {
         var hls = held.Segmenter;
         var playlist = held.Kind == HeldHlsKind.MasterPlaylist ? hls.MasterPlaylist! : hls.MediaPlaylist!;
+        _connection.Server.Stats.HlsPlaylistResponses.Increment();
         var kind = held.Range.Resolve(playlist.Length, out long start, out long end);
         var head = _connection.BeginHead(kind switch { RangeKind.Partial => 206, RangeKind.Unsatisfiable => 416, _ => 200 });
         head.Header("Content-Type", PlaylistType);
@@ -219,6 +220,7 @@ internal sealed class HlsResponder : IHlsWaiter
     /// <summary>Fragments [start, end) of a segment (<paramref name="bytes"/> in all), or a byte range of them, as one response body.</summary>
     private void SendFragments(HlsSegmenter hls, HlsSegment segment, int start, int end, long bytes, bool headOnly, bool keepAlive, ByteRange range)
     {
+        _connection.Server.Stats.HlsSegmentResponses.Increment();
         _sendingFrom = hls;
         _sendingSequence = segment.Sequence;
         _sendingSinceUs = _connection.Server.Loop.NowUs;

@@ -177,7 +177,10 @@ internal sealed class HttpConnection
             {
                 length = 0;
                 ReleasePending();
-                if (Log.IsEnabled(Log.Level.Info)) Log.Info(Component, reason.StatusCode() + " (" + reason + ")");
+                _server.Stats.Rejected(reason);
+                // One line per reason per interval: a flood of bad requests must not flood the journal.
+                if (Log.IsEnabled(Log.Level.Info) && _server.RejectionLog.TryAcquire((int)reason, _loop.NowUs, out long repeated, out long sinceUs))
+                    Log.Info(Component, reason.StatusCode() + " (" + reason + ")" + (repeated > 0 ? " " + LogRateLimiter.Repeated(repeated, sinceUs) : ""));
                 SendError(reason.StatusCode());
                 return;
             }
@@ -219,13 +222,16 @@ internal sealed class HttpConnection
             return true;
         }
         _rejecting = true;
-        Log.Warning(Component, "503: more than " + _server.Options.MaxClients + " clients");
+        _server.Stats.OverMaxClients.Increment();
+        _server.RejectionLog.Write(Log.Level.Warning, Component, RejectionLogReasons.MaxClients, _loop.NowUs,
+            "503: more than " + _server.Options.MaxClients + " clients");
         SendError(503);
         return false;
     }
 
     private void Handle(ReadOnlySpan<byte> data, in HttpRequest request)
     {
+        _server.Stats.Requests.Increment();
         var match = _server.Routes.Resolve(request.Path(data));
         if (Log.IsEnabled(Log.Level.Debug))
             Log.Debug(Component, request.Method + " " + Encoding.ASCII.GetString(request.Target(data)) + " -> " + (match.Route?.Name ?? "404"));
@@ -470,6 +476,7 @@ internal sealed class HttpConnection
                 if (nowUs > _deadlineUs)
                 {
                     _hls!.Expire();
+                    _server.Stats.HlsTimeouts.Increment();
                     Log.Warning(Component, "503: the HLS segment or part did not come in time");
                     _state = ConnectionState.Reading;
                     SendError(503);

@@ -1,3 +1,4 @@
+using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Linux.Sockets;
@@ -54,6 +55,22 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     }
 
     public HttpServerOptions Options { get; }
+
+    /// <summary>Requests, refusals and what each kind of client was sent, for /metrics.</summary>
+    internal HttpStats Stats { get; } = new();
+
+    /// <summary>Refusal lines, at most one per reason per interval (a flood of bad requests would flood the journal).</summary>
+    internal LogRateLimiter RejectionLog { get; } = new(RejectionLogReasons.Count);
+
+    /// <summary>What /metrics serves: every stream's and this server's numbers.</summary>
+    public MetricsRegistry? Metrics { get; private set; }
+
+    /// <summary>Adds the server's numbers to <paramref name="registry"/> and serves it at /metrics.</summary>
+    public void ServeMetrics(MetricsRegistry registry)
+    {
+        Stats.Register(registry, this);
+        Metrics = registry;
+    }
     internal RouteTable Routes { get; }
     internal Pages Pages { get; }
 
@@ -180,6 +197,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
             // One address may not hold every slot (idle sockets, slowloris); nor may a flood of unserved connections.
             if (fromAddress >= Options.MaxConnectionsPerAddress || (_rejecting >= MaxRejecting && UnderPressure))
             {
+                Stats.OverAddressLimit.Increment();
                 TcpSocket.Close(fd);
                 continue;
             }

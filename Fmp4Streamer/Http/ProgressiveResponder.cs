@@ -159,6 +159,9 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
     {
         Unsubscribe();
         if (_stream is null) return false;
+        var stats = _connection.Server.Stats;
+        stats.ProgressiveFragmentsSent.Add(fragments);
+        stats.ProgressiveFramesSkipped.Add(Skipped);
         long seconds = (_connection.Server.Loop.NowUs - _joinedUs) / 1_000_000;
         Log.Info(_connection.Component, "left after " + seconds + " s, " + fragments + " fragments, " + Skipped + " skipped"
             + (reason != null ? " (" + reason + ")" : ""));

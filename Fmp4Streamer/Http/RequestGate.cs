@@ -24,6 +24,7 @@ internal static class RequestGate
         var route = match.Route;
         if (route is null)
         {
+            connection.Server.Stats.NotFound.Increment();
             connection.SendError(404);
             return false;
         }

@@ -29,6 +29,8 @@ internal sealed class RouteTable
         new("hls-init", "/init{g}.mp4", AllowedMethods.Read, HlsResponder.Init),
         new("segment", "/seg{n}.m4s", AllowedMethods.Read, HlsResponder.Segment),
         new("part", "/seg{n}.{p}.m4s", AllowedMethods.Read, HlsResponder.Part),
+        // Every stream's and the server's numbers in the Prometheus text format (the same under every camera's prefix).
+        new("metrics", "/metrics", AllowedMethods.Read, StaticResources.Metrics),
     ];
 
     /// <summary>"/name" of a camera without the trailing slash: redirect so relative links resolve under it.</summary>

@@ -1,3 +1,5 @@
+using Fmp4Streamer.Diagnostics.Metrics;
+
 namespace Fmp4Streamer.Http;
 
 /// <summary>The route handlers of the page, the web manifest, the icons and the trailing-slash redirect.</summary>
@@ -20,6 +22,20 @@ internal static class StaticResources
     public static void Favicon(HttpConnection c, scoped in RouteRequest r) => FixedResponder.Send(c, r, Png, Icons.Favicon, false);
     public static void HomeScreenIcon(HttpConnection c, scoped in RouteRequest r) => FixedResponder.Send(c, r, Png, Icons.HomeScreen, false);
     public static void SplashIcon(HttpConnection c, scoped in RouteRequest r) => FixedResponder.Send(c, r, Png, Icons.Splash, false);
+
+    /// <summary>
+    /// The Prometheus text exposition. Rendered per request into the registry's reused buffer, then copied: the
+    /// response may still be going out when the next scrape renders again.
+    /// </summary>
+    public static void Metrics(HttpConnection c, scoped in RouteRequest r)
+    {
+        if (c.Server.Metrics is not { } registry)
+        {
+            c.SendError(404);
+            return;
+        }
+        FixedResponder.Send(c, r, MetricsRegistry.ContentType, registry.Render().ToArray(), FixedResponder.NoCache);
+    }
 
     /// <summary>"/name" → "name/", relative, so it works behind a reverse proxy under a sub-path.</summary>
     public static void AddSlash(HttpConnection c, scoped in RouteRequest r)
