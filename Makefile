@@ -1,5 +1,5 @@
 # Delegates to dotnet and build.sh; `make help` lists the targets.
-.PHONY: all build arm64 m2mcheck run test bench deps-build deps-test clean help
+.PHONY: all build arm64 m2mcheck run test unit bench deps-build deps-test clean help
 
 all: build
 
@@ -8,6 +8,7 @@ help:
 	@echo "make run        build, then stream the built-in test pattern on http://localhost:8000/"
 	@echo "make arm64      cross-build ./fmp4streamer-arm64 for a Raspberry Pi (64-bit OS)"
 	@echo "make test       install test tools if missing, build, run every test (unit, end to end, VM)"
+	@echo "make unit       the in-process tests only: no daemon binary, browser, player or VM (about 2 minutes)"
 	@echo "make m2mcheck   build the M2M stage checker the VM tests and the benchmark run inside the VM"
 	@echo "make bench      fan-out, HLS, per-frame and M2M-hop benchmarks; print the figures the README quotes"
 	@echo "make clean      remove build outputs"
@@ -33,6 +34,10 @@ deps-test:
 
 test: deps-test build arm64 m2mcheck
 	tests/run-tests.sh
+
+# Everything outside EndToEnd/: parsers, muxers, the loop, HTTP on loopback sockets, simulated drivers.
+unit: deps-test
+	tests/run-tests.sh --filter "FullyQualifiedName!~EndToEnd"
 
 bench: build m2mcheck
 	tests/bench/run.sh
