@@ -4,6 +4,7 @@ using Fmp4Streamer.Config;
 using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Http;
 using Fmp4Streamer.Linux;
+using Fmp4Streamer.Rtsp;
 using Fmp4Streamer.Streaming;
 using Fmp4Streamer.Streaming.Hls;
 
@@ -61,6 +62,18 @@ public static class Streamer
             return ExitCodes.Usage;
         }
         Log.Info(Component, $"listening on {server.Endpoints}");
+        using var rtsp = config.Server.RtspPort == 0 ? null : new RtspServer(loop, RtspOptions(config.Server), hubs,
+            hubs.ConvertAll(h => h.Source.FramesPerSecond));
+        try
+        {
+            rtsp?.Start();
+        }
+        catch (Exception e) when (e is LinuxException or ArgumentException)
+        {
+            Log.Error(Component, $"cannot listen for RTSP on {config.Server.BindAddress} port {config.Server.RtspPort}: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        if (rtsp is not null) Log.Info(Component, $"RTSP on {rtsp.Endpoints}");
         foreach (var hub in hubs)
         {
             Log.Info(hub.Name, $"{hub.Source.Description}, {hub.ConfiguredWidth}x{hub.ConfiguredHeight}, at /{hub.Name}/stream.mp4" +
@@ -74,6 +87,7 @@ public static class Streamer
         // After a failure the state may be inconsistent: still stop every source (no child process may outlive us),
         // each on its own, and keep the exit code.
         StopGuarded(server.Dispose, clean);
+        if (rtsp is not null) StopGuarded(rtsp.Dispose, clean);
         foreach (var hub in hubs)
         {
             StopGuarded(() => { hub.Close(); hub.Source.Dispose(); }, clean);
@@ -143,6 +157,18 @@ public static class Streamer
             WindowSegments = server.HlsWindow,
             PartTarget = server.HlsPartDuration,
         },
+    };
+
+    internal static RtspServerOptions RtspOptions(ServerConfig server) => new()
+    {
+        Listen = server.Listen,
+        Port = server.RtspPort,
+        Mtu = server.RtspMtu,
+        UdpPortFirst = server.RtspUdpPorts.First,
+        UdpPortLast = server.RtspUdpPorts.Last,
+        MaxClients = server.MaxClients,
+        ClientQueueBytes = (int)Math.Min(server.ClientQueueBytes, int.MaxValue),
+        StallTimeoutUs = (long)(server.ClientStallTimeout.TotalMilliseconds * 1000),
     };
 
     private static StreamHub CreateHub(EventLoop loop, ServerConfig server, SourceConfig source)
