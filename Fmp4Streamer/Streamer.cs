@@ -67,13 +67,13 @@ public static class Streamer
         try
         {
             rtsp?.Start();
+            if (rtsp is not null) Log.Info(Component, $"RTSP on {rtsp.Endpoints}");
         }
         catch (Exception e) when (e is LinuxException or ArgumentException)
         {
-            Log.Error(Component, $"cannot listen for RTSP on {config.Server.BindAddress} port {config.Server.RtspPort}: {e.Message}");
-            return ExitCodes.Usage;
+            // HTTP is the main service: a taken RTSP port (a second instance, another RTSP server) costs RTSP only.
+            Log.Error(Component, $"cannot listen for RTSP on {config.Server.BindAddress} port {config.Server.RtspPort}: {e.Message}; RTSP is off");
         }
-        if (rtsp is not null) Log.Info(Component, $"RTSP on {rtsp.Endpoints}");
         foreach (var hub in hubs)
         {
             Log.Info(hub.Name, $"{hub.Source.Description}, {hub.ConfiguredWidth}x{hub.ConfiguredHeight}, at /{hub.Name}/stream.mp4" +

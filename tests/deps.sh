@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build_pkgs=(clang lld llvm zlib1g-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross)
 test_pkgs=(ffmpeg chromium fonts-dejavu-core qemu-user-static qemu-system-x86 qemu-system-arm busybox-static cpio
-           kmod v4l-utils build-essential util-linux)
+           kmod v4l-utils build-essential util-linux
+           gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+           gstreamer1.0-libav mpv python3-opencv)
 kver=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1 || true)
 
 want=("${build_pkgs[@]}")
