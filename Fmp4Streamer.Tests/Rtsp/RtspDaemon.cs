@@ -5,7 +5,7 @@ namespace Fmp4Streamer.Tests.Rtsp;
 /// <summary>The built binary streaming the 640x480 test pattern over HTTP and RTSP on free ports.</summary>
 internal static class RtspDaemon
 {
-    public static DaemonProcess Start(out int rtspPort)
+    public static DaemonProcess Start(out int rtspPort, string extraServerKeys = "")
     {
         rtspPort = FreePort.Next();
         // A UDP range of its own, away from the usual ephemeral ports, so parallel runs rarely collide.
@@ -14,6 +14,7 @@ internal static class RtspDaemon
             [server]
             rtsp_port = {rtspPort}
             rtsp_udp_ports = {udpFirst}-{udpFirst + 249}
+            {extraServerKeys}
 
             [pattern]
             test_pattern = yes
