@@ -125,6 +125,40 @@ public class RtspServerTests
         Assert.That(stalledSkipped, Is.GreaterThan(0));
         Assert.That(readerSkipped, Is.EqualTo(0));
         Assert.That(connections, Is.EqualTo(2));
+
+        // Reading again, it resumes: every gap in its sequence numbers is followed by a key frame's SPS.
+        int gaps = 0, afterGapNotSps = 0;
+        stalled.Socket.ReceiveTimeout = 1000; // the reading below ends after a second without data
+        var resumed = Task.Run(() =>
+        {
+            int? previous = null;
+            bool afterGap = false;
+            while (stalled.ReadInterleaved() is { } p)
+            {
+                if (p.Channel != 0) continue;
+                int seq = RtspTestClient.Sequence(p.Payload);
+                if (previous is not null && (ushort)(previous.Value + 1) != seq)
+                {
+                    gaps++;
+                    afterGap = true;
+                }
+                else if (afterGap)
+                {
+                    afterGap = false;
+                }
+                if (afterGap && (p.Payload[12] & 0x1F) != 7) afterGapNotSps++;
+                afterGap = false;
+                previous = seq;
+            }
+        });
+        for (int i = 0; i < 30; i++)
+        {
+            _loop.Invoke(() => Push(key: i % 10 == 5, filler: 1000)); // not a key frame first
+            Thread.Sleep(5);
+        }
+        Assert.That(resumed.Wait(20_000), Is.True, "the stalled client never caught up");
+        Assert.That(gaps, Is.GreaterThan(0));
+        Assert.That(afterGapNotSps, Is.EqualTo(0), "a gap not followed by a key frame");
         reader.Socket.Shutdown(SocketShutdown.Both);
         reading.Wait(5000);
     }

@@ -8,7 +8,7 @@ namespace Fmp4Streamer.Tests.Rtsp;
 internal sealed class RtspTestClient : IDisposable
 {
     private readonly Socket _socket;
-    private readonly List<byte> _pending = new();
+    private readonly ByteQueue _pending = new();
     private int _cseq;
 
     public RtspTestClient(int port, int receiveBuffer = 0)
@@ -39,14 +39,14 @@ internal sealed class RtspTestClient : IDisposable
         int end;
         while ((end = IndexOfHeadEnd()) < 0)
             if (!Fill()) return (0, "", "");
-        string head = Encoding.ASCII.GetString(_pending.GetRange(0, end).ToArray());
+        string head = Encoding.ASCII.GetString(_pending.Span(0, end));
         _pending.RemoveRange(0, end + 4);
         int length = 0;
         foreach (var line in head.Split("\r\n"))
             if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) length = int.Parse(line[15..].Trim());
         while (_pending.Count < length)
             if (!Fill()) break;
-        string body = Encoding.ASCII.GetString(_pending.GetRange(0, Math.Min(length, _pending.Count)).ToArray());
+        string body = Encoding.ASCII.GetString(_pending.Span(0, Math.Min(length, _pending.Count)));
         _pending.RemoveRange(0, Math.Min(length, _pending.Count));
         int status = head.StartsWith("RTSP/1.0 ") && head.Length >= 12 ? int.Parse(head.AsSpan(9, 3)) : -1;
         return (status, head, body);
@@ -64,7 +64,7 @@ internal sealed class RtspTestClient : IDisposable
         int length = _pending[2] << 8 | _pending[3];
         while (_pending.Count < 4 + length)
             if (!Fill()) return null;
-        var payload = _pending.GetRange(4, length).ToArray();
+        var payload = _pending.Span(4, length).ToArray();
         int channel = _pending[1];
         _pending.RemoveRange(0, 4 + length);
         return (channel, payload);
@@ -86,9 +86,40 @@ internal sealed class RtspTestClient : IDisposable
         try { n = _socket.Receive(buffer); }
         catch (SocketException) { return false; }
         if (n <= 0) return false;
-        _pending.AddRange(buffer.AsSpan(0, n).ToArray());
+        _pending.Append(buffer.AsSpan(0, n));
         return true;
     }
 
     public void Dispose() => _socket.Dispose();
+
+    /// <summary>Received bytes not yet parsed; removing from the front is O(1), so megabytes of backlog read quickly.</summary>
+    private sealed class ByteQueue
+    {
+        private byte[] _bytes = new byte[1 << 20];
+        private int _start, _end;
+
+        public int Count => _end - _start;
+        public byte this[int index] => _bytes[_start + index];
+        public ReadOnlySpan<byte> Span(int offset, int length) => _bytes.AsSpan(_start + offset, length);
+
+        public void RemoveRange(int index, int count)
+        {
+            if (index != 0) throw new ArgumentException("only from the front");
+            _start += count;
+        }
+
+        public void Append(ReadOnlySpan<byte> data)
+        {
+            if (_end + data.Length > _bytes.Length)
+            {
+                var bigger = new byte[Math.Max(_bytes.Length, (Count + data.Length) * 2)];
+                _bytes.AsSpan(_start, Count).CopyTo(bigger);
+                _end = Count;
+                _start = 0;
+                _bytes = bigger;
+            }
+            data.CopyTo(_bytes.AsSpan(_end));
+            _end += data.Length;
+        }
+    }
 }
