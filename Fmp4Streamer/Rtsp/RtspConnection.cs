@@ -231,6 +231,7 @@ public sealed class RtspConnection : IPollable
             Reply(new RtspResponse(461, request.CSeq));
             return;
         }
+        Log.Info(Component, $"{Peer}: SETUP {request.Uri} ({(transport.Interleaved ? "TCP" : "UDP")})");
         var session = new RtspSession(_server.NewSessionId(), this, stream, transport, StreamUrl(request.Uri) + "/" + SdpWriter.TrackControl)
         {
             LastActivityUs = NowUs,
@@ -397,6 +398,9 @@ public sealed class RtspConnection : IPollable
 
     internal void EndSession(RtspSession session)
     {
+        Log.Info(Component, $"{Peer}: session {session.Id} ({(session.Transport.Interleaved ? "TCP" : "UDP")}) ended: " +
+            $"{session.FramesSent} frames sent, {session.FramesSkipped} skipped, {session.DatagramsDropped} datagrams dropped, " +
+            $"{session.SenderReports} sender and {session.ReceiverReports} receiver reports");
         if (session.IsPlaying) session.Stream.RemovePlayer(session);
         session.IsPlaying = false;
         if (session.RtpFd >= 0)
