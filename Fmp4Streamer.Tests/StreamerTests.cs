@@ -27,7 +27,7 @@ public class StreamerTests
         hls.Touch();
         // 30 fps with a key frame every 0.5 s: segments are cut at the first key frame after 2 s.
         for (int i = 0; i < 30 * 12 + 1; i++) stream.Publish(stream.Sequence % 15 == 0, 200);
-        string playlist = Encoding.ASCII.GetString(hls.MediaPlaylist!);
+        string playlist = hls.MediaPlaylist!.ToString();
         Assert.That(hls.SegmentCount, Is.EqualTo(3), "hls_window");
         Assert.That(playlist, Does.Contain("#EXT-X-TARGETDURATION:2\n#").And.Contain("#EXTINF:2.00000,\n"), "hls_segment_duration");
         Assert.That(playlist, Does.Not.Contain("#EXTINF:0.5"));

@@ -2,6 +2,8 @@ using System.Runtime.InteropServices;
 using Fmp4Streamer.Cli;
 using Fmp4Streamer.Config;
 using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Diagnostics.Metrics;
+using Fmp4Streamer.H264.TestPattern;
 using Fmp4Streamer.Http;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Rtsp;
@@ -21,6 +23,8 @@ public static class Streamer
     public static int Run(CliOptions options)
     {
         StreamerConfig config = options.LoadConfig();
+        Log.Threshold = options.Verbose ? Log.Level.Debug : config.Server.LogLevel;
+        CheckStreamNames(config);
         foreach (var warning in config.Warnings) Log.Warning(Component, warning);
         if (options.ListControls) return ControlListing.Print(config, options.ConfigPath);
 
@@ -50,6 +54,10 @@ public static class Streamer
             foreach (var hub in hubs) hub.Source.Dispose();
             return ExitCodes.Device;
         }
+
+        // Every number in one place; the HTTP server serves it at /metrics.
+        var metrics = new MetricsRegistry();
+        foreach (var hub in hubs) hub.Register(metrics);
 
         using var server = new HttpServer(loop, ServerOptions(config.Server), hubs);
         try
@@ -91,11 +99,21 @@ public static class Streamer
         foreach (var hub in hubs)
         {
             StopGuarded(() => { hub.Close(); hub.Source.Dispose(); }, clean);
-            if (hub.FanOutDelay.Count > 0)
-                Log.Info(hub.Name, $"{hub.FramesMuxed} frames muxed; fan-out delay: median {hub.FanOutDelay.Quantile(0.5)} us, " +
-                    $"p99 {hub.FanOutDelay.Quantile(0.99)} us");
+            Log.Info(hub.Name, Summary(hub));
         }
         return clean ? ExitCodes.Ok : ExitCodes.Software;
+    }
+
+    /// <summary>The shutdown line of one stream: what its counters say.</summary>
+    internal static string Summary(StreamHub hub)
+    {
+        StreamStats s = hub.Stats;
+        string line = $"{s.FramesCaptured.Value} frames captured, {s.FramesMuxed.Value} muxed ({s.BytesMuxed.Value} bytes), " +
+            $"{s.FramesSkipped.Value} skipped; {s.KeyFrameRequests.Value} key-frame requests, {s.SourceStarts.Value} source starts, " +
+            $"{s.SourceRestarts.Value} restarts";
+        if (hub.FanOutDelay.Count > 0)
+            line += $"; fan-out delay: median {hub.FanOutDelay.Describe(0.5)}, p99 {hub.FanOutDelay.Describe(0.99)}";
+        return line;
     }
 
     private static void StopGuarded(Action stop, bool clean)
@@ -131,17 +149,26 @@ public static class Streamer
         }
     }
 
+    /// <summary>
+    /// A stream name that is also one of the server's file names ("stream.mp4") would turn that URL into the
+    /// stream's redirect: a config error at the name's line (or the section's, for a derived name).
+    /// </summary>
+    internal static void CheckStreamNames(StreamerConfig config)
+    {
+        foreach (var source in config.Sources)
+        {
+            if (RouteTable.Shadows(source.Name))
+                throw source.Error(ConfigKeys.Name.Name,
+                    $"stream name '{source.Name}' of [{source.Section}] is also a file name of the server (/{source.Name}); choose another name");
+        }
+    }
+
     private static TestPatternSource CreateTestPattern(EventLoop loop, SourceConfig source)
     {
-        try
-        {
-            return new TestPatternSource(loop, source.Width, source.Height, source.Fps);
-        }
-        catch (ArgumentException e)
-        {
-            // The encoder's limits (even sizes from 160x128, 1-120 fps) are a configuration error: name the line.
-            throw source.Error("width", e.Message);
-        }
+        // The encoder's limits (even sizes from 160x128, 1-120 fps) are a configuration error: name the line.
+        if (TestPatternEncoder.Unsupported(source.Width, source.Height, source.Fps, out string key) is string reason)
+            throw source.Error(key, reason);
+        return new TestPatternSource(loop, source.Width, source.Height, source.Fps);
     }
 
     internal static HttpServerOptions ServerOptions(ServerConfig server) => new()
@@ -149,8 +176,10 @@ public static class Streamer
         Listen = server.Listen,
         Port = server.Port,
         MaxClients = server.MaxClients,
+        MaxConnectionsPerAddress = server.MaxConnectionsPerAddress,
         ClientQueueBytes = (int)Math.Min(server.ClientQueueBytes, int.MaxValue),
         ClientStallTimeout = server.ClientStallTimeout,
+        CorsOrigin = server.CorsOrigin,
         Hls = new HlsOptions
         {
             MinSegmentDuration = server.HlsSegmentDuration,

@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 build_pkgs=(clang lld llvm zlib1g-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross)
 test_pkgs=(ffmpeg chromium fonts-dejavu-core qemu-user-static qemu-system-x86 qemu-system-arm busybox-static cpio
            kmod v4l-utils build-essential util-linux
-           gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
-           gstreamer1.0-libav mpv python3-opencv)
+           vlc-bin vlc-plugin-base mpv gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+           gstreamer1.0-plugins-bad gstreamer1.0-libav python3-m3u8 python3-prometheus-client python3-opencv)
 kver=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1 || true)
 
 want=("${build_pkgs[@]}")
@@ -31,6 +31,6 @@ if [ ${#missing[@]} -gt 0 ] || [ $add_arm64 = yes ]; then
     --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if [ "${1:-build}" = test ] && ! command -v npm >/dev/null; then echo "npm is missing: install Node.js 18+ with npm" >&2; exit 1; fi
-if [ "${1:-build}" = test ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
+if [ "${1:-build}" = test ] && ! (cd tests/browser && npm ls --silent >/dev/null 2>&1); then
   (cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi

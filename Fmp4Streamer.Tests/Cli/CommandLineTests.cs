@@ -164,6 +164,33 @@ public class CommandLineTests
         Assert.That((config.Sources[0].Width, config.Sources[0].Height, config.Sources[0].Fps), Is.EqualTo((640, 480, 30)));
     }
 
+    [TestCase("-v")]
+    [TestCase("--verbose")]
+    public void VerboseAsksForDebugLines(string flag)
+    {
+        Assert.That(Run([flag]).Options!.Verbose, Is.True);
+        Assert.That(Run([]).Options!.Verbose, Is.False);
+    }
+
+    [Test]
+    public void AnImpossibleTestPatternSizeNamesTheLineItCameFrom()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"fmp4streamer-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(path, "[/dev/video2]\nwidth = 100\nheight = 50\n");
+        try
+        {
+            // The daemon would start here; the source is built from the config before anything listens.
+            Outcome outcome = Run(["--test-pattern", "-c", path, "--port", "1"], Streamer.Run);
+            Assert.That(outcome.ExitCode, Is.EqualTo(2));
+            Assert.That(outcome.Error.TrimEnd(), Is.EqualTo($"fmp4streamer: {path}:2: width: test pattern size 100x50 is not supported: " +
+                "width and height must be even, from 160x128 to 4096x4096"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Test]
     public void ProgramExitCodePassesThrough()
     {

@@ -10,6 +10,12 @@ public class ConfigErrorTests
 
     private static IEnumerable<TestCaseData> Cases()
     {
+        yield return Case("NulAfterANumber", "[server]\nport = 8000\0\n",
+            "c.conf:2: port: '8000' is followed by a NUL byte (character 5 of the value); remove it");
+        yield return Case("ControlCharacterInAValue", "[/dev/video0]\nwidth = 64\u000140\n",
+            "c.conf:2: width: '64' is followed by the control character 0x01 (character 3 of the value); remove it");
+        yield return Case("BadLogLevel", "[server]\nlog_level = verbose\n",
+            "c.conf:2: log_level: 'verbose' is not a log level; use error, warning, info or debug");
         yield return Case("BadPort", "[server]\nport = abc\n",
             "c.conf:2: port: 'abc' is not a port number");
         yield return Case("PortOutOfRange", "[server]\nport = 70000\n",
@@ -32,6 +38,10 @@ public class ConfigErrorTests
             "c.conf:2: client_stall_timeout: '0' is out of range 1..3600 seconds");
         yield return Case("BadSleepGrace", "[server]\nsleep_grace = soon\n",
             "c.conf:2: sleep_grace: 'soon' is not a number of seconds");
+        yield return Case("CorsOriginWithPath", "[server]\ncors_origin = https://a.example/x\n",
+            "c.conf:2: cors_origin: 'https://a.example/x' is not '*' or an origin such as https://example.com (scheme://host[:port], no path)");
+        yield return Case("CorsOriginWithoutScheme", "[server]\ncors_origin = a.example\n",
+            "c.conf:2: cors_origin: 'a.example' is not '*' or an origin such as https://example.com (scheme://host[:port], no path)");
         yield return Case("HlsSegmentDurationZero", "[server]\nhls_segment_duration = 0.5\n",
             "c.conf:2: hls_segment_duration: '0.5' is out of range 1..10 seconds");
         yield return Case("HlsSegmentDurationNotNumber", "[server]\nlisten =\nhls_segment_duration = 2s\n",
@@ -47,7 +57,7 @@ public class ConfigErrorTests
         yield return Case("HlsKeyInDevice", "[/dev/video0]\nhls_window = 6\n",
             "c.conf:2: hls_window: belongs in [server], not in [/dev/video0]");
         yield return Case("UnknownServerKey", "[server]\nlisten =\nbogus = 1\n",
-            "c.conf:3: bogus: unknown key in [server]; valid keys: listen, port, priority, max_clients, client_queue_bytes, client_stall_timeout, sleep_grace, hls_segment_duration, hls_window, hls_part_duration, rtsp_port, rtsp_mtu, rtsp_udp_ports");
+            "c.conf:3: bogus: unknown key in [server]; valid keys: listen, port, priority, log_level, max_clients, max_connections_per_address, client_queue_bytes, client_stall_timeout, sleep_grace, cors_origin, hls_segment_duration, hls_window, hls_part_duration, rtsp_port, rtsp_mtu, rtsp_udp_ports");
         yield return Case("SourceKeyInServer", "[server]\ncapture_format = H264\n",
             "c.conf:2: capture_format: belongs in a source section such as [/dev/video0], not in [server]");
         yield return Case("ServerKeyInDevice", "[/dev/video0]\nport = 8000\n",

@@ -23,7 +23,7 @@ public class DefaultConfigTests
         ServerConfig s = config.Server;
         var lines = new List<string>
         {
-            $"server listen={s.Listen} port={s.Port} priority={s.Priority} max_clients={s.MaxClients} " +
+            $"server listen={s.Listen} port={s.Port} priority={s.Priority} log={s.LogLevel} max_clients={s.MaxClients} " +
             $"queue={s.ClientQueueBytes} stall={s.ClientStallTimeout} grace={s.SleepGrace} " +
             $"hls={s.HlsSegmentDuration}/{s.HlsWindow}/{s.HlsPartDuration}",
         };
@@ -49,7 +49,7 @@ public class DefaultConfigTests
     public void BuiltInDefaultsMatchTheOriginal()
     {
         Assert.That(Describe(StreamerConfig.Default), Is.EqualTo(
-            "server listen= port=8000 priority=0 max_clients=100 queue=4194304 stall=00:00:10 grace=00:00:05 " +
+            "server listen= port=8000 priority=0 log=Info max_clients=100 queue=4194304 stall=00:00:10 grace=00:00:05 " +
             "hls=00:00:01/6/00:00:00.2500000\n" +
             "[/dev/video0] Device name=video0 command= 640x480@30 sleep=True rotation=0 format=H264 decoder= encoder= " +
             "mem=Mmap/MMAP-DMABUF/MMAP-MMAP in=H264/H264 controls=0/0/0"));
@@ -65,6 +65,20 @@ public class DefaultConfigTests
         Assert.That(server.HlsWindow, Is.EqualTo(builtIn.WindowSegments));
         Assert.That(server.HlsPartDuration, Is.EqualTo(builtIn.PartTarget));
         Assert.That(Streamer.ServerOptions(server).Hls, Is.EqualTo(builtIn), "an unconfigured server runs today's segmenter");
+    }
+
+    [Test]
+    public void OptionsRecordsDefaultToTheKeyTable()
+    {
+        ServerConfig server = StreamerConfig.Default.Server;
+        var http = new Fmp4Streamer.Http.HttpServerOptions();
+        Assert.That(http with { Hls = new() }, Is.EqualTo(Streamer.ServerOptions(server) with { Hls = new() }),
+            "an unconfigured HTTP server is the configured one with an empty file");
+        Assert.That((http.MaxClients, http.ClientQueueBytes), Is.EqualTo((100, 4 * 1024 * 1024)));
+        var hub = new Fmp4Streamer.Streaming.StreamHubOptions { Name = "x" };
+        SourceConfig source = StreamerConfig.Default.Sources[0];
+        Assert.That((hub.SleepGraceUs, hub.AutoSleep, hub.ConfiguredWidth, hub.ConfiguredHeight),
+            Is.EqualTo((5_000_000L, source.AutoSleep, source.Width, source.Height)));
     }
 
     [Test]

@@ -80,7 +80,7 @@ public class HlsTests
         Assert.That(master.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/vnd.apple.mpegurl"));
         Assert.That(master.Headers.CacheControl!.NoCache, Is.True);
         string masterText = master.Content.ReadAsStringAsync().Result;
-        Assert.That(masterText, Does.Match(@"#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,CODECS=""avc1\.[0-9a-f]{6}"",RESOLUTION=640x480\nstreaminf\.m3u8\n"));
+        Assert.That(masterText, Does.Match(@"#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,CODECS=""avc1\.[0-9a-f]{6}"",RESOLUTION=640x480,FRAME-RATE=\d+\.\d{3}\nstreaminf\.m3u8\n"));
 
         byte[] init = http.GetByteArrayAsync("init.mp4").Result;
         var mdhd = BoxWalker.Find(init, "moov/trak/mdia/mdhd");

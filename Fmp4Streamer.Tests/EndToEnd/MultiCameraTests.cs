@@ -31,6 +31,39 @@ public class MultiCameraTests
     }
 
     [Test]
+    public void TheTilesPlayWithoutJavaScript()
+    {
+        using var daemon = DaemonProcess.Start(TwoPatterns);
+        var report = BrowserPlayback.Play(daemon.BaseUrl + "/", 4, withoutScript: true, allVideos: true);
+        Assert.That(report.Raw, Does.Contain("\"scriptRemoved\":true"));
+        Assert.That(report.Ok, Is.True, report.Raw + "\n" + daemon.Log);
+        Assert.That(report.Raw.Split("\"w\":320").Length - 1, Is.GreaterThanOrEqualTo(2), "both tiles decoded 320x240");
+    }
+
+    /// <summary>The grid's glass-to-glass latency, read from each tile's strip; the single page's is printed by
+    /// <see cref="BrowserTests.LatencyStaysBoundedWithTheLiveEdgeScript"/>.</summary>
+    [Test]
+    public void TheTilesStayNearTheLiveEdge()
+    {
+        using var daemon = DaemonProcess.Start(TwoPatterns);
+        var report = BrowserPlayback.Play(daemon.BaseUrl + "/", 20, readStrip: true, allVideos: true);
+        Assert.That(report.Ok, Is.True, report.Raw + "\n" + daemon.Log);
+        Assert.That(report.TileLatencies, Has.Count.EqualTo(2), report.Raw);
+        for (int i = 0; i < report.TileLatencies.Count; i++)
+        {
+            var values = report.TileLatencies[i].ToList();
+            Assert.That(values, Has.Count.GreaterThan(20), $"tile {i}: the strip was not readable from the displayed frames");
+            // The second half: after the start-up, where the player has settled.
+            var settled = values.GetRange(values.Count / 2, values.Count - values.Count / 2).OrderBy(v => v).ToList();
+            double median = settled[settled.Count / 2];
+            TestContext.Progress.WriteLine($"glass-to-glass latency on loopback, tiles page, tile {i + 1} of 2: median " +
+                $"{median:0} ms over the last 10 s, min {values.Min():0} ms, max {values.Max():0} ms, " +
+                $"first frame {report.FirstFrameMs} ms after navigation");
+            Assert.That(median, Is.LessThan(500), $"tile {i} plays far behind the live edge");
+        }
+    }
+
+    [Test]
     public void OneCameraFallingAsleepDoesNotDisturbTheOther()
     {
         using var daemon = DaemonProcess.Start("[server]\nsleep_grace = 1\n\n" + TwoPatterns);

@@ -82,6 +82,30 @@ public class ProgressiveStreamTests
         }
     }
 
+    /// <summary>
+    /// Strict players (VLC 3.0, mpv --length) give up when the first tfdt is far from 0: a client joining a source
+    /// that has run for 10 s gets a timeline starting at its join.
+    /// </summary>
+    [Test]
+    public void AClientJoiningLateGetsATimelineStartingAtZero()
+    {
+        string config = """
+            [pattern]
+            test_pattern = yes
+            auto_sleep = no
+            """;
+        using var daemon = DaemonProcess.Start(config);
+        Thread.Sleep(10_000);
+        var result = ToolRun.Complete("ffprobe", ["-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#5",
+            "-show_entries", "packet=pts_time,dts_time", "-of", "csv=p=0", daemon.BaseUrl + "/stream.mp4"], DecodeTimeout);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.StdErr);
+        var first = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Split(',');
+        double pts = double.Parse(first[0], System.Globalization.CultureInfo.InvariantCulture);
+        TestContext.Out.WriteLine($"first packet after 10 s of uptime: pts {first[0]} s, dts {first[1]} s");
+        Assert.That(pts, Is.LessThan(0.5), "the first frame is near 0, not at the source's uptime");
+        Assert.That(daemon.Stop(), Is.EqualTo(0), daemon.Log);
+    }
+
     [Test]
     public void StopsCleanlyOnSigint()
     {

@@ -138,4 +138,32 @@ public class BitReaderTests
         foreach (char c in bits) w.Flag(c == '1');
         return w.ToRbsp();
     }
+
+    [Test]
+    public void MoreRbspDataStopsAtTheStopBit()
+    {
+        // Data 1 0 1, stop bit, zero bits, then a trailing zero byte (cabac_zero_word-like padding).
+        byte[] data = new TestBitWriter().Bits(0b101, 3).Trailing().ToRbsp().Concat(new byte[] { 0 }).ToArray();
+        var r = new BitReader(data);
+        Assert.That(r.MoreRbspData(), Is.True);
+        r.ReadBits(2);
+        Assert.That(r.MoreRbspData(), Is.True);
+        r.ReadBit();
+        Assert.That(r.MoreRbspData(), Is.False, "only the stop bit and its zeros are left");
+        Assert.That(r.BitPosition, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void MoreRbspDataSeesAcrossBytesAndEmulationPrevention()
+    {
+        // 16 zero bits, then 0x01 (escaped as 00 00 03 01), then a stop byte.
+        byte[] nal = new TestBitWriter().Bits(0, 16).Bits(1, 8).Trailing().ToNal(0x68)[1..];
+        Assert.That(nal, Is.EqualTo(new byte[] { 0, 0, 3, 1, 0x80 }));
+        var r = new BitReader(nal);
+        r.ReadBits(16);
+        Assert.That(r.MoreRbspData(), Is.True);
+        Assert.That(r.ReadBits(8), Is.EqualTo(1u));
+        Assert.That(r.MoreRbspData(), Is.False);
+        Assert.That(r.BitPosition, Is.EqualTo(24), "emulation prevention bytes are not RBSP bits");
+    }
 }

@@ -48,4 +48,46 @@ internal static class FfmpegTrace
             File.Delete(path);
         }
     }
+
+    /// <summary>
+    /// Every section titled <paramref name="title"/> ("Slice Header"), in stream order, each as its fields in syntax
+    /// order: the bit position trace_headers prints (from the NAL header's first bit), the name and the value.
+    /// </summary>
+    public static List<List<(int Bit, string Name, long Value)>> Sections(byte[] stream, string title)
+    {
+        string path = FfmpegFixtures.WriteTemp("trace.h264", stream);
+        try
+        {
+            string stderr = ToolRun.Complete("ffmpeg",
+                ["-v", "debug", "-nostdin", "-f", "h264", "-i", path, "-c:v", "copy", "-bsf:v", "trace_headers", "-f", "null", "-"],
+                ToolRun.DefaultTimeout).StdErr;
+            var sections = new List<List<(int, string, long)>>();
+            List<(int, string, long)>? current = null;
+            foreach (string line in stderr.Split('\n'))
+            {
+                if (!line.StartsWith("[trace_headers", StringComparison.Ordinal)) continue;
+                string text = line.Substring(line.IndexOf(']') + 1).Trim();
+                if (text == title)
+                {
+                    current = new List<(int, string, long)>();
+                    sections.Add(current);
+                    continue;
+                }
+                if (current is null) continue;
+                var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length != 5 || parts[3] != "=" || !char.IsDigit(parts[0][0]))
+                {
+                    current = null; // the next section's title
+                    continue;
+                }
+                current.Add((int.Parse(parts[0], CultureInfo.InvariantCulture), parts[1],
+                    long.Parse(parts[4], CultureInfo.InvariantCulture)));
+            }
+            return sections;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

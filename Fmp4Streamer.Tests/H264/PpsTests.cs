@@ -21,19 +21,69 @@ public class PpsTests
         Assert.That(pps.BottomFieldPicOrderInFramePresent, Is.EqualTo(t["bottom_field_pic_order_in_frame_present_flag"] == 1));
     }
 
+    /// <summary>A PPS without the optional tail: ids, CAVLC, one slice group, defaults elsewhere.</summary>
+    private static TestBitWriter ShortPps(uint ppsId, uint spsId) => new TestBitWriter().Ue(ppsId).Ue(spsId)
+        .Flag(true).Flag(false).Ue(0)      // CABAC, no bottom POC, one slice group
+        .Ue(2).Ue(0)                       // num_ref_idx_l0/l1_default_active_minus1
+        .Flag(true).Bits(2, 2)             // weighted_pred, weighted_bipred_idc 2
+        .Se(-3).Se(0).Se(-2)               // pic_init_qp_minus26, pic_init_qs_minus26, chroma_qp_index_offset
+        .Flag(true).Flag(false).Flag(true); // deblocking control, constrained intra, redundant_pic_cnt
+
     [Test]
     public void ParsesHandWrittenIds()
     {
-        var nal = new TestBitWriter().Ue(200).Ue(31).Flag(true).Flag(false).Ue(0).Trailing().ToNal(0x68);
+        var nal = ShortPps(200, 31).Trailing().ToNal(0x68);
         Assert.That(Pps.TryParse(nal, out var pps), Is.True);
-        Assert.That(pps, Is.EqualTo(new Pps { PicParameterSetId = 200, SeqParameterSetId = 31, EntropyCodingModeFlag = true }));
+        Assert.That(pps, Is.EqualTo(new Pps
+        {
+            PicParameterSetId = 200, SeqParameterSetId = 31, EntropyCodingModeFlag = true, NumSliceGroups = 1,
+            NumRefIdxL0DefaultActive = 3, NumRefIdxL1DefaultActive = 1, WeightedPred = true, WeightedBipredIdc = 2,
+            PicInitQp = 23, PicInitQs = 26, ChromaQpIndexOffset = -2, SecondChromaQpIndexOffset = -2,
+            DeblockingFilterControlPresent = true, RedundantPicCntPresent = true,
+        }));
+    }
+
+    [Test]
+    public void ParsesTheOptionalTailWithScalingLists()
+    {
+        // transform_8x8_mode, pic_scaling_matrix_present, list 0 coded (deltas), list 1 "use default", list 6 coded flat-ish.
+        var w = ShortPps(1, 0).Flag(true).Flag(true);
+        w.Flag(true);
+        for (int i = 0; i < 16; i++) w.Se(i == 0 ? 2 : 1);       // list 0: 10, 11, 12, ...
+        w.Flag(true).Se(-8);                                       // list 1: next 0 at j = 0 -> Default_4x4_Intra
+        for (int i = 2; i < 6; i++) w.Flag(false);                 // lists 2..5 absent
+        w.Flag(true).Se(8);                                        // list 6: 16 then repeat (next 0 ends the deltas)
+        w.Se(-16);
+        w.Flag(false);                                             // list 7 absent
+        w.Se(5);                                                   // second_chroma_qp_index_offset
+        Assert.That(Pps.TryParse(w.Trailing().ToNal(0x68), out var pps), Is.True);
+        Assert.That(pps.Transform8x8Mode && pps.PicScalingMatrixPresent, Is.True);
+        Assert.That(pps.SecondChromaQpIndexOffset, Is.EqualTo(5));
+        Assert.That(pps.ScalingListPresentMask, Is.EqualTo(0b0100_0011));
+
+        var flatSps = default(Sps);
+        var m = pps.ScalingMatrixFor(flatSps);
+        Assert.That(m.List4x4(0).ToArray(), Is.EqualTo(Enumerable.Range(10, 16).Select(v => (byte)v).ToArray()));
+        Assert.That(m.List4x4(1).ToArray(), Is.EqualTo(ScalingMatrix.Default4x4Intra.ToArray()), "use default");
+        Assert.That(m.List4x4(2).ToArray(), Is.EqualTo(ScalingMatrix.Default4x4Intra.ToArray()), "rule A: the previous list");
+        Assert.That(m.List4x4(3).ToArray(), Is.EqualTo(ScalingMatrix.Default4x4Inter.ToArray()), "rule A: the inter default");
+        Assert.That(m.List4x4(5).ToArray(), Is.EqualTo(ScalingMatrix.Default4x4Inter.ToArray()));
+        Assert.That(m.List8x8(0).ToArray(), Is.EqualTo(Enumerable.Repeat((byte)16, 64).ToArray()));
+        Assert.That(m.List8x8(1).ToArray(), Is.EqualTo(ScalingMatrix.Default8x8Inter.ToArray()));
+    }
+
+    [Test]
+    public void WithoutPicListsThePictureUsesTheSequenceLists()
+    {
+        Assert.That(Pps.TryParse(ShortPps(0, 0).Trailing().ToNal(0x68), out var pps), Is.True);
+        Assert.That(pps.ScalingMatrixFor(default(Sps)), Is.EqualTo(ScalingMatrix.Flat));
     }
 
     [Test]
     public void RejectsOutOfRangeIds()
     {
-        Assert.That(Pps.TryParse(new TestBitWriter().Ue(0).Ue(32).Flag(true).Flag(false).Trailing().ToNal(0x68), out _), Is.False);
-        Assert.That(Pps.TryParse(new TestBitWriter().Ue(256).Ue(0).Flag(true).Flag(false).Trailing().ToNal(0x68), out _), Is.False);
+        Assert.That(Pps.TryParse(ShortPps(0, 32).Trailing().ToNal(0x68), out _), Is.False);
+        Assert.That(Pps.TryParse(ShortPps(256, 0).Trailing().ToNal(0x68), out _), Is.False);
     }
 
     [TestCase("")]

@@ -30,7 +30,7 @@ internal sealed class FakeLiveStream : ILiveStream
         return new InitSegment(bytes, codecs, 640, 480, 90000);
     }
 
-    public FragmentPool Pool { get; } = new(Fmp4Streamer.Linux.SystemClock.Instance, 1024);
+    public FragmentPool Pool { get; } = new(Fmp4Streamer.Linux.SystemClock.Instance, initialCapacity: 1024);
     public string Name { get; }
     public InitSegment? Init { get; set; }
     public int ConfiguredWidth => 640;
@@ -38,6 +38,15 @@ internal sealed class FakeLiveStream : ILiveStream
     public int SubscriberCount => _joined.Count + _waiting.Count;
     public int SubscribeCalls { get; private set; }
     public int Sequence { get; private set; }
+
+    /// <summary>
+    /// Capture time (µs) of the first published frame; later frames follow at their duration. 0: no capture times.
+    /// Moving it forward simulates a stalled source whose timeline the hub keeps continuous.
+    /// </summary>
+    public long CaptureStartUs { get; set; }
+
+    /// <summary>Frames skipped by the source: the next fragment's decode time jumps (a restarted source).</summary>
+    public void SkipFrames(int frames) => Sequence += frames;
 
     /// <summary>Duration of every published fragment in 90 kHz ticks (HLS segments sum them).</summary>
     public uint FragmentDuration { get; set; } = 3000;
@@ -83,6 +92,7 @@ internal sealed class FakeLiveStream : ILiveStream
         fragment.Init = Init!;
         fragment.DecodeTime = (ulong)Sequence * FragmentDuration;
         fragment.Duration = FragmentDuration;
+        fragment.CaptureTimeUs = CaptureStartUs == 0 ? 0 : CaptureStartUs + (long)Sequence * FragmentDuration * 1000 / 90;
         Sequence++;
 
         if (keyFrame && _waiting.Count > 0)

@@ -15,9 +15,13 @@ public class HlsHttpTests
         f.LoopThread.Invoke(() =>
         {
             for (int i = 0; i < seconds * 30; i++) f.Stream.Publish(f.Stream.Sequence % gop == 0, size);
-            f.Stream.Publish(f.Stream.Sequence % gop == 0, size);
+            // The next segment's first part (7 frames, closed by the 8th): what players need to start.
+            for (int i = 0; i < 8; i++) f.Stream.Publish(f.Stream.Sequence % gop == 0, size);
         });
     }
+
+    /// <summary>Answers once one segment exists (players want three: <see cref="HlsOptions.StartSegments"/>), so tests stay short.</summary>
+    private static HttpServerOptions OneSegmentStart => new() { Hls = new HlsOptions { StartSegments = 1 } };
 
     private static List<long> Segments(string playlist)
     {
@@ -29,7 +33,7 @@ public class HlsHttpTests
     [Test]
     public void PlaylistRequestWaitsForTheFirstSegmentThenPipelinedRequestsFollow()
     {
-        using var f = new ServerFixture();
+        using var f = new ServerFixture(OneSegmentStart);
         using var c = f.Connect();
         c.Send("GET /stream.m3u8 HTTP/1.1\r\nHost: a\r\n\r\nGET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True, "the request wakes the stream");
@@ -41,7 +45,7 @@ public class HlsHttpTests
         Assert.That(master.Status, Is.EqualTo(200));
         Assert.That(master.Header("Content-Type"), Is.EqualTo(PlaylistType));
         Assert.That(master.Header("Cache-Control"), Does.Contain("no-cache"));
-        Assert.That(master.Text, Does.Match(@"#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,CODECS=""avc1.64001f"",RESOLUTION=640x480\nstreaminf.m3u8\n$"));
+        Assert.That(master.Text, Does.Match(@"#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,CODECS=""avc1.64001f"",RESOLUTION=640x480,FRAME-RATE=30.000\nstreaminf.m3u8\n$"));
         var media = c.ReadResponse();
         Assert.That(media.Status, Is.EqualTo(200));
         Assert.That(media.Header("Content-Type"), Is.EqualTo(PlaylistType));
@@ -54,7 +58,7 @@ public class HlsHttpTests
     [Test]
     public void NoSegmentInTimeIs503()
     {
-        using var f = new ServerFixture(new HttpServerOptions { Hls = new HlsOptions { FirstSegmentTimeout = TimeSpan.FromMilliseconds(300) } });
+        using var f = new ServerFixture(new HttpServerOptions { Hls = new HlsOptions { StartSegments = 1, FirstSegmentTimeout = TimeSpan.FromMilliseconds(300) } });
         using var c = f.Connect();
         var r = c.Get("/streaminf.m3u8");
         Assert.That(r.Status, Is.EqualTo(503));
@@ -64,7 +68,7 @@ public class HlsHttpTests
     [Test]
     public void SegmentsAreTheSharedFragmentsAndLeaveTheWindow()
     {
-        using var f = new ServerFixture(new HttpServerOptions { Hls = new HlsOptions { WindowSegments = 3 } });
+        using var f = new ServerFixture(new HttpServerOptions { Hls = new HlsOptions { StartSegments = 1, WindowSegments = 3 } });
         using var c = f.Connect();
         c.Send("GET /video0/streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);
@@ -108,7 +112,7 @@ public class HlsHttpTests
     public void SegmentLongerThanTheSendRingArrivesWhole()
     {
         // A 10 s GOP: 300 fragments, more than a connection's ring of 256, sent through a small receive buffer.
-        using var f = new ServerFixture();
+        using var f = new ServerFixture(OneSegmentStart);
         using var c = f.Connect(receiveBufferBytes: 4096);
         c.Send("GET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);
@@ -125,7 +129,7 @@ public class HlsHttpTests
     {
         var m = Regex.Match(playlist, @"#EXT-X-PRELOAD-HINT:TYPE=PART,URI=""seg(\d+)\.(\d+)\.m4s""\n$");
         Assert.That(m.Success, Is.True, playlist);
-        Assert.That(m.Groups[2].Value, Is.EqualTo("0"));
+        Assert.That(m.Groups[2].Value, Is.EqualTo("1"), "the open segment's first part is listed");
         return long.Parse(m.Groups[1].Value);
     }
 
@@ -135,50 +139,88 @@ public class HlsHttpTests
     [Test]
     public void BlockingReloadAndPreloadHintAreHeldUntilThePartExists()
     {
-        using var f = new ServerFixture();
+        using var f = new ServerFixture(OneSegmentStart);
         using var c = f.Connect();
         c.Send("GET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);
-        PublishSeconds(f, 1); // one segment, and the next one open with its key frame
-        long open = HintedSequence(c.ReadResponse().Text);
+        PublishSeconds(f, 1); // one segment, and the next one open with its first part
+        var first = c.ReadResponse();
+        Assert.That(first.Text, Does.Contain("#EXT-X-PART:DURATION=0.23333,URI=\"seg"), "the first answer lists a part of the open segment");
+        Assert.That(first.Header("Cache-Control"), Does.Contain("no-cache"));
+        long open = HintedSequence(first.Text);
 
         using var reload = f.Connect();
-        reload.Send($"GET /streaminf.m3u8?_HLS_msn={open}&_HLS_part=0 HTTP/1.1\r\nHost: a\r\n\r\n");
+        reload.Send($"GET /streaminf.m3u8?_HLS_msn={open}&_HLS_part=1 HTTP/1.1\r\nHost: a\r\n\r\n");
         using var part = f.Connect();
-        part.Send($"GET /seg{open}.0.m4s HTTP/1.1\r\nHost: a\r\n\r\n");
+        part.Send($"GET /seg{open}.1.m4s HTTP/1.1\r\nHost: a\r\n\r\n");
         PublishFrames(f, 6);
         Thread.Sleep(100);
-        Assert.That(reload.Socket.Available + part.Socket.Available, Is.Zero, "7 frames make the first part: still waiting");
-        PublishFrames(f, 1); // the 8th frame would pass the 250 ms part target: part 0 ends before it
+        Assert.That(reload.Socket.Available + part.Socket.Available, Is.Zero, "7 frames make a part: still waiting");
+        PublishFrames(f, 1); // this frame would pass the 250 ms part target: part 1 ends before it
 
         var playlist = reload.ReadResponse();
         Assert.That(playlist.Status, Is.EqualTo(200));
-        Assert.That(playlist.Text, Does.Contain($"#EXT-X-PART:DURATION=0.23333,URI=\"seg{open}.0.m4s\",INDEPENDENT=YES\n"));
-        Assert.That(playlist.Text, Does.EndWith($"#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"seg{open}.1.m4s\"\n"));
+        Assert.That(playlist.Text, Does.Contain($"#EXT-X-PART:DURATION=0.23333,URI=\"seg{open}.1.m4s\"\n"));
+        Assert.That(playlist.Text, Does.EndWith($"#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"seg{open}.2.m4s\"\n"));
+        // A blocking reload's answer always lists what was asked for: a CDN may collapse them for about a segment.
+        Assert.That(playlist.Header("Cache-Control"), Is.EqualTo("public, max-age=1"));
         var body = part.ReadResponse();
         Assert.That(body.Status, Is.EqualTo(200));
         Assert.That(body.Header("Content-Type"), Is.EqualTo("video/mp4"));
         Assert.That(body.Body.Length, Is.EqualTo(7 * 200));
-        Assert.That(body.Body[12], Is.EqualTo(1), "the part starts with the segment's key frame");
-        Assert.That(BinaryPrimitives.ReadUInt32BigEndian(body.Body.AsSpan(8)), Is.EqualTo(30u));
+        Assert.That(body.Body[12], Is.EqualTo(0), "the second part does not start with a key frame");
+        Assert.That(BinaryPrimitives.ReadUInt32BigEndian(body.Body.AsSpan(8)), Is.EqualTo(37u));
 
-        Assert.That(reload.Get($"/streaminf.m3u8?_HLS_msn={open}&_HLS_part=0").Status, Is.EqualTo(200), "satisfied at once now");
+        Assert.That(reload.Get($"/streaminf.m3u8?_HLS_msn={open}&_HLS_part=1").Status, Is.EqualTo(200), "satisfied at once now");
         using var ahead = f.Connect();
         Assert.That(ahead.Get($"/streaminf.m3u8?_HLS_msn={open + 3}").Status, Is.EqualTo(400), "more than two segments ahead");
         using var far = f.Connect();
         Assert.That(far.Get($"/seg{open + 5}.0.m4s").Status, Is.EqualTo(404));
     }
 
+    // RFC 8216bis 6.2.5.2: malformed delivery directives are client errors, answered at once.
+    [TestCase("_HLS_part=0")]
+    [TestCase("_HLS_msn=abc")]
+    [TestCase("_HLS_msn=-1")]
+    [TestCase("_HLS_msn=5&_HLS_part=x")]
+    public void MalformedDirectivesAre400(string query)
+    {
+        using var f = new ServerFixture(OneSegmentStart);
+        using var c = f.Connect();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.That(c.Get("/streaminf.m3u8?" + query).Status, Is.EqualTo(400));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)), "not held");
+    }
+
+    [Test]
+    public void PartsFurtherAheadThanTheHintAre404AtOnce()
+    {
+        using var f = new ServerFixture(OneSegmentStart);
+        using var c = f.Connect();
+        c.Send("GET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);
+        PublishSeconds(f, 1);
+        long open = HintedSequence(c.ReadResponse().Text);
+        foreach (string uri in new[] { $"/seg{open + 2}.0.m4s", $"/seg{open + 1}.1.m4s", $"/seg{open}.3.m4s" })
+        {
+            using var ahead = f.Connect();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Assert.That(ahead.Get(uri).Status, Is.EqualTo(404), uri);
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromMilliseconds(500)), uri + " answered at once");
+        }
+    }
+
     [Test]
     public void ClientGoneWhileWaitingIsForgotten()
     {
-        using var f = new ServerFixture();
+        using var f = new ServerFixture(OneSegmentStart);
         var c = f.Connect();
         c.Send("GET /stream.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);
         c.Dispose();
-        Assert.That(f.WaitFor(() => f.Server.ClientCount == 0), Is.True);
+        // A FIN may be a half-close (answered, see HttpHolesTests): the held answer's send finds the client gone.
         PublishSeconds(f, 1);
+        Assert.That(f.WaitFor(() => f.Server.ClientCount == 0), Is.True);
         Assert.That(f.LoopThread.Invoke(() => f.Server.HlsIfCreated(0)!.SegmentCount), Is.EqualTo(1));
     }
 }

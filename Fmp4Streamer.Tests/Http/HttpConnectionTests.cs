@@ -130,8 +130,11 @@ public class HttpConnectionTests
         using var f = new ServerFixture(new HttpServerOptions { MaxClients = 2 });
         using var a = f.Connect();
         using var b = f.Connect();
+        Assert.That(a.Get("/manifest.json").Status, Is.EqualTo(200));
+        Assert.That(b.Get("/manifest.json").Status, Is.EqualTo(200));
         Assert.That(f.WaitFor(() => f.Server.ClientCount == 2), Is.True);
         using var third = f.Connect();
+        third.Send("GET /manifest.json HTTP/1.1\r\nHost: a\r\n\r\n");
         var r = third.ReadResponse();
         Assert.That(r.Status, Is.EqualTo(503));
         Assert.That(r.Body.Length, Is.EqualTo(int.Parse(r.Header("Content-Length")!)));
@@ -142,6 +145,47 @@ public class HttpConnectionTests
         Assert.That(f.WaitFor(() => f.Server.ClientCount == 1), Is.True);
         using var fourth = f.Connect();
         Assert.That(fourth.Get("/manifest.json").Status, Is.EqualTo(200), "a freed slot is usable again");
+    }
+
+    [Test]
+    public void ConnectionsWithoutARequestDoNotTakeTheClientSlots()
+    {
+        using var f = new ServerFixture(new HttpServerOptions { MaxClients = 2, MaxConnectionsPerAddress = 100 });
+        var idle = new List<TestClient>();
+        for (int i = 0; i < 10; i++) idle.Add(f.Connect());
+        Assert.That(f.WaitFor(() => f.Server.ConnectionCount == 10), Is.True);
+        using var viewer = f.Connect();
+        Assert.That(viewer.Get("/manifest.json").Status, Is.EqualTo(200), "idle sockets are not clients");
+        foreach (var c in idle) c.Dispose();
+    }
+
+    [Test]
+    public void OneAddressCannotHoldMoreThanItsConnections()
+    {
+        using var f = new ServerFixture(new HttpServerOptions { MaxConnectionsPerAddress = 3 });
+        var held = new List<TestClient>();
+        for (int i = 0; i < 3; i++) held.Add(f.Connect());
+        Assert.That(f.WaitFor(() => f.Server.ConnectionCount == 3), Is.True);
+        using var fourth = f.Connect();
+        Assert.That(fourth.WaitForClose(TimeSpan.FromSeconds(3)), Is.True, "closed at once");
+        held[0].Dispose();
+        Assert.That(f.WaitFor(() => f.Server.ConnectionCount == 2), Is.True);
+        using var again = f.Connect();
+        Assert.That(again.Get("/manifest.json").Status, Is.EqualTo(200), "a freed connection is usable again");
+        foreach (var c in held) c.Dispose();
+    }
+
+    [Test]
+    public void ManyConnectionsWithoutARequestGetAShorterDeadline()
+    {
+        using var f = new ServerFixture(new HttpServerOptions { MaxClients = 2, MaxConnectionsPerAddress = 1000 });
+        var idle = new List<TestClient>();
+        for (int i = 0; i < 40; i++) idle.Add(f.Connect());
+        Assert.That(f.WaitFor(() => f.Server.ConnectionCount == 40), Is.True);
+        var start = DateTime.UtcNow;
+        Assert.That(f.WaitFor(() => f.Server.ConnectionCount <= 32, seconds: 5), Is.True, "under pressure, idle sockets are closed within about a second");
+        Assert.That(DateTime.UtcNow - start, Is.LessThan(TimeSpan.FromSeconds(3)));
+        foreach (var c in idle) c.Dispose();
     }
 
     [Test]

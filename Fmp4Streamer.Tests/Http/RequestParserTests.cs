@@ -30,7 +30,7 @@ public class RequestParserTests
         yield return Reject("chunked body", "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", RejectReason.UnexpectedBody, 400);
         yield return Reject("POST", "POST / HTTP/1.1\r\nHost: a\r\n\r\n", RejectReason.MethodNotAllowed, 405);
         yield return Reject("lower-case get", "get / HTTP/1.1\r\nHost: a\r\n\r\n", RejectReason.MethodNotAllowed, 405);
-        yield return Reject("OPTIONS *", "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", RejectReason.MethodNotAllowed, 405);
+        yield return Reject("asterisk-form without OPTIONS", "GET * HTTP/1.1\r\nHost: a\r\n\r\n", RejectReason.MalformedRequestLine, 400);
         yield return Reject("long request line", "GET /" + new string('a', Max) + " HTTP/1.1\r\n\r\n", RejectReason.UriTooLong, 414);
         yield return Reject("long unfinished request line", "GET /" + new string('a', Max), RejectReason.UriTooLong, 414);
         yield return Reject("large headers", "GET / HTTP/1.1\r\nHost: a\r\nX: " + new string('a', Max) + "\r\n\r\n", RejectReason.HeadersTooLarge, 431);

@@ -138,7 +138,7 @@ public class RoutesTests
         c.Send("POST /index.html HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc");
         var r = c.ReadResponse();
         Assert.That(r.Status, Is.EqualTo(405));
-        Assert.That(r.Header("Allow"), Is.EqualTo("GET, HEAD"));
+        Assert.That(r.Header("Allow"), Is.EqualTo("GET, HEAD, OPTIONS"));
         Assert.That(c.WaitForClose(TimeSpan.FromSeconds(3)), Is.True);
     }
 
@@ -190,12 +190,13 @@ public class RoutesTests
     [Test]
     public void RoutesResolvePathsWithoutTheQuery()
     {
-        var routes = new Routes([new FakeLiveStream("video0")]);
-        Assert.That(routes.Resolve("/stream.mp4"u8, out _), Is.EqualTo(Resource.Stream));
-        Assert.That(routes.Resolve("/"u8, out _), Is.EqualTo(Resource.Page));
-        Assert.That(routes.Resolve("/video0/stream.mp4"u8, out int i), Is.EqualTo(Resource.Stream));
-        Assert.That(i, Is.EqualTo(0));
-        Assert.That(routes.Resolve("/stream.mp4x"u8, out _), Is.EqualTo(Resource.NotFound));
-        Assert.That(routes.Resolve(""u8, out _), Is.EqualTo(Resource.NotFound));
+        var routes = new RouteTable([new FakeLiveStream("video0")]);
+        Assert.That(routes.Resolve("/stream.mp4"u8).Route?.Name, Is.EqualTo("stream"));
+        Assert.That(routes.Resolve("/"u8).Route?.Name, Is.EqualTo("page"));
+        var named = routes.Resolve("/video0/stream.mp4"u8);
+        Assert.That((named.Route?.Name, named.StreamIndex, named.Named), Is.EqualTo(("stream", 0, true)));
+        Assert.That(routes.Resolve("/video0"u8).Route?.Name, Is.EqualTo("add-slash"));
+        Assert.That(routes.Resolve("/stream.mp4x"u8).Route, Is.Null);
+        Assert.That(routes.Resolve(""u8).Route, Is.Null);
     }
 }

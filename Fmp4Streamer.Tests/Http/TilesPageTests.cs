@@ -25,6 +25,19 @@ public class TilesPageTests
     }
 
     [Test]
+    public void TheTilesShareTheCameraPagesLiveEdgeScriptOnce()
+    {
+        using var f = new ServerFixture(null, new FakeLiveStream("video0"), new FakeLiveStream("cam2"));
+        using var c = f.Connect();
+        string tiles = c.Get("/").Text, single = c.Get("/video0/").Text;
+        string script = single[single.IndexOf("<script>")..(single.IndexOf("</script>") + "</script>".Length)];
+        Assert.That(script, Does.Contain("MediaSource"));
+        Assert.That(tiles.Split("<script>").Length - 1, Is.EqualTo(1), "one script drives every tile");
+        Assert.That(tiles, Does.Contain(script), "the same live-edge script as the camera's own page");
+        Assert.That(tiles.IndexOf("<script>"), Is.GreaterThan(tiles.LastIndexOf("</video>")), "it runs once the videos exist");
+    }
+
+    [Test]
     public void OneCameraKeepsItsPageAtTheRoot()
     {
         using var f = new ServerFixture();

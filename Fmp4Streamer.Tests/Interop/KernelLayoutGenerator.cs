@@ -47,10 +47,13 @@ public static class KernelLayoutGenerator
         (typeof(v4l2_encoder_cmd), "struct v4l2_encoder_cmd"),
         (typeof(v4l2_decoder_cmd), "struct v4l2_decoder_cmd"),
         (typeof(uvc_xu_control_query), "struct uvc_xu_control_query"),
+        (typeof(posix_spawnattr_t), "posix_spawnattr_t"),
+        (typeof(posix_spawn_file_actions_t), "posix_spawn_file_actions_t"),
+        (typeof(sigset_t), "sigset_t"),
     };
 
     /// <summary>Classes whose constants and request numbers carry the C macro or enum name.</summary>
-    public static readonly Type[] ConstantClasses = { typeof(ioctl), typeof(videodev2), typeof(uvcvideo) };
+    public static readonly Type[] ConstantClasses = { typeof(ioctl), typeof(videodev2), typeof(uvcvideo), typeof(Spawn) };
 
     public static List<LayoutFact> Facts()
     {
@@ -99,6 +102,7 @@ public static class KernelLayoutGenerator
     {
         byte b => b,
         ushort us => us,
+        short s => unchecked((ulong)(long)s),
         uint u => u,
         ulong ul => ul,
         int i => unchecked((ulong)(long)i),
@@ -108,6 +112,7 @@ public static class KernelLayoutGenerator
 
     private const string Includes =
         "#include <stddef.h>\n#include <stdio.h>\n#include <sys/time.h>\n#include <time.h>\n" +
+        "#include <signal.h>\n#include <spawn.h>\n#include <sys/prctl.h>\n#include <sys/wait.h>\n" +
         "#include <linux/ioctl.h>\n#include <linux/videodev2.h>\n#include <linux/uvcvideo.h>\n#include <linux/usb/video.h>\n\n";
 
     /// <summary>One _Static_assert per fact; gcc names the failing expression in its error.</summary>

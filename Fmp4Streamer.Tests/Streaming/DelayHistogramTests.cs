@@ -25,6 +25,19 @@ public class DelayHistogramTests
     }
 
     [Test]
+    public void AQuantileAboveTheCeilingIsSaidToBeAboveIt()
+    {
+        var h = new DelayHistogram();
+        for (int i = 0; i < 98; i++) h.Record(1000);
+        h.Record(20_000_000);
+        h.Record(long.MaxValue);
+        Assert.That(h.Describe(0.5), Is.EqualTo("1023 us"));
+        Assert.That(h.Quantile(0.99), Is.EqualTo(-1));
+        Assert.That(h.Describe(0.99), Is.EqualTo("> 8388608 us"), "not the ceiling bucket's bound, 8388607");
+        Assert.That(h.Overflow, Is.EqualTo(2));
+    }
+
+    [Test]
     public void RecordingAllocatesNothing()
     {
         var h = new DelayHistogram();

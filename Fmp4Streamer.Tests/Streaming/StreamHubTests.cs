@@ -1,7 +1,7 @@
-using Fmp4Streamer.Tests.TestSupport;
 using Fmp4Streamer.H264.TestPattern;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Streaming;
+using Fmp4Streamer.Tests.TestSupport;
 
 namespace Fmp4Streamer.Tests.Streaming;
 
@@ -53,9 +53,9 @@ public class StreamHubTests
         }
     }
 
-    private static (EventLoop Loop, FakeSource Source, StreamHub Hub) Create(bool autoSleep = true, long graceUs = 1000)
+    private static (EventLoop Loop, FakeSource Source, StreamHub Hub) Create(bool autoSleep = true, long graceUs = 1000, ManualClock? clock = null)
     {
-        var loop = new EventLoop();
+        var loop = clock is null ? new EventLoop() : new EventLoop(clock);
         var source = new FakeSource();
         var hub = new StreamHub(loop, source, new StreamHubOptions { Name = "test", AutoSleep = autoSleep, SleepGraceUs = graceUs });
         return (loop, source, hub);
@@ -129,15 +129,18 @@ public class StreamHubTests
     [Test]
     public void TheSourceSleepsAfterTheGracePeriodAndWakesForTheNextClient()
     {
-        var (loop, source, hub) = Create(graceUs: 20_000);
+        var clock = new ManualClock();
+        var (loop, source, hub) = Create(graceUs: 10_000_000, clock: clock);
         using var _ = loop;
         var sub = new RecordingSubscriber();
         hub.Subscribe(sub);
         hub.Unsubscribe(sub);
+        loop.AdvanceAndRun(clock, 9_999_999);
         Assert.That(source.Stops, Is.EqualTo(0), "not before the grace period");
-        long until = MonotonicClock.NowUs + 2_000_000;
-        while (source.Stops == 0 && MonotonicClock.NowUs < until) loop.RunOnce(10);
-        Assert.That(source.Stops, Is.EqualTo(1));
+        Assert.That(hub.IsSourceRunning, Is.True);
+        loop.AdvanceAndRun(clock, 1);
+        Assert.That(source.Stops, Is.EqualTo(1), "stopped when the grace period ends");
+        Assert.That(hub.IsSourceRunning, Is.False);
         hub.Subscribe(sub);
         Assert.That(source.Starts, Is.EqualTo(2));
     }
@@ -145,15 +148,22 @@ public class StreamHubTests
     [Test]
     public void AClientReturningWithinTheGracePeriodKeepsTheSourceAwake()
     {
-        var (loop, source, hub) = Create(graceUs: 50_000);
+        var clock = new ManualClock();
+        var (loop, source, hub) = Create(graceUs: 10_000_000, clock: clock);
         using var _ = loop;
         var sub = new RecordingSubscriber();
         hub.Subscribe(sub);
         hub.Unsubscribe(sub);
+        loop.AdvanceAndRun(clock, 6_000_000);
         hub.Subscribe(sub);
-        long until = MonotonicClock.NowUs + 150_000;
-        while (MonotonicClock.NowUs < until) loop.RunOnce(10);
-        Assert.That((source.Starts, source.Stops), Is.EqualTo((1, 0)));
+        loop.AdvanceAndRun(clock, 60_000_000, stepUs: 1_000_000);
+        Assert.That((source.Starts, source.Stops), Is.EqualTo((1, 0)), "watched again: the grace period's end does not stop it");
+        // Leaving again starts a whole new grace period.
+        hub.Unsubscribe(sub);
+        loop.AdvanceAndRun(clock, 9_000_000);
+        Assert.That(source.Stops, Is.EqualTo(0));
+        loop.AdvanceAndRun(clock, 1_000_000);
+        Assert.That(source.Stops, Is.EqualTo(1));
     }
 
     [Test]
@@ -223,5 +233,61 @@ public class StreamHubTests
         Assert.That(allocated, Is.EqualTo(0), "bytes allocated over 3000 frames to 3 subscribers");
         Assert.That(subscribers.Select(s => s.Count), Is.All.GreaterThanOrEqualTo(3000));
         Assert.That(hub.OutstandingFragments, Is.EqualTo(0));
+    }
+    /// <summary>A source that honours requests: its next frame is an IDR when one was asked for since the last.</summary>
+    private static void PushHonouringRequests(FakeSource source, Frames frames, ref int served)
+    {
+        bool key = source.KeyFrameRequests > served;
+        served = source.KeyFrameRequests;
+        frames.Push(source.Sink!, key);
+    }
+
+    [Test]
+    public void ClientsJoiningAndLeavingInALoopShareOneKeyFrameRequestPerInterval()
+    {
+        var (loop, source, hub) = Create();
+        using var _ = loop;
+        var frames = new Frames();
+        int served = 0;
+        var viewer = new RecordingSubscriber();
+        hub.Subscribe(viewer);
+        frames.Push(source.Sink!, key: true);
+
+        // A reconnect loop: 100 clients open and close the stream between frames, well within one retry interval.
+        var churn = new RecordingSubscriber { Record = false };
+        for (int i = 0; i < 100; i++)
+        {
+            hub.Subscribe(churn);
+            PushHonouringRequests(source, frames, ref served);
+            hub.Unsubscribe(churn);
+        }
+
+        Assert.That(source.KeyFrameRequests, Is.EqualTo(1), "joiners within the interval wait for the key frame already asked for");
+        Assert.That(viewer.Received.Count(r => r.Key), Is.EqualTo(2), "the steady viewer saw one extra IDR, not a hundred");
+        Assert.That(hub.OutstandingFragments, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void AJoinerInsideTheIntervalIsServedByTheRetryOnceItHasPassed()
+    {
+        var clock = new ManualClock();
+        using var loop = new EventLoop(clock);
+        var source = new FakeSource();
+        var hub = new StreamHub(loop, source, new StreamHubOptions { Name = "test", KeyFrameRetryUs = 30_000 });
+        var frames = new Frames();
+        hub.Subscribe(new RecordingSubscriber());
+        frames.Push(source.Sink!, key: true);
+        hub.Subscribe(new RecordingSubscriber());
+        Assert.That(source.KeyFrameRequests, Is.EqualTo(1));
+
+        var late = new RecordingSubscriber();
+        hub.Subscribe(late);
+        frames.Push(source.Sink!, key: false);
+        Assert.That(source.KeyFrameRequests, Is.EqualTo(1), "inside the interval the late joiner waits");
+        loop.AdvanceAndRun(clock, 40_000);
+        frames.Push(source.Sink!, key: false);
+        Assert.That(source.KeyFrameRequests, Is.EqualTo(2), "a frame after the interval asks again for the waiting joiner");
+        frames.Push(source.Sink!, key: true);
+        Assert.That(late.Received.Select(r => r.Key), Is.EqualTo(new[] { true }));
     }
 }

@@ -39,6 +39,26 @@ public static class FfmpegFixtures
         return path;
     }
 
+    /// <summary>
+    /// A cached ffmpeg output named <paramref name="name"/>, made from 320x240 yuv420p testsrc2 at 30 fps faded in
+    /// (so weighted prediction has work), with <paramref name="args"/> after the input (encoder options, frame
+    /// count, format). The name must carry the extension and be unique per argument list.
+    /// </summary>
+    public static string Encode(string name, params string[] args)
+    {
+        string path = Path.Combine(CacheDirectory, name);
+        if (File.Exists(path)) return path;
+        Directory.CreateDirectory(CacheDirectory);
+        string temp = Path.Combine(CacheDirectory, $"{Environment.ProcessId}.{Guid.NewGuid():N}.{name}");
+        var all = new List<string> { "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i",
+            "testsrc2=size=320x240:rate=30,fade=in:0:20", "-pix_fmt", "yuv420p" };
+        all.AddRange(args);
+        all.Add(temp);
+        ToolRun.Output("ffmpeg", all);
+        File.Move(temp, path, overwrite: true);
+        return path;
+    }
+
     /// <summary>Writes <paramref name="bytes"/> to a fresh file in the cache directory and returns its path.</summary>
     public static string WriteTemp(string name, ReadOnlySpan<byte> bytes)
     {

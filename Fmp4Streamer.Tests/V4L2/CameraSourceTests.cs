@@ -144,19 +144,6 @@ public class CameraSourceTests : SimulatedDriverTest
     }
 
     [Test]
-    public void RetriesBackOff()
-    {
-        using var camera = new CameraSource(_loop, Driver, Options());
-        Driver.Present = false;
-        camera.Start(_sink);
-        long end = MonotonicClock.NowUs + 400_000;
-        while (MonotonicClock.NowUs < end) _loop.RunOnce(10);
-        // 20, 40, 80, 80... ms: at most 1 + 6 attempts in 400 ms; without back-off there would be about 20.
-        Assert.That(Driver.OpenAttempts, Is.InRange(2, 7));
-        Assert.That(_sink.Interruptions, Has.Count.EqualTo(1));
-    }
-
-    [Test]
     public void DeviceMissingAtStartIsWaitedFor()
     {
         Driver.Present = false;

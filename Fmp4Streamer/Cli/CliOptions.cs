@@ -9,13 +9,15 @@ namespace Fmp4Streamer.Cli;
 /// <param name="TestPattern">--test-pattern: stream the built-in test pattern instead of the sources.</param>
 /// <param name="Listen">--listen ADDR, replacing [server] listen; null if not given.</param>
 /// <param name="Port">--port N, replacing [server] port; null if not given.</param>
+/// <param name="Verbose">-v: debug lines too, whatever [server] log_level says.</param>
 public sealed record CliOptions(
     string ConfigPath,
     bool ConfigPathGiven,
     bool ListControls,
     bool TestPattern,
     string? Listen,
-    int? Port)
+    int? Port,
+    bool Verbose = false)
 {
     /// <summary>Defaults: what running without arguments means.</summary>
     public static CliOptions Default { get; } = new(ConfigLoader.DefaultPath, false, false, false, null, null);

@@ -9,8 +9,8 @@ using Fmp4Streamer.Config;
 namespace Fmp4Streamer.Cli;
 
 /// <summary>
-/// The command line: options as in the original (-h, -l, -c FILE) plus --version, --test-pattern, --listen and
-/// --port. Parses with System.CommandLine (no reflection binding: options are read from the parse result),
+/// The command line: options as in the original (-h, -l, -c FILE) plus --version, --test-pattern, --listen,
+/// --port and -v. Parses with System.CommandLine (no reflection binding: options are read from the parse result),
 /// hands a <see cref="CliOptions"/> to the program and maps errors to exit codes: usage and config errors
 /// print "fmp4streamer: message" on stderr and return 2.
 /// </summary>
@@ -52,6 +52,11 @@ public static class CommandLine
             CustomParser = ParsePort,
         };
 
+        var verbose = new Option<bool>("--verbose", "-v")
+        {
+            Description = "write debug lines too (as [server] log_level = debug)",
+        };
+
         var help = new HelpOption();
         help.Action = new ConfigKeysHelp(help.Action);
 
@@ -65,6 +70,7 @@ public static class CommandLine
             testPattern,
             listen,
             port,
+            verbose,
         };
 
         ParseResult parsed = root.Parse(args);
@@ -84,7 +90,8 @@ public static class CommandLine
             parsed.GetValue(listControls),
             parsed.GetValue(testPattern),
             parsed.GetValue(listen),
-            parsed.GetValue(port));
+            parsed.GetValue(port),
+            parsed.GetValue(verbose));
 
         root.SetAction(_ =>
         {

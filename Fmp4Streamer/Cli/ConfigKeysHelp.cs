@@ -37,7 +37,7 @@ internal sealed class ConfigKeysHelp : SynchronousCommandLineAction
         foreach (ConfigKey key in ConfigKeys.All)
         {
             if (key.Scope != scope) continue;
-            output.WriteLine($"    {key.Name,-22}{key.Help} (default: {key.DefaultText})");
+            output.WriteLine($"    {key.Name.PadRight(21)} {key.Help} (default: {key.DefaultText})");
         }
     }
 }

@@ -29,6 +29,10 @@ public enum ConfigKeyType
     DevicePath,
     /// <summary>URL-safe stream name.</summary>
     StreamName,
+    /// <summary>"*", one web origin (scheme://host[:port]) or empty.</summary>
+    Origin,
     /// <summary>Free text (a shell command line).</summary>
     Text,
+    /// <summary>error, warning, info or debug.</summary>
+    LogLevel,
 }

@@ -25,8 +25,15 @@ public static class ConfigKeys
     public static readonly ConfigKey Priority = new("priority", ConfigScope.Server, ConfigKeyType.Integer, "0",
         "0", "process nice value, -20..19 (negative values need CAP_SYS_NICE; failure only warns)", -20, 19);
 
+    public static readonly ConfigKey LogLevel = new("log_level", ConfigScope.Server, ConfigKeyType.LogLevel, "info",
+        "info", "least important log lines written: error, warning, info or debug (-v on the command line = debug)");
+
     public static readonly ConfigKey MaxClients = new("max_clients", ConfigScope.Server, ConfigKeyType.Integer,
         "100", "100", "most simultaneous HTTP clients; more are refused", 1, 10000);
+
+    // Ten covers a browser's parallel connections (six) plus a player or two on the same host or behind one NAT.
+    public static readonly ConfigKey MaxConnectionsPerAddress = new("max_connections_per_address", ConfigScope.Server,
+        ConfigKeyType.Integer, "10", "10", "most open connections from one client address; more are closed at once", 1, 10000);
 
     // 4 MiB is 4 s of an 8 Mbit/s 1080p stream: longer than one GOP at the usual 1-2 s key-frame period, and
     // many times the largest key frame (~0.3-0.5 MB at 1080p), so a Wi-Fi hiccup does not cost a skip. The
@@ -41,6 +48,9 @@ public static class ConfigKeys
 
     public static readonly ConfigKey SleepGrace = new("sleep_grace", ConfigScope.Server, ConfigKeyType.Seconds,
         "5", "5", "seconds a source keeps streaming after its last client left (with auto_sleep)", 0, 3600);
+
+    public static readonly ConfigKey CorsOrigin = new("cors_origin", ConfigScope.Server, ConfigKeyType.Origin, "*",
+        "*", "Access-Control-Allow-Origin of pages, playlists, segments and streams: *, one origin, or empty for none");
 
     // HLS (the segmenter's defaults, Streaming/Hls/HlsOptions.cs). The minimum stays well under the 20 s after
     // which a segment without a key frame is dropped.
@@ -123,7 +133,8 @@ public static class ConfigKeys
 
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
-        Listen, Port, Priority, MaxClients, ClientQueueBytes, ClientStallTimeout, SleepGrace,
+        Listen, Port, Priority, LogLevel, MaxClients, MaxConnectionsPerAddress, ClientQueueBytes, ClientStallTimeout, SleepGrace,
+        CorsOrigin,
         HlsSegmentDuration, HlsWindow, HlsPartDuration, RtspPort, RtspMtu, RtspUdpPorts,
         Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation,
         CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Fmp4Streamer.Diagnostics;
 
 namespace Fmp4Streamer.Config;
 
@@ -125,6 +126,32 @@ public static class ConfigValues
         string value = entry.Value;
         if (value.Length == 0 || IPAddress.TryParse(value, out _) || IsHostName(value)) return value;
         throw Bad(entry, "is not an IP address or host name (leave it empty for all addresses)");
+    }
+
+    public static Log.Level ParseLogLevel(ConfigEntry entry) => entry.Value.ToLowerInvariant() switch
+    {
+        "error" => Log.Level.Error,
+        "warning" => Log.Level.Warning,
+        "info" => Log.Level.Info,
+        "debug" => Log.Level.Debug,
+        _ => throw Bad(entry, "is not a log level; use error, warning, info or debug"),
+    };
+
+    /// <summary>An Access-Control-Allow-Origin value (RFC 6454 serialized origin), "*" or empty.</summary>
+    public static string ParseOrigin(ConfigEntry entry)
+    {
+        string value = entry.Value;
+        if (value.Length == 0 || value == "*") return value;
+        int scheme = value.IndexOf("://", StringComparison.Ordinal);
+        bool ok = scheme > 0 && scheme + 3 < value.Length && !value.EndsWith('/');
+        for (int i = 0; ok && i < value.Length; i++)
+        {
+            char c = value[i];
+            ok = char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or ':' or '/' or '[' or ']';
+        }
+        if (!ok || value.IndexOf('/', scheme + 3) >= 0)
+            throw Bad(entry, "is not '*' or an origin such as https://example.com (scheme://host[:port], no path)");
+        return value;
     }
 
     public static string ParseStreamName(ConfigEntry entry)

@@ -132,6 +132,22 @@ public static class IniReader
         return sb.ToString();
     }
 
+    /// <summary>
+    /// A NUL or another control character in a value is an error: .NET's number parsing ignores trailing NULs, so
+    /// "8000" followed by a NUL byte would be taken as 8000 without a word. Tabs and joined continuation lines stay.
+    /// </summary>
+    private static void RejectControlCharacters(string value, ConfigLocation location, string key)
+    {
+        for (int i = 0; i < value.Length; i++)
+        {
+            char c = value[i];
+            if (c is '\t' or '\n' || (c >= 0x20 && c != 0x7F)) continue;
+            string name = c == 0 ? "a NUL byte" : $"the control character 0x{(int)c:X2}";
+            throw new ConfigException(location, key,
+                $"'{value[..i]}' is followed by {name} (character {i + 1} of the value); remove it");
+        }
+    }
+
     /// <summary>The key line being read and its continuation lines.</summary>
     private sealed class PendingEntry
     {
@@ -157,6 +173,7 @@ public static class IniReader
             string key = Key!;
             string value = string.Join('\n', Lines).TrimEnd();
             Key = null;
+            RejectControlCharacters(value, location, key);
             return new ConfigEntry(key, Unescape(value, location, key), location);
         }
     }

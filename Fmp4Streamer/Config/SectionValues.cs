@@ -35,7 +35,11 @@ internal sealed class SectionValues
 
     public int Rotation(ConfigKey key) => ConfigValues.ParseRotation(Entry(key));
 
+    public Diagnostics.Log.Level LogLevel(ConfigKey key) => ConfigValues.ParseLogLevel(Entry(key));
+
     public string Address(ConfigKey key) => ConfigValues.ParseAddress(Entry(key));
+
+    public string Origin(ConfigKey key) => ConfigValues.ParseOrigin(Entry(key));
 
     public string CaptureFormat(ConfigKey key) => ConfigValues.ParseCaptureFormat(Entry(key));
 

@@ -1,3 +1,5 @@
+using Fmp4Streamer.Diagnostics;
+
 namespace Fmp4Streamer.Config;
 
 /// <summary>The [server] section, typed.</summary>
@@ -11,13 +13,22 @@ public sealed record ServerConfig
     /// <summary>Nice value for setpriority(PRIO_PROCESS, 0, n).</summary>
     public required int Priority { get; init; }
 
+    /// <summary>The least important log lines written (log_level).</summary>
+    public required Log.Level LogLevel { get; init; }
+
     public required int MaxClients { get; init; }
+
+    /// <summary>Open connections one client address may hold.</summary>
+    public required int MaxConnectionsPerAddress { get; init; }
 
     /// <summary>Unsent bytes a client may have queued before it skips to the next key frame.</summary>
     public required long ClientQueueBytes { get; init; }
 
     /// <summary>A client that accepted no bytes for this long is dropped.</summary>
     public required TimeSpan ClientStallTimeout { get; init; }
+
+    /// <summary>Access-Control-Allow-Origin of every answer; empty = no CORS headers.</summary>
+    public required string CorsOrigin { get; init; }
 
     /// <summary>With auto_sleep, how long a source keeps streaming after its last client left.</summary>
     public required TimeSpan SleepGrace { get; init; }

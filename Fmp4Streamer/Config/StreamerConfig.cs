@@ -56,9 +56,18 @@ public sealed record StreamerConfig
             DecoderControls = Array.Empty<ConfigEntry>(),
             EncoderControls = Array.Empty<ConfigEntry>(),
             Location = location,
-            Entries = new Dictionary<string, ConfigEntry>(),
+            Entries = TakenFrom(first),
         };
         return config with { Sources = [source] };
+    }
+
+    /// <summary>The entries of the keys the test pattern takes from the first source, so errors name their lines.</summary>
+    private static Dictionary<string, ConfigEntry> TakenFrom(SourceConfig first)
+    {
+        var entries = new Dictionary<string, ConfigEntry>();
+        foreach (ConfigKey key in new[] { ConfigKeys.Width, ConfigKeys.Height, ConfigKeys.Fps, ConfigKeys.AutoSleep, ConfigKeys.Rotation })
+            if (first.Entries.TryGetValue(key.Name, out ConfigEntry? entry)) entries[key.Name] = entry;
+        return entries;
     }
 
     /// <summary>

@@ -13,6 +13,7 @@ public ref struct BitReader
     private uint _current;    // the byte being read
     private int _bitsLeft;    // unread bits in _current
     private bool _failed;
+    private int _bitPosition; // RBSP bits consumed
 
     public BitReader(ReadOnlySpan<byte> data)
     {
@@ -26,10 +27,48 @@ public ref struct BitReader
     public readonly bool HasMoreData =>
         !_failed && (_bitsLeft > 0 || _next + (IsEmulationPrevention(_next) ? 1 : 0) < _data.Length);
 
+    /// <summary>
+    /// more_rbsp_data() (H.264 7.2): true while a bit other than the rbsp_stop_one_bit and the zeros after it is
+    /// left, i.e. before the last 1 bit of the data. Trailing zero bytes (cabac_zero_words, padding) are skipped.
+    /// </summary>
+    public readonly bool MoreRbspData()
+    {
+        if (_failed) return false;
+        int last = _data.Length - 1;
+        while (last >= 0 && _data[last] == 0) last--;
+        // A final 03 after 00 00 is emulation prevention appended to an RBSP ending in a zero byte (7.4.1).
+        if (last >= 2 && _data[last] == 3 && _data[last - 1] == 0 && _data[last - 2] == 0)
+        {
+            last -= 3;
+            while (last >= 0 && _data[last] == 0) last--;
+        }
+        if (last < 0) return false;
+        int stopBitsLeft = System.Numerics.BitOperations.TrailingZeroCount((uint)_data[last]) + 1;
+        int index, bitsLeft;
+        if (_bitsLeft > 0)
+        {
+            index = _next - 1;
+            bitsLeft = _bitsLeft;
+        }
+        else
+        {
+            index = IsEmulationPrevention(_next) ? _next + 1 : _next;
+            bitsLeft = 8;
+        }
+        return index < last || (index == last && bitsLeft > stopBitsLeft);
+    }
+
+    /// <summary>Bits read so far, emulation-prevention bytes not counted: the position in the RBSP.</summary>
+    public readonly int BitPosition => _bitPosition;
+
+    /// <summary>True when the position is on a byte boundary of the RBSP.</summary>
+    public readonly bool IsByteAligned => (_bitPosition & 7) == 0;
+
     public uint ReadBit()
     {
         if (_bitsLeft == 0 && !LoadByte()) return 0;
         _bitsLeft--;
+        _bitPosition++;
         return (_current >> _bitsLeft) & 1;
     }
 

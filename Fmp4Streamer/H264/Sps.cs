@@ -1,8 +1,9 @@
 namespace Fmp4Streamer.H264;
 
 /// <summary>
-/// The fields of a sequence parameter set (H.264 7.3.2.1.1) that a muxer and a web page need: profile and level
-/// for the codecs string, the displayed size, and the VUI frame rate.
+/// A sequence parameter set (H.264 7.3.2.1.1) with every field a slice header parser, the picture order count and
+/// a decoder need, and the VUI timing and reorder depth a muxer needs. Scaling lists are stored with fall-back
+/// rule A applied (<see cref="ScalingMatrix"/>), flat when absent.
 /// </summary>
 public readonly record struct Sps
 {
@@ -19,11 +20,28 @@ public readonly record struct Sps
     public bool SeparateColourPlane { get; init; }
     public int BitDepthLuma { get; init; }
     public int BitDepthChroma { get; init; }
+    public bool QpprimeYZeroTransformBypass { get; init; }
+    public bool SeqScalingMatrixPresent { get; init; }
+
+    /// <summary>The sequence's scaling lists (rule A applied), or <see cref="ScalingMatrix.Flat"/> when not coded.</summary>
+    public ScalingMatrix ScalingMatrix { get; init; }
     public int Log2MaxFrameNum { get; init; }
     public int PicOrderCntType { get; init; }
 
     /// <summary>log2_max_pic_order_cnt_lsb (pic_order_cnt_type 0 only, else 0).</summary>
     public int Log2MaxPicOrderCntLsb { get; init; }
+
+    // pic_order_cnt_type 1 only (7.4.2.1.1), else false / 0.
+    public bool DeltaPicOrderAlwaysZero { get; init; }
+    public int OffsetForNonRefPic { get; init; }
+    public int OffsetForTopToBottomField { get; init; }
+    public int NumRefFramesInPicOrderCntCycle { get; init; }
+
+    /// <summary>offset_for_ref_frame[i], i &lt; <see cref="NumRefFramesInPicOrderCntCycle"/>.</summary>
+    public OffsetForRefFrameTable OffsetForRefFrame { get; init; }
+
+    /// <summary>ExpectedDeltaPerPicOrderCntCycle (7-12): the sum of <see cref="OffsetForRefFrame"/>.</summary>
+    public int ExpectedDeltaPerPicOrderCntCycle { get; init; }
     public int MaxNumRefFrames { get; init; }
     public bool GapsInFrameNumValueAllowed { get; init; }
     public int PicWidthInMbs { get; init; }
@@ -31,6 +49,7 @@ public readonly record struct Sps
     public bool FrameMbsOnly { get; init; }
     public bool MbAdaptiveFrameField { get; init; }
     public bool Direct8x8Inference { get; init; }
+    public bool FrameCroppingFlag { get; init; }
 
     /// <summary>frame_crop_*_offset in crop units (H.264 7.4.2.1.1, equations 7-19 to 7-22).</summary>
     public int FrameCropLeftOffset { get; init; }
@@ -54,6 +73,10 @@ public readonly record struct Sps
     public uint NumUnitsInTick { get; init; }
     public uint TimeScale { get; init; }
     public bool FixedFrameRate { get; init; }
+    public bool PicStructPresent { get; init; }
+
+    /// <summary>VUI bitstream_restriction_flag: <see cref="MaxNumReorderFrames"/> and <see cref="MaxDecFrameBuffering"/> were coded.</summary>
+    public bool BitstreamRestriction { get; init; }
 
     /// <summary>
     /// VUI max_num_reorder_frames: 0 means output order is decode order (no B-frames, no composition offsets);
@@ -61,6 +84,69 @@ public readonly record struct Sps
     /// </summary>
     public int? MaxNumReorderFrames { get; init; }
     public int? MaxDecFrameBuffering { get; init; }
+
+    /// <summary>MaxFrameNum (7-10).</summary>
+    public int MaxFrameNum => 1 << Log2MaxFrameNum;
+
+    /// <summary>MaxPicOrderCntLsb (7-11), for pic_order_cnt_type 0.</summary>
+    public int MaxPicOrderCntLsb => 1 << Log2MaxPicOrderCntLsb;
+
+    /// <summary>ChromaArrayType (7.4.2.1.1): 0 for monochrome or separately coded colour planes.</summary>
+    public int ChromaArrayType => SeparateColourPlane ? 0 : ChromaFormatIdc;
+
+    /// <summary>FrameHeightInMbs (7-18).</summary>
+    public int FrameHeightInMbs => (FrameMbsOnly ? 1 : 2) * PicHeightInMapUnits;
+
+    /// <summary>PicSizeInMapUnits (7-16).</summary>
+    public int PicSizeInMapUnits => PicWidthInMbs * PicHeightInMapUnits;
+
+    /// <summary>
+    /// MaxDpbFrames (A.3.1 item h): how many frames the level's MaxDpbMbs (Table A-1) holds at this picture size,
+    /// at most 16.
+    /// </summary>
+    public int MaxDpbFrames
+    {
+        get
+        {
+            int frameMbs = PicWidthInMbs * FrameHeightInMbs;
+            return frameMbs <= 0 ? 16 : Math.Min(MaxDpbMbs / frameMbs, 16);
+        }
+    }
+
+    /// <summary>
+    /// How many frames may precede a frame in decoding order and follow it in output order: VUI
+    /// max_num_reorder_frames when coded; 0 when output order is decoding order by construction (pic_order_cnt_type
+    /// 2, or a profile without B slices: Baseline, and the intra-only profiles); else max_dec_frame_buffering, or
+    /// the level's DPB size (the bound C.4.5.3 bumping gives).
+    /// </summary>
+    public int ReorderDepth
+    {
+        get
+        {
+            if (MaxNumReorderFrames is int coded) return coded;
+            if (PicOrderCntType == 2 || ProfileIdc == 66 || ProfileIdc == 44) return 0;
+            bool intraOnly = (ConstraintFlags & 0x10) != 0 && ProfileIdc is 100 or 110 or 122 or 244;
+            if (intraOnly) return 0;
+            return MaxDecFrameBuffering ?? MaxDpbFrames;
+        }
+    }
+
+    /// <summary>MaxDpbMbs of Table A-1 for the level (level_idc 11 with constraint_set3 is level 1b).</summary>
+    private int MaxDpbMbs => LevelIdc switch
+    {
+        9 or 10 => 396,
+        11 => (ConstraintFlags & 0x10) != 0 && ProfileIdc is 66 or 77 or 88 ? 396 : 900,
+        12 or 13 or 20 => 2376,
+        21 => 4752,
+        22 or 30 => 8100,
+        31 => 18000,
+        32 => 20480,
+        40 or 41 => 32768,
+        42 => 34816,
+        50 => 110400,
+        51 or 52 => 184320,
+        _ => 696320, // levels 6 to 6.2, and unknown levels: the largest
+    };
 
     /// <summary>Frames per second from the VUI timing (time_scale / (2 * num_units_in_tick), Annex E), or null.</summary>
     public double? FrameRate =>
@@ -92,6 +178,8 @@ public readonly record struct Sps
         uint chromaFormatIdc = 1;
         bool separateColourPlane = false;
         uint bitDepthLuma = 8, bitDepthChroma = 8;
+        bool transformBypass = false, scalingMatrixPresent = false;
+        var scalingMatrix = ScalingMatrix.Flat;
         if (HasChromaInfo(profileIdc))
         {
             chromaFormatIdc = r.ReadUe();
@@ -100,14 +188,24 @@ public readonly record struct Sps
             bitDepthLuma = 8 + r.ReadUe();
             bitDepthChroma = 8 + r.ReadUe();
             if (bitDepthLuma > 14 || bitDepthChroma > 14) return false;
-            r.SkipBits(1); // qpprime_y_zero_transform_bypass_flag
-            if (r.ReadFlag() && !SkipScalingMatrix(ref r, chromaFormatIdc == 3 ? 12 : 8)) return false;
+            transformBypass = r.ReadFlag();
+            scalingMatrixPresent = r.ReadFlag();
+            if (scalingMatrixPresent)
+            {
+                if (!ScalingMatrix.TryReadCoded(ref r, chromaFormatIdc == 3 ? 12 : 8, out var coded, out int present))
+                    return false;
+                scalingMatrix = coded.WithFallbacks(present, ruleB: false, default);
+            }
         }
 
         uint log2MaxFrameNum = 4 + r.ReadUe();
         if (log2MaxFrameNum > 16) return false;
         uint pocType = r.ReadUe();
         uint log2MaxPocLsb = 0;
+        bool deltaAlwaysZero = false;
+        int offsetForNonRefPic = 0, offsetForTopToBottomField = 0, expectedDelta = 0;
+        uint cycle = 0;
+        var offsetForRefFrame = default(OffsetForRefFrameTable);
         if (pocType == 0)
         {
             log2MaxPocLsb = 4 + r.ReadUe();
@@ -115,12 +213,16 @@ public readonly record struct Sps
         }
         else if (pocType == 1)
         {
-            r.SkipBits(1); // delta_pic_order_always_zero_flag
-            r.ReadSe();    // offset_for_non_ref_pic
-            r.ReadSe();    // offset_for_top_to_bottom_field
-            uint cycle = r.ReadUe();
-            if (cycle > 255) return false;
-            for (uint i = 0; i < cycle && !r.Failed; i++) r.ReadSe(); // offset_for_ref_frame[i]
+            deltaAlwaysZero = r.ReadFlag();
+            offsetForNonRefPic = r.ReadSe();
+            offsetForTopToBottomField = r.ReadSe();
+            cycle = r.ReadUe();
+            if (cycle > OffsetForRefFrameTable.MaxLength) return false;
+            for (int i = 0; i < (int)cycle && !r.Failed; i++)
+            {
+                offsetForRefFrame[i] = r.ReadSe();
+                expectedDelta += offsetForRefFrame[i]; // each is within ±2^31-1 per 7.4.2.1.1; the sum wraps like C
+            }
         }
         else if (pocType > 2)
         {
@@ -141,7 +243,8 @@ public readonly record struct Sps
         }
 
         uint cropLeft = 0, cropRight = 0, cropTop = 0, cropBottom = 0;
-        if (r.ReadFlag())
+        bool cropping = r.ReadFlag();
+        if (cropping)
         {
             cropLeft = r.ReadUe();
             cropRight = r.ReadUe();
@@ -173,9 +276,18 @@ public readonly record struct Sps
             SeparateColourPlane = separateColourPlane,
             BitDepthLuma = (int)bitDepthLuma,
             BitDepthChroma = (int)bitDepthChroma,
+            QpprimeYZeroTransformBypass = transformBypass,
+            SeqScalingMatrixPresent = scalingMatrixPresent,
+            ScalingMatrix = scalingMatrix,
             Log2MaxFrameNum = (int)log2MaxFrameNum,
             PicOrderCntType = (int)pocType,
             Log2MaxPicOrderCntLsb = (int)log2MaxPocLsb,
+            DeltaPicOrderAlwaysZero = deltaAlwaysZero,
+            OffsetForNonRefPic = offsetForNonRefPic,
+            OffsetForTopToBottomField = offsetForTopToBottomField,
+            NumRefFramesInPicOrderCntCycle = (int)cycle,
+            OffsetForRefFrame = offsetForRefFrame,
+            ExpectedDeltaPerPicOrderCntCycle = expectedDelta,
             MaxNumRefFrames = (int)maxNumRefFrames,
             GapsInFrameNumValueAllowed = gaps,
             PicWidthInMbs = (int)widthInMbs,
@@ -183,6 +295,7 @@ public readonly record struct Sps
             FrameMbsOnly = frameMbsOnly,
             MbAdaptiveFrameField = mbAdaptive,
             Direct8x8Inference = direct8x8,
+            FrameCroppingFlag = cropping,
             FrameCropLeftOffset = (int)cropLeft,
             FrameCropRightOffset = (int)cropRight,
             FrameCropTopOffset = (int)cropTop,
@@ -249,7 +362,9 @@ public readonly record struct Sps
         bool vclHrd = r.ReadFlag();
         if (vclHrd && !SkipHrdParameters(ref r)) return sps;
         if (nalHrd || vclHrd) r.SkipBits(1); // low_delay_hrd_flag
-        r.SkipBits(1); // pic_struct_present_flag
+        bool picStructPresent = r.ReadFlag();
+        if (r.Failed) return sps;
+        sps = sps with { PicStructPresent = picStructPresent };
         if (!r.ReadFlag() || r.Failed) return sps; // bitstream_restriction_flag
         r.SkipBits(1); // motion_vectors_over_pic_boundaries_flag
         r.ReadUe();    // max_bytes_per_pic_denom
@@ -259,7 +374,12 @@ public readonly record struct Sps
         uint maxNumReorderFrames = r.ReadUe();
         uint maxDecFrameBuffering = r.ReadUe();
         if (r.Failed || maxNumReorderFrames > 16 || maxDecFrameBuffering > 16) return sps;
-        return sps with { MaxNumReorderFrames = (int)maxNumReorderFrames, MaxDecFrameBuffering = (int)maxDecFrameBuffering };
+        return sps with
+        {
+            BitstreamRestriction = true,
+            MaxNumReorderFrames = (int)maxNumReorderFrames,
+            MaxDecFrameBuffering = (int)maxDecFrameBuffering,
+        };
     }
 
     /// <summary>hrd_parameters() (H.264 E.1.2), read only to reach the fields after it.</summary>
@@ -286,26 +406,4 @@ public readonly record struct Sps
         0, 0, 1, 1, 12, 11, 10, 11, 16, 11, 40, 33, 24, 11, 20, 11, 32, 11,
         80, 33, 18, 11, 15, 11, 64, 33, 160, 99, 4, 3, 3, 2, 2, 1,
     ];
-
-    /// <summary>scaling_list() syntax (7.3.2.1.1.1): only delta_scale values are coded, so skipping means reading them.</summary>
-    private static bool SkipScalingMatrix(ref BitReader r, int listCount)
-    {
-        for (int i = 0; i < listCount; i++)
-        {
-            if (!r.ReadFlag()) continue; // seq_scaling_list_present_flag[i]
-            int size = i < 6 ? 16 : 64;
-            int last = 8, next = 8;
-            for (int j = 0; j < size && !r.Failed; j++)
-            {
-                if (next != 0)
-                {
-                    int delta = r.ReadSe();
-                    if (delta < -128 || delta > 127) return false;
-                    next = (last + delta + 256) % 256;
-                }
-                last = next == 0 ? last : next;
-            }
-        }
-        return !r.Failed;
-    }
 }

@@ -3,26 +3,17 @@ using System.Text;
 using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Linux.Sockets;
-using Fmp4Streamer.Streaming;
-using Fmp4Streamer.Streaming.Hls;
 using static Tmds.Linux.LibC;
 
 namespace Fmp4Streamer.Http;
 
 /// <summary>
-/// One client socket: reads requests (pipelined requests in order), answers small responses with keep-alive,
-/// or becomes a streaming client that queues shared fragments and sends them with gathered writes. It never
-/// makes capture wait: a slow reader skips to the next key frame, a stalled one is closed.
+/// One client socket: reads and parses requests (pipelined ones in order), passes each through the gate to its
+/// route, and writes what the responders queue, with keep-alive, deadlines and a lingering close. What to write
+/// belongs to the responders: fixed bytes, the endless fMP4 stream, HLS playlists, segments and parts.
 /// </summary>
-internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaiter
+internal sealed class HttpConnection
 {
-    // WaitingHls: an HLS request held on the loop until the woken stream has its first segment, or (LL-HLS) until
-    // the segment or part a blocking reload or a preload hint asks for exists.
-    private enum State { Reading, Responding, Streaming, Lingering, WaitingHls, Closed }
-
-    /// <summary>HLS segments: unique URLs per run (see HlsSegmenter), immutable content.</summary>
-    private const string SegmentCacheControl = "Cache-Control: public, max-age=600\r\n";
-
     // 256 fragments is over 8 s at 30 fps; a reader that far behind skips to a key frame anyway.
     private const int MaxQueuedFragments = 256;
     private const int HeadBufferBytes = 1024;
@@ -31,32 +22,29 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     private readonly HttpServer _server;
     private readonly EventLoop _loop;
     private readonly int _fd;
-    private readonly string _component;
-    private readonly SendQueue _queue = new(MaxQueuedFragments);
     private readonly byte[] _head = new byte[HeadBufferBytes];
 
-    private State _state;
+    private static readonly string ServerAllow = Route.AllowList(AllowedMethods.Read);
+
+    private ConnectionState _state;
     private int _events;
     private byte[]? _pending;
     private int _pendingLength;
     private bool _closeAfterResponse;
+    // The client shut its sending side (its FIN arrived) while we still had to answer: it may still read.
+    private bool _readShut;
     private bool _rejecting;
+    // Sent a complete request and counts against max_clients.
+    private bool _admitted;
+    private long _readingSinceUs;
+    // A held request was answered: the requests pipelined behind it still wait in the pending buffer.
+    private bool _answeredLate;
     private long _deadlineUs;
     private long _lastProgressUs;
     private string? _closeReason;
 
-    private ILiveStream? _stream;
-    private InitSegment? _init;
-    private bool _subscribed, _awaitingFirst, _skipping, _behind, _ending, _failed;
-    private long _joinedUs, _skipped;
-
-    // HLS: the segment being sent (one reference held until its fragments [next, end) are queued), and a held request.
-    private HlsSegment? _segment;
-    private int _segmentNext, _segmentEnd;
-    private HlsSegmenter? _waitingFor;
-    private bool _waitingMaster, _waitingPart, _waitHeadOnly, _waitKeepAlive, _answeringLate;
-    private long _waitSequence;
-    private int _waitPart;
+    private ProgressiveResponder? _progressive;
+    private HlsResponder? _hls;
 
     public HttpConnection(HttpServer server, int fd, string peer, int index)
     {
@@ -64,11 +52,19 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
         _loop = server.Loop;
         _fd = fd;
         Peer = peer;
-        _component = "HTTP " + peer;
+        Component = "HTTP " + peer;
         Index = index;
+        Handler = new PollHandler(this);
     }
 
     public string Peer { get; }
+
+    /// <summary>The client's address without the port (the per-address limit's key).</summary>
+    internal string Address { get; init; } = "";
+    internal string Component { get; }
+    internal HttpServer Server => _server;
+    internal SendQueue Queue { get; } = new(MaxQueuedFragments);
+    internal ConnectionState State => _state;
 
     /// <summary>The socket (tests shrink its send buffer to exercise EPOLLOUT).</summary>
     internal int Fd => _fd;
@@ -76,36 +72,41 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     /// <summary>Slot in the server's connection list.</summary>
     internal int Index;
 
-    public bool IsStreaming => _state == State.Streaming;
+    public bool IsStreaming => _state == ConnectionState.Streaming;
 
     /// <summary>Bytes queued for this client and not yet taken by the kernel.</summary>
-    public long QueuedBytes => _queue.QueuedBytes;
+    public long QueuedBytes => Queue.QueuedBytes;
 
     /// <summary>Frames this streaming client did not get because it read too slowly.</summary>
-    public long Skipped => _skipped;
+    public long Skipped => _progressive?.Skipped ?? 0;
 
-    public long FragmentsSent => _queue.FragmentsSent;
+    public long FragmentsSent => Queue.FragmentsSent;
 
     /// <summary>Times a streaming send found the socket full and armed EPOLLOUT.</summary>
     public long WouldBlockCount { get; private set; }
 
-    public void Start(bool reject)
+    internal ProgressiveResponder Progressive => _progressive ??= new ProgressiveResponder(this);
+    internal HlsResponder Hls => _hls ??= new HlsResponder(this);
+
+    // The loop's handler: keeps OnPoll off this type's public surface.
+    private sealed class PollHandler(HttpConnection connection) : IPollable
     {
-        _events = EPOLLIN | EPOLLRDHUP;
-        _loop.Add(_fd, _events, this);
-        _deadlineUs = MonotonicClock.NowUs + _server.RequestTimeoutUs;
-        _state = State.Reading;
-        if (reject)
-        {
-            _rejecting = true;
-            Log.Warning(_component, "503: more than " + _server.Options.MaxClients + " clients");
-            SendError(503);
-        }
+        public void OnPoll(int events) => connection.OnPoll(events);
     }
 
-    public void OnPoll(int events)
+    private PollHandler Handler { get; }
+
+    public void Start()
     {
-        if (_state == State.Closed) return;
+        _events = EPOLLIN | EPOLLRDHUP;
+        _loop.Add(_fd, _events, Handler);
+        _readingSinceUs = _loop.NowUs;
+        _state = ConnectionState.Reading;
+    }
+
+    private void OnPoll(int events)
+    {
+        if (_state == ConnectionState.Closed) return;
         if ((events & EPOLLERR) != 0)
         {
             // SO_ERROR 0: the error was already reported to a send, or the event was fetched for an earlier socket
@@ -118,7 +119,7 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
             }
         }
         if ((events & EPOLLOUT) != 0) OnWritable();
-        if (_state == State.Closed) return;
+        if (_state == ConnectionState.Closed) return;
         if ((events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) != 0) OnReadable();
     }
 
@@ -128,11 +129,13 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     {
         switch (_state)
         {
-            case State.Reading: ReadRequests(); break;
-            case State.Streaming:
-            case State.Lingering: Drain(); break;
+            case ConnectionState.Reading: ReadRequests(); break;
+            case ConnectionState.Streaming:
+            case ConnectionState.Lingering: Drain(); break;
             // Responding: only EPOLLOUT is armed; a hang-up also reports EPOLLOUT, whose send then fails.
-            case State.WaitingHls: Close("closed by client while its HLS request was held"); break;
+            // Holding: a FIN may be a half-close (some tools shut their side after the request): answer anyway;
+            // a client that is gone makes that send fail.
+            case ConnectionState.Holding: ShutRead(); break;
         }
     }
 
@@ -165,7 +168,7 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     /// <summary>Handles every complete request in the buffer in order, and keeps an incomplete tail.</summary>
     private void Process(byte[] buffer, int start, int length, bool shared)
     {
-        while (length > 0 && _state == State.Reading)
+        while (length > 0 && _state == ConnectionState.Reading)
         {
             var data = buffer.AsSpan(start, length);
             var status = RequestParser.TryParse(data, _server.Options.MaxHeaderBytes, out var request, out var reason);
@@ -174,17 +177,22 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
             {
                 length = 0;
                 ReleasePending();
-                if (Log.IsEnabled(Log.Level.Info)) Log.Info(_component, reason.StatusCode() + " (" + reason + ")");
+                if (Log.IsEnabled(Log.Level.Info)) Log.Info(Component, reason.StatusCode() + " (" + reason + ")");
                 SendError(reason.StatusCode());
                 return;
             }
             start += request.HeadLength;
             length -= request.HeadLength;
+            if (!_admitted && !Admit())
+            {
+                ReleasePending();
+                return;
+            }
             Handle(data, request);
         }
 
-        bool mayReadMore = _state == State.Reading || _state == State.WaitingHls
-            || (_state == State.Responding && !_closeAfterResponse);
+        bool mayReadMore = _state == ConnectionState.Reading || _state == ConnectionState.Holding
+            || (_state == ConnectionState.Responding && !_closeAfterResponse);
         if (length == 0 || !mayReadMore)
         {
             ReleasePending();
@@ -202,97 +210,71 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
         _pendingLength = length;
     }
 
-    private void Handle(ReadOnlySpan<byte> data, in HttpRequest request)
+    /// <summary>The first complete request: counts against max_clients, or gets a 503 when they are all taken.</summary>
+    private bool Admit()
     {
-        var routes = _server.Routes;
-        var resource = routes.Resolve(request.Path(data), out int streamIndex, out long number, out int part);
-        bool headOnly = request.Method == RequestMethod.Head;
-        bool keepAlive = request.KeepAlive;
-        if (Log.IsEnabled(Log.Level.Debug))
-            Log.Debug(_component, request.Method + " " + Encoding.ASCII.GetString(request.Target(data)) + " -> " + resource);
-        switch (resource)
+        if (_server.TryAdmit())
         {
-            case Resource.Page:
-                Respond(200, "text/html; charset=utf-8", routes.Page(streamIndex), true, headOnly, keepAlive);
-                break;
-            case Resource.Tiles:
-                Respond(200, "text/html; charset=utf-8", routes.Tiles(), true, headOnly, keepAlive);
-                break;
-            case Resource.Manifest:
-                Respond(200, "application/json", ManifestJson.Bytes, true, headOnly, keepAlive);
-                break;
-            case Resource.Logo:
-                Respond(200, "image/png", Icons.Logo, false, headOnly, keepAlive);
-                break;
-            case Resource.AppleTouchIcon:
-                Respond(200, "image/png", Icons.AppleTouch, false, headOnly, keepAlive);
-                break;
-            case Resource.Favicon:
-                Respond(200, "image/png", Icons.Favicon, false, headOnly, keepAlive);
-                break;
-            case Resource.HomeScreenIcon:
-                Respond(200, "image/png", Icons.HomeScreen, false, headOnly, keepAlive);
-                break;
-            case Resource.SplashIcon:
-                Respond(200, "image/png", Icons.Splash, false, headOnly, keepAlive);
-                break;
-            case Resource.AddSlash:
-                Respond(301, null, [], false, headOnly, keepAlive, "Location", routes.Streams[streamIndex].Name + "/");
-                break;
-            case Resource.Stream:
-                if (headOnly) Respond(200, "video/mp4", null, true, headOnly: true, keepAlive: false);
-                else StartStreaming(streamIndex);
-                break;
-            case Resource.MasterPlaylist:
-            case Resource.MediaPlaylist:
-                HlsQuery.Parse(request.Query(data), out long msn, out int msnPart);
-                RespondPlaylist(_server.Hls(streamIndex), resource == Resource.MasterPlaylist, msn, msnPart, headOnly, keepAlive);
-                break;
-            case Resource.HlsInit:
-                RespondHlsInit(_server.Hls(streamIndex), number, headOnly, keepAlive);
-                break;
-            case Resource.HlsSegment:
-                RespondSegment(_server.Hls(streamIndex), number, headOnly, keepAlive);
-                break;
-            case Resource.HlsPart:
-                RespondPart(_server.Hls(streamIndex), number, part, headOnly, keepAlive);
-                break;
-            default:
-                SendError(404);
-                break;
+            _admitted = true;
+            return true;
         }
+        _rejecting = true;
+        Log.Warning(Component, "503: more than " + _server.Options.MaxClients + " clients");
+        SendError(503);
+        return false;
     }
 
-    /// <param name="body">null: no Content-Length (the stream's head for HEAD).</param>
-    private void Respond(int status, string? contentType, byte[]? body, bool noCache, bool headOnly, bool keepAlive,
-        string? extraName = null, string? extraValue = null)
+    private void Handle(ReadOnlySpan<byte> data, in HttpRequest request)
+    {
+        var match = _server.Routes.Resolve(request.Path(data));
+        if (Log.IsEnabled(Log.Level.Debug))
+            Log.Debug(Component, request.Method + " " + Encoding.ASCII.GetString(request.Target(data)) + " -> " + (match.Route?.Name ?? "404"));
+        if (!RequestGate.Admit(this, match, request, data)) return;
+        var routeRequest = new RouteRequest(match, request.Method, request.KeepAlive, request.Query(data),
+            ByteRange.Parse(request.Range.Of(data)));
+        match.Route!.Handler(this, routeRequest);
+    }
+
+    // ---- writing responses -----------------------------------------------------------------------------------
+
+    /// <summary>A response head in this connection's buffer: status line, Server, Date and the CORS headers.</summary>
+    internal ResponseHead BeginHead(int status)
     {
         var head = new ResponseHead(_head);
         head.Start(status);
-        if (contentType != null) head.Header("Content-Type", contentType);
-        if (noCache) head.Append(ResponseHead.NoCache);
-        if (extraName != null) head.Header(extraName, extraValue!);
-        if (body != null) head.ContentLength(body.Length);
+        head.Append(_server.CorsHeaders);
+        return head;
+    }
+
+    /// <summary>Ends <paramref name="head"/> (Connection and the empty line) and queues it first.</summary>
+    internal void QueueHead(ref ResponseHead head, bool keepAlive)
+    {
         head.Connection(keepAlive);
         head.End();
-        _queue.EnqueuePlain(_head, 0, head.Length);
-        if (!headOnly && body != null) _queue.EnqueuePlain(body, 0, body.Length);
+        Queue.EnqueuePlain(_head, 0, head.Length);
         _closeAfterResponse = !keepAlive;
+    }
+
+    /// <summary>A small text response that ends the connection (every 4xx/5xx here); a 405 lists <paramref name="allow"/>.</summary>
+    internal void SendError(int status, string? allow = null)
+    {
+        // A method no route takes, refused by the parser: the server's methods.
+        if (status == 405) allow ??= ServerAllow;
+        var body = Encoding.ASCII.GetBytes(status + " " + ResponseHead.ReasonPhrase(status) + "\n");
+        var head = BeginHead(status);
+        head.Header("Content-Type", "text/plain; charset=utf-8");
+        if (allow != null) head.Header("Allow", allow);
+        head.ContentLength(body.Length);
+        QueueHead(ref head, keepAlive: false);
+        Queue.EnqueuePlain(body, 0, body.Length);
         BeginResponse();
     }
 
-    /// <summary>A small text response that ends the connection (every 4xx/5xx here).</summary>
-    private void SendError(int status)
+    /// <summary>Sends what is queued; the response ends when the queue (and the HLS body) is empty.</summary>
+    internal void BeginResponse()
     {
-        var body = Encoding.ASCII.GetBytes(status + " " + ResponseHead.ReasonPhrase(status) + "\n");
-        if (status == 405) Respond(status, "text/plain; charset=utf-8", body, false, false, false, "Allow", "GET, HEAD");
-        else Respond(status, "text/plain; charset=utf-8", body, false, false, false);
-    }
-
-    private void BeginResponse()
-    {
-        _state = State.Responding;
-        _lastProgressUs = MonotonicClock.NowUs;
+        _state = ConnectionState.Responding;
+        _lastProgressUs = _loop.NowUs;
         var result = FlushQueue();
         if (result == FlushResult.Failed) Close(_closeReason);
         else if (result == FlushResult.Done) ResponseDone(fromWritable: false);
@@ -301,17 +283,18 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
 
     private void ResponseDone(bool fromWritable)
     {
+        _hls?.OnResponseDone();
         if (_closeAfterResponse)
         {
             BeginLinger();
             return;
         }
-        _state = State.Reading;
-        _deadlineUs = MonotonicClock.NowUs + _server.RequestTimeoutUs;
+        _state = ConnectionState.Reading;
+        _readingSinceUs = _loop.NowUs;
         SetEvents(EPOLLIN | EPOLLRDHUP);
         // Pipelined requests that arrived with an earlier one; inside Process the caller's loop handles them.
-        bool late = _answeringLate;
-        _answeringLate = false;
+        bool late = _answeredLate;
+        _answeredLate = false;
         if ((fromWritable || late) && _pendingLength > 0) Process(_pending!, 0, _pendingLength, shared: false);
     }
 
@@ -323,8 +306,8 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     {
         ReleasePending();
         TcpSocket.ShutdownWrite(_fd);
-        _state = State.Lingering;
-        _deadlineUs = MonotonicClock.NowUs + _server.LingerUs;
+        _state = ConnectionState.Lingering;
+        _deadlineUs = _loop.NowUs + _server.LingerUs;
         SetEvents(EPOLLIN | EPOLLRDHUP);
     }
 
@@ -334,23 +317,39 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
         {
             int n = TcpSocket.Receive(_fd, _server.ReadBuffer);
             if (n == TcpSocket.WouldBlock) return;
+            if (n == 0 && _state == ConnectionState.Streaming)
+            {
+                // A half-close: the stream goes on until a send fails.
+                ShutRead();
+                return;
+            }
             if (n <= 0)
             {
-                Close(_state == State.Lingering ? null : n == 0 ? "closed by client" : "read: " + LinuxError.Name(-n));
+                Close(_state == ConnectionState.Lingering ? null : n == 0 ? "closed by client" : "read: " + LinuxError.Name(-n));
                 return;
             }
         }
     }
 
+    /// <summary>The client's FIN arrived while an answer is due: stop watching input (EOF stays readable forever).</summary>
+    private void ShutRead()
+    {
+        _readShut = true;
+        SetEvents(_events & ~(EPOLLIN | EPOLLRDHUP));
+    }
+
+    /// <summary>Input events while streaming: none once the client has half-closed.</summary>
+    private int StreamingReadEvents => _readShut ? 0 : EPOLLIN | EPOLLRDHUP;
+
     private void OnWritable()
     {
-        if (_state == State.Responding)
+        if (_state == ConnectionState.Responding)
         {
             var result = FlushQueue();
             if (result == FlushResult.Failed) Close(_closeReason);
             else if (result == FlushResult.Done) ResponseDone(fromWritable: true);
         }
-        else if (_state == State.Streaming)
+        else if (_state == ConnectionState.Streaming)
         {
             FlushStreaming();
         }
@@ -360,11 +359,11 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     {
         while (true)
         {
-            TopUpSegment();
-            var result = _queue.Flush(_fd, out long sent, out int errno);
-            if (sent > 0) _lastProgressUs = MonotonicClock.NowUs;
+            bool more = _hls is not null && _hls.TopUp(Queue);
+            var result = Queue.Flush(_fd, out long sent, out int errno);
+            if (sent > 0) _lastProgressUs = _loop.NowUs;
             if (result == FlushResult.Failed) _closeReason = "send: " + LinuxError.Name(errno);
-            if (result != FlushResult.Done || _segment is null) return result;
+            if (result != FlushResult.Done || !more) return result;
         }
     }
 
@@ -383,307 +382,74 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
         _pending = null;
     }
 
-    // ---- streaming -------------------------------------------------------------------------------------------
+    // ---- the endless stream ----------------------------------------------------------------------------------
 
-    private void StartStreaming(int streamIndex)
+    /// <summary>The stream's head is queued: from now on fragments arrive from the hub; pipelined input is dropped.</summary>
+    internal void BeginStreaming()
     {
-        var stream = _server.Routes.Streams[streamIndex];
-        var head = new ResponseHead(_head);
-        head.Start(200);
-        head.Header("Content-Type", "video/mp4");
-        head.Append(ResponseHead.NoCache);
-        // No Content-Length and no chunking: the body is ended by the close (seed spec 3).
-        head.Connection(false);
-        head.End();
-        _queue.EnqueuePlain(_head, 0, head.Length);
-
-        _stream = stream;
-        _state = State.Streaming;
-        _awaitingFirst = true;
-        _joinedUs = _lastProgressUs = MonotonicClock.NowUs;
+        _state = ConnectionState.Streaming;
+        _lastProgressUs = _loop.NowUs;
         ReleasePending();
-        SetEvents(EPOLLIN | EPOLLRDHUP);
-        Log.Info(_component, "joined " + stream.Name);
-        _subscribed = true;
-        stream.Subscribe(this);
-        if (_state == State.Streaming && (_events & EPOLLOUT) == 0) FlushStreaming();
+        SetEvents(StreamingReadEvents);
     }
 
-    public void OnFragment(SharedFragment fragment)
-    {
-        if (_state != State.Streaming || _failed || _ending) return;
-        bool wasEmpty = _queue.IsEmpty;
-        if (_awaitingFirst)
-        {
-            // The hub starts every subscriber at a key frame; never start a client anywhere else.
-            if (!fragment.IsKeyFrame) return;
-            _init = fragment.Init;
-            _queue.EnqueuePlain(_init.Bytes, 0, _init.Bytes.Length);
-            _awaitingFirst = false;
-        }
-        else if (!ReferenceEquals(fragment.Init, _init))
-        {
-            // New parameter sets without a reset: these fragments do not fit the moov this client already has.
-            OnStreamReset();
-            return;
-        }
-        if (_skipping)
-        {
-            if (!fragment.IsKeyFrame)
-            {
-                _skipped++;
-                return;
-            }
-            _skipping = false;
-        }
+    /// <summary>The stall clock runs from the moment data is pending.</summary>
+    internal void MarkPending() => _lastProgressUs = _loop.NowUs;
 
-        long queued = _queue.QueuedBytes;
-        if (queued > 0 && (queued + fragment.Length > _server.Options.ClientQueueBytes || _queue.IsFragmentRingFull))
-        {
-            // Whole fragments only: drop what has not started and resume at a key frame, so the bytes the
-            // client gets stay a valid fMP4 stream (camera-streamer's keyed queue limit).
-            _skipped += _queue.DropUnstarted();
-            if (!_behind)
-            {
-                // One line per episode: it ends when the client has caught up (its queue ran empty).
-                _behind = true;
-                Log.Info(_component, "falling behind: skipping to the next key frame");
-            }
-            if (!fragment.IsKeyFrame)
-            {
-                _skipping = true;
-                _skipped++;
-                return;
-            }
-        }
+    /// <summary>Whether a poll for EPOLLOUT will flush (the socket was full at the last try).</summary>
+    internal bool WaitingForWritable => (_events & EPOLLOUT) != 0;
 
-        // The stall clock runs from the moment data is pending.
-        if (wasEmpty) _lastProgressUs = MonotonicClock.NowUs;
-        _queue.TryEnqueue(fragment);
-        // Send at once; while EPOLLOUT is armed the socket was full at the last try and the poll will flush.
-        if ((_events & EPOLLOUT) == 0) FlushStreaming();
-    }
-
-    public void OnStreamReset()
-    {
-        if (_state != State.Streaming || _ending) return;
-        _ending = true;
-        _server.Defer(this);
-    }
-
-    private void FlushStreaming()
+    internal void FlushStreaming()
     {
         var result = FlushQueue();
         if (result == FlushResult.Done)
         {
-            _behind = false;
-            SetEvents(EPOLLIN | EPOLLRDHUP);
+            _progressive!.OnCaughtUp();
+            SetEvents(StreamingReadEvents);
         }
         else if (result == FlushResult.WouldBlock)
         {
             if ((_events & EPOLLOUT) == 0) WouldBlockCount++;
-            SetEvents(EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+            SetEvents(StreamingReadEvents | EPOLLOUT);
         }
-        else if (!_failed)
+        else
         {
             // Maybe inside the hub's fan-out: unsubscribe and close after it (see OnDeferred).
-            _failed = true;
-            _server.Defer(this);
+            _progressive!.OnSendFailed();
         }
     }
 
-    /// <summary>Runs after the dispatch that asked for it, outside any hub callback.</summary>
+    /// <summary>Runs after the dispatch that asked for it (<see cref="HttpServer.Defer"/>), outside any hub callback.</summary>
     internal void OnDeferred()
     {
-        if (_state != State.Streaming) return;
-        if (_failed)
-        {
-            Close(_closeReason);
-            return;
-        }
-        if (_ending)
-        {
-            Unsubscribe();
-            _closeReason = "stream reset";
-            // Finish the whole fragments already queued, then close.
-            _closeAfterResponse = true;
-            _state = State.Responding;
-            var result = FlushQueue();
-            if (result == FlushResult.Failed) Close(_closeReason);
-            else if (result == FlushResult.Done) ResponseDone(fromWritable: false);
-            else SetEvents(EPOLLOUT);
-        }
+        if (_state == ConnectionState.Streaming) _progressive!.OnDeferred();
     }
 
-    private void Unsubscribe()
+    /// <summary>The stream ended (new parameter sets): finish the whole fragments already queued, then close.</summary>
+    internal void FinishStream(string reason)
     {
-        if (!_subscribed) return;
-        _subscribed = false;
-        _stream!.Unsubscribe(this);
-    }
-
-    // ---- HLS -------------------------------------------------------------------------------------------------
-
-    /// <param name="msn">LL-HLS _HLS_msn (-1: none): hold the answer until that segment (or its part) exists.</param>
-    private void RespondPlaylist(HlsSegmenter hls, bool master, long msn, int part, bool headOnly, bool keepAlive)
-    {
-        hls.Touch();
-        if (master || !hls.LowLatency) msn = -1;
-        if (msn < 0) part = -1;
-        // RFC 8216bis 6.2.5.2: more than two segments ahead of the playlist is a client error.
-        if (msn > hls.OpenSequence + 2 && hls.MediaPlaylist is not null)
-        {
-            SendError(400);
-            return;
-        }
-        _waitingPart = false;
-        _waitingMaster = master;
-        _waitSequence = msn;
-        _waitPart = part;
-        if (PlaylistReady(hls))
-        {
-            Respond(200, HlsContentType, master ? hls.MasterPlaylist : hls.MediaPlaylist, true, headOnly, keepAlive);
-            return;
-        }
-        // The stream is waking up, or a blocking reload: hold the request on the loop (or 503 at the deadline).
-        Wait(hls, headOnly, keepAlive);
-    }
-
-    private bool PlaylistReady(HlsSegmenter hls) =>
-        _waitingMaster ? hls.MasterPlaylist is not null
-        : _waitSequence < 0 ? hls.MediaPlaylist is not null
-        : hls.Has(_waitSequence, _waitPart);
-
-    private void Wait(HlsSegmenter hls, bool headOnly, bool keepAlive)
-    {
-        _state = State.WaitingHls;
-        _waitingFor = hls;
-        _waitHeadOnly = headOnly;
-        _waitKeepAlive = keepAlive;
-        // Before the first segment: the wake-up allowance; after it, three target durations (6.2.5.2).
-        _deadlineUs = MonotonicClock.NowUs + (hls.MediaPlaylist is null ? _server.HlsWaitUs : hls.TargetDuration * 3_000_000L);
-        // Only a hang-up matters now; later pipelined bytes stay in the kernel until the answer is out.
-        SetEvents(EPOLLRDHUP);
-        hls.AddWaiter(this);
-    }
-
-    public bool OnHlsUpdate(HlsSegmenter segmenter)
-    {
-        if (_state != State.WaitingHls || _waitingFor != segmenter) return true;
-        if (_waitingPart)
-        {
-            var segment = segmenter.FindPart(_waitSequence, _waitPart);
-            // Still ahead: the part a preload hint named arrives with the next frames.
-            if (segment is null && _waitSequence >= segmenter.OpenSequence && _waitSequence <= segmenter.OpenSequence + 1) return false;
-            EndWait();
-            if (segment is null) SendError(404);
-            else SendPart(segment, _waitPart, _waitHeadOnly, _waitKeepAlive);
-            return true;
-        }
-        if (!PlaylistReady(segmenter)) return false;
-        EndWait();
-        Respond(200, HlsContentType, _waitingMaster ? segmenter.MasterPlaylist : segmenter.MediaPlaylist, true, _waitHeadOnly, _waitKeepAlive);
-        return true;
-    }
-
-    private void EndWait()
-    {
-        _waitingFor = null;
-        _state = State.Reading;
-        _answeringLate = true;
-    }
-
-    private void RespondPart(HlsSegmenter hls, long sequence, int part, bool headOnly, bool keepAlive)
-    {
-        hls.Touch();
-        var segment = hls.FindPart(sequence, part);
-        if (segment is not null)
-        {
-            SendPart(segment, part, headOnly, keepAlive);
-            return;
-        }
-        // A preload hint names the part after the newest: hold it until it exists (RFC 8216bis 6.2.6).
-        if (hls.LowLatency && hls.MediaPlaylist is not null && sequence >= hls.OpenSequence && sequence <= hls.OpenSequence + 1)
-        {
-            _waitingPart = true;
-            _waitSequence = sequence;
-            _waitPart = part;
-            Wait(hls, headOnly, keepAlive);
-            return;
-        }
-        SendError(404);
-    }
-
-    private void SendPart(HlsSegment segment, int part, bool headOnly, bool keepAlive) =>
-        SendFragments(segment, segment.PartStart(part), segment.PartEnd(part), segment.PartBytes(part), headOnly, keepAlive);
-
-    private void RespondHlsInit(HlsSegmenter hls, long generation, bool headOnly, bool keepAlive)
-    {
-        hls.Touch();
-        var init = generation <= int.MaxValue ? hls.FindInit((int)generation) : null;
-        // Generation 0 is the stream's current init while the segmenter wakes (a player may fetch it early).
-        init ??= generation == 0 && hls.SegmentCount == 0 ? hls.Stream.Init : null;
-        if (init is null)
-        {
-            SendError(404);
-            return;
-        }
-        // Not cached: init.mp4 of another run (another camera mode) has the same URL.
-        Respond(200, "video/mp4", init.Bytes, true, headOnly, keepAlive);
-    }
-
-    private void RespondSegment(HlsSegmenter hls, long sequence, bool headOnly, bool keepAlive)
-    {
-        hls.Touch();
-        var segment = hls.FindSegment(sequence);
-        if (segment is null)
-        {
-            SendError(404); // left the window, or not cut yet
-            return;
-        }
-        SendFragments(segment, 0, segment.Count, segment.Bytes, headOnly, keepAlive);
-    }
-
-    /// <summary>Fragments [start, end) of a segment as one response body.</summary>
-    private void SendFragments(HlsSegment segment, int start, int end, long bytes, bool headOnly, bool keepAlive)
-    {
-        var head = new ResponseHead(_head);
-        head.Start(200);
-        head.Header("Content-Type", "video/mp4");
-        head.Append(SegmentCacheControl);
-        head.ContentLength((int)bytes); // a segment is seconds of video: far below 2 GB
-        head.Connection(keepAlive);
-        head.End();
-        _queue.EnqueuePlain(_head, 0, head.Length);
-        if (!headOnly)
-        {
-            // The window's fragments themselves go out (no copy); the reference keeps them if the segment leaves it.
-            segment.Retain();
-            _segment = segment;
-            _segmentNext = start;
-            _segmentEnd = end;
-        }
-        _closeAfterResponse = !keepAlive;
+        _closeReason = reason;
+        _closeAfterResponse = true;
         BeginResponse();
     }
 
-    /// <summary>Queues as many of the segment's fragments as the send ring takes (a long GOP can exceed it).</summary>
-    private void TopUpSegment()
+    // ---- held requests ---------------------------------------------------------------------------------------
+
+    /// <summary>Holds the current request until <paramref name="deadlineUs"/>; only a hang-up is watched meanwhile.</summary>
+    internal void Hold(long deadlineUs)
     {
-        var segment = _segment;
-        if (segment is null) return;
-        while (_segmentNext < _segmentEnd && _queue.TryEnqueue(segment[_segmentNext])) _segmentNext++;
-        if (_segmentNext == _segmentEnd) ReleaseSegment();
+        _state = ConnectionState.Holding;
+        _deadlineUs = deadlineUs;
+        // Later pipelined bytes stay in the kernel until the answer is out.
+        SetEvents(_readShut ? 0 : EPOLLRDHUP);
     }
 
-    private void ReleaseSegment()
+    /// <summary>The held request is about to be answered (the answer follows at once).</summary>
+    internal void EndHold()
     {
-        if (_segment is null) return;
-        _segment.Release();
-        _segment = null;
+        _state = ConnectionState.Reading;
+        _answeredLate = true;
     }
-
-    private const string HlsContentType = "application/vnd.apple.mpegurl";
 
     // ---- deadlines and close ---------------------------------------------------------------------------------
 
@@ -692,26 +458,28 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     {
         switch (_state)
         {
-            case State.Reading:
-                if (nowUs > _deadlineUs) Close("no complete request within " + _server.Options.RequestTimeout.TotalSeconds + " s");
+            case ConnectionState.Reading:
+                // A connection that never sent a request gets less time while many such connections are open.
+                long timeoutUs = !_admitted && _server.UnderPressure ? _server.PressuredRequestTimeoutUs : _server.RequestTimeoutUs;
+                if (nowUs - _readingSinceUs > timeoutUs) Close("no complete request within " + timeoutUs / 1e6 + " s");
                 break;
-            case State.Lingering:
+            case ConnectionState.Lingering:
                 if (nowUs > _deadlineUs) Close(null);
                 break;
-            case State.WaitingHls:
+            case ConnectionState.Holding:
                 if (nowUs > _deadlineUs)
                 {
-                    _waitingFor!.RemoveWaiter(this);
-                    _waitingFor = null;
-                    Log.Warning(_component, "503: the HLS segment or part did not come in time");
-                    _state = State.Reading;
+                    _hls!.Expire();
+                    Log.Warning(Component, "503: the HLS segment or part did not come in time");
+                    _state = ConnectionState.Reading;
                     SendError(503);
                 }
                 break;
-            case State.Responding:
-            case State.Streaming:
-                if (_failed) Close(_closeReason);
-                else if (!_queue.IsEmpty && nowUs - _lastProgressUs > _server.StallTimeoutUs)
+            case ConnectionState.Responding:
+            case ConnectionState.Streaming:
+                if (_progressive is { Failed: true }) Close(_closeReason);
+                else if (_hls is not null && _hls.IsStale(nowUs, _server.StallTimeoutUs)) Close("too slow: its HLS segment left the playlist");
+                else if (!Queue.IsEmpty && nowUs - _lastProgressUs > _server.StallTimeoutUs)
                     Close("stalled: nothing accepted for " + _server.Options.ClientStallTimeout.TotalSeconds + " s");
                 break;
         }
@@ -720,27 +488,16 @@ internal sealed class HttpConnection : IPollable, IFragmentSubscriber, IHlsWaite
     /// <summary>Closes now; must not be called from inside the hub's fan-out (use <see cref="HttpServer.Defer"/>).</summary>
     internal void Close(string? reason)
     {
-        if (_state == State.Closed) return;
-        _state = State.Closed;
-        Unsubscribe();
-        _waitingFor?.RemoveWaiter(this);
-        _waitingFor = null;
-        ReleaseSegment();
-        long fragments = _queue.FragmentsSent;
-        _queue.Clear();
+        if (_state == ConnectionState.Closed) return;
+        _state = ConnectionState.Closed;
+        _hls?.Stop();
+        long fragments = Queue.FragmentsSent;
+        Queue.Clear();
         ReleasePending();
         _loop.Remove(_fd);
         TcpSocket.Close(_fd);
-        _server.OnClosed(this, _rejecting);
-        if (_stream != null)
-        {
-            long seconds = (MonotonicClock.NowUs - _joinedUs) / 1_000_000;
-            Log.Info(_component, "left after " + seconds + " s, " + fragments + " fragments, " + _skipped + " skipped"
-                + (reason != null ? " (" + reason + ")" : ""));
-        }
-        else if (reason != null)
-        {
-            Log.Debug(_component, "closed: " + reason);
-        }
+        _server.OnClosed(this, _rejecting, _admitted);
+        if (_progressive is not null && _progressive.Stop(fragments, reason ?? _closeReason)) return;
+        if (reason != null) Log.Debug(Component, "closed: " + reason);
     }
 }

@@ -18,6 +18,16 @@ public struct HttpRequest
     public int HeadLength;
     /// <summary>HTTP/1.1 without "Connection: close"; HTTP/1.0 always closes here.</summary>
     public bool KeepAlive;
+    /// <summary>The Range header's value (empty: none).</summary>
+    public HeaderValue Range;
+    /// <summary>Access-Control-Request-Headers of a CORS preflight (empty: none).</summary>
+    public HeaderValue RequestedHeaders;
+
+    /// <summary>A header value as offset and length in the request buffer.</summary>
+    public readonly record struct HeaderValue(int Start, int Length)
+    {
+        public ReadOnlySpan<byte> Of(ReadOnlySpan<byte> buffer) => buffer.Slice(Start, Length);
+    }
 
     public readonly ReadOnlySpan<byte> Target(ReadOnlySpan<byte> buffer) => buffer.Slice(TargetStart, TargetLength);
     public readonly ReadOnlySpan<byte> Path(ReadOnlySpan<byte> buffer) => buffer.Slice(PathStart, PathLength);

@@ -29,13 +29,18 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     private readonly long _sweepIntervalUs;
     private readonly HlsSegmenter?[] _hls;
     private int _rejecting;
+    // Connections with a complete request (the ones that count against MaxClients), and open connections per address.
+    private int _admitted;
+    private readonly Dictionary<string, int> _perAddress = new();
     private bool _disposed;
 
     public HttpServer(EventLoop loop, HttpServerOptions options, IReadOnlyList<ILiveStream> streams)
     {
         _loop = loop;
         Options = options;
-        Routes = new Routes(streams);
+        Routes = new RouteTable(streams);
+        Pages = new Pages(streams);
+        CorsHeaders = CorsHeaderLines(options.CorsOrigin);
         _hls = new HlsSegmenter?[streams.Count];
         HlsWaitUs = (long)(options.Hls.FirstSegmentTimeout.TotalMilliseconds * 1000);
         ReadBuffer = new byte[Math.Max(options.MaxHeaderBytes, 4096)];
@@ -49,7 +54,21 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     }
 
     public HttpServerOptions Options { get; }
-    internal Routes Routes { get; }
+    internal RouteTable Routes { get; }
+    internal Pages Pages { get; }
+
+    /// <summary>The CORS header lines of every answer ("" when cors_origin is empty).</summary>
+    internal byte[] CorsHeaders { get; }
+
+    private static byte[] CorsHeaderLines(string origin)
+    {
+        if (origin.Length == 0) return [];
+        // Players read the length of segments and ranges (Content-Range) from script: expose them.
+        string lines = "Access-Control-Allow-Origin: " + origin + "\r\nAccess-Control-Expose-Headers: Content-Length, Content-Range\r\n";
+        // A single origin other than '*' makes the answer depend on who asks: caches must keep them apart.
+        if (origin != "*") lines += "Vary: Origin\r\n";
+        return System.Text.Encoding.ASCII.GetBytes(lines);
+    }
     internal EventLoop Loop => _loop;
 
     /// <summary>Scratch for reads on the loop thread; a connection copies out only an incomplete request.</summary>
@@ -84,8 +103,36 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     /// <summary>Every open connection (tests inspect queues through it).</summary>
     internal IReadOnlyList<HttpConnection> Connections => _connections;
 
-    /// <summary>Open connections counted against MaxClients.</summary>
-    public int ClientCount => _connections.Count - _rejecting;
+    /// <summary>Connections that have sent a complete request: the ones counted against MaxClients.</summary>
+    public int ClientCount => _admitted;
+
+    /// <summary>Every open connection, with or without a request yet.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>
+    /// Many connections without a complete request (idle sockets, slowloris): their header deadline shrinks to
+    /// <see cref="PressuredRequestTimeoutUs"/> so they cannot hold descriptors and memory for long.
+    /// </summary>
+    internal bool UnderPressure => _connections.Count - _admitted > Math.Max(MinPendingForPressure, Options.MaxClients);
+
+    private const int MinPendingForPressure = 32;
+
+    internal long PressuredRequestTimeoutUs => Math.Min(RequestTimeoutUs, 1_000_000);
+
+    /// <summary>
+    /// A connection's first complete request: true if it may be served (and now counts against MaxClients); false
+    /// means answer 503 (the connection then counts as rejecting).
+    /// </summary>
+    internal bool TryAdmit()
+    {
+        if (_admitted < Options.MaxClients)
+        {
+            _admitted++;
+            return true;
+        }
+        _rejecting++;
+        return false;
+    }
 
     public int StreamingClientCount
     {
@@ -127,16 +174,19 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
                 }
                 return;
             }
-            bool reject = ClientCount >= Options.MaxClients;
-            if (reject && _rejecting >= MaxRejecting)
+            string name = peer.ToString();
+            string address = AddressOf(name);
+            _perAddress.TryGetValue(address, out int fromAddress);
+            // One address may not hold every slot (idle sockets, slowloris); nor may a flood of unserved connections.
+            if (fromAddress >= Options.MaxConnectionsPerAddress || (_rejecting >= MaxRejecting && UnderPressure))
             {
                 TcpSocket.Close(fd);
                 continue;
             }
-            var connection = new HttpConnection(this, fd, peer.ToString(), _connections.Count);
+            _perAddress[address] = fromAddress + 1;
+            var connection = new HttpConnection(this, fd, name, _connections.Count) { Address = address };
             _connections.Add(connection);
-            if (reject) _rejecting++;
-            connection.Start(reject);
+            connection.Start();
             if (!_sweepTimer.IsActive) _sweepTimer.Start(_sweepIntervalUs);
         }
     }
@@ -148,8 +198,21 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         _deferral.Schedule();
     }
 
-    internal void OnClosed(HttpConnection connection, bool wasRejecting)
+    /// <summary>"10.0.0.5" of "10.0.0.5:53122", "[::1]" of "[::1]:53122".</summary>
+    private static string AddressOf(string peer)
     {
+        int colon = peer.LastIndexOf(':');
+        return colon > 0 ? peer[..colon] : peer;
+    }
+
+    internal void OnClosed(HttpConnection connection, bool wasRejecting, bool wasAdmitted)
+    {
+        if (wasAdmitted) _admitted--;
+        if (_perAddress.TryGetValue(connection.Address, out int n))
+        {
+            if (n <= 1) _perAddress.Remove(connection.Address);
+            else _perAddress[connection.Address] = n - 1;
+        }
         int index = connection.Index;
         int last = _connections.Count - 1;
         _connections[index] = _connections[last];
@@ -169,7 +232,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     {
         if (timer == _sweepTimer)
         {
-            long now = MonotonicClock.NowUs;
+            long now = _loop.NowUs;
             for (int i = _connections.Count - 1; i >= 0; i--)
             {
                 if (i < _connections.Count) _connections[i].CheckDeadlines(now);

@@ -12,7 +12,7 @@ public enum RejectReason
     MissingHost,
     /// <summary>A body (Content-Length &gt; 0 or Transfer-Encoding) on GET/HEAD would desynchronise pipelining (400).</summary>
     UnexpectedBody,
-    /// <summary>Anything but GET and HEAD (405).</summary>
+    /// <summary>Anything but GET, HEAD and OPTIONS (405).</summary>
     MethodNotAllowed,
     /// <summary>Request line longer than the header limit (414).</summary>
     UriTooLong,

@@ -7,6 +7,9 @@ namespace Fmp4Streamer.Http;
 /// </summary>
 public static class RequestParser
 {
+    /// <summary>CR and LF bytes accepted before the request line: eight empty lines.</summary>
+    public const int MaxLeadingBlankBytes = 16;
+
     public static ParseStatus TryParse(ReadOnlySpan<byte> data, int maxHeaderBytes, out HttpRequest request, out RejectReason reason)
     {
         request = default;
@@ -15,6 +18,8 @@ public static class RequestParser
 
         int start = 0;
         while (start < data.Length && (data[start] == '\r' || data[start] == '\n')) start++;
+        // RFC 9112 2.2: ignore at least one empty line before the request line; an endless run of them is an attack.
+        if (start > MaxLeadingBlankBytes) return Reject(RejectReason.MalformedRequestLine, out reason);
 
         // Request line.
         int lineEnd = IndexOfLineEnd(data, start, out int next);
@@ -56,6 +61,8 @@ public static class RequestParser
             else if (EqualsIgnoreCase(name, "connection"u8)) close |= ContainsToken(value, "close"u8);
             else if (EqualsIgnoreCase(name, "transfer-encoding"u8)) chunked = true;
             else if (EqualsIgnoreCase(name, "content-length"u8)) hasBody |= !IsZero(value);
+            else if (EqualsIgnoreCase(name, "range"u8)) request.Range = Field(data, value);
+            else if (EqualsIgnoreCase(name, "access-control-request-headers"u8)) request.RequestedHeaders = Field(data, value);
             request.HeaderCount++;
             pos = next;
         }
@@ -65,6 +72,16 @@ public static class RequestParser
         request.KeepAlive = request.MinorVersion == 1 && !close;
         request.HeadLength = next;
         return ParseStatus.Complete;
+    }
+
+    /// <summary>Where <paramref name="value"/> (a slice of <paramref name="data"/>) starts and how long it is.</summary>
+    private static HttpRequest.HeaderValue Field(ReadOnlySpan<byte> data, ReadOnlySpan<byte> value)
+    {
+        // Both are slices of one buffer: the offset is the distance between their starts.
+        int offset = value.IsEmpty ? 0 : (int)System.Runtime.CompilerServices.Unsafe.ByteOffset(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(data),
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(value));
+        return new HttpRequest.HeaderValue(offset, value.Length);
     }
 
     private static ParseStatus Reject(RejectReason why, out RejectReason reason)
@@ -99,7 +116,7 @@ public static class RequestParser
         int pathOffset = 0;
         if (target.Length == 1 && target[0] == '*')
         {
-            pathOffset = 1; // asterisk-form (RFC 9112 3.2.4): only OPTIONS uses it, and that gets 405.
+            pathOffset = 1; // asterisk-form (RFC 9112 3.2.4): only OPTIONS uses it; the path stays empty.
         }
         else if (target[0] != '/')
         {
@@ -121,7 +138,9 @@ public static class RequestParser
 
         if (method.SequenceEqual("GET"u8)) request.Method = RequestMethod.Get;
         else if (method.SequenceEqual("HEAD"u8)) request.Method = RequestMethod.Head;
+        else if (method.SequenceEqual("OPTIONS"u8)) request.Method = RequestMethod.Options;
         else return RejectReason.MethodNotAllowed;
+        if (pathOffset == 1 && target.Length == 1 && request.Method != RequestMethod.Options) return RejectReason.MalformedRequestLine;
         return RejectReason.None;
     }
 

@@ -41,11 +41,37 @@ public ref struct ResponseHead
         Append("\r\n");
     }
 
-    public void ContentLength(int length)
+    public void ContentLength(long length)
     {
         Append("Content-Length: ");
-        Append(length);
+        AppendLong(length);
         Append("\r\n");
+    }
+
+    /// <summary>Content-Range of a 206: bytes first-last/length, with last inclusive.</summary>
+    public void ContentRange(long start, long end, long length)
+    {
+        Append("Content-Range: bytes ");
+        AppendLong(start);
+        Append("-");
+        AppendLong(end - 1);
+        Append("/");
+        AppendLong(length);
+        Append("\r\n");
+    }
+
+    /// <summary>Content-Range of a 416: bytes */length.</summary>
+    public void UnsatisfiedRange(long length)
+    {
+        Append("Content-Range: bytes */");
+        AppendLong(length);
+        Append("\r\n");
+    }
+
+    public void AppendLong(long value)
+    {
+        value.TryFormat(_buffer[_length..], out int n);
+        _length += n;
     }
 
     public void Connection(bool keepAlive) => Append(keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
@@ -58,6 +84,12 @@ public ref struct ResponseHead
         _length += n;
     }
 
+    public void Append(scoped ReadOnlySpan<byte> ascii)
+    {
+        ascii.CopyTo(_buffer[_length..]);
+        _length += ascii.Length;
+    }
+
     public void Append(int value)
     {
         value.TryFormat(_buffer[_length..], out int n);
@@ -67,11 +99,14 @@ public ref struct ResponseHead
     public static string ReasonPhrase(int status) => status switch
     {
         200 => "OK",
+        204 => "No Content",
+        206 => "Partial Content",
         301 => "Moved Permanently",
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
         414 => "URI Too Long",
+        416 => "Range Not Satisfiable",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         503 => "Service Unavailable",

@@ -1,17 +1,22 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using Fmp4Streamer.Linux.Sockets;
+using Fmp4Streamer.Mp4;
 using Fmp4Streamer.Streaming;
 
 namespace Fmp4Streamer.Http;
 
 /// <summary>
 /// What one connection still has to send: up to two plain byte runs (response head, then a body or the init
-/// segment) followed by shared fragments, each holding one reference until its last byte is sent. Flushing hands
-/// as many of them as fit in one <see cref="GatherList"/> to a single sendmsg.
+/// segment) followed by shared fragments, each holding one reference until its last byte is sent. A fragment may
+/// be queued in part (a byte range) and with its tfdt rebased for this client: the shared buffer is never written;
+/// the client's 8-byte baseMediaDecodeTime lives in an array parallel to the ring and is gathered in place of the
+/// shared one. Flushing hands as many pieces as fit in one <see cref="GatherList"/> to a single sendmsg.
 /// </summary>
 public sealed class SendQueue
 {
     private const int PlainSlots = 2;
+    private const int TfdtBytes = 8;
 
     private readonly byte[]?[] _plain = new byte[PlainSlots][];
     private readonly int[] _plainOffset = new int[PlainSlots];
@@ -19,12 +24,24 @@ public sealed class SendQueue
     private int _plainHead, _plainCount;
 
     private readonly SharedFragment?[] _ring;
+    // Per slot: the next byte to send and the end of the bytes queued; whether the tfdt is replaced, and by what.
+    private readonly int[] _next;
+    private readonly int[] _end;
+    private readonly bool[] _rebased;
+    private readonly byte[] _tfdt;
     private int _ringHead, _ringCount;
-    private int _headOffset;
+    private bool _headStarted;
 
     private readonly GatherList _gather = new();
 
-    public SendQueue(int maxFragments) => _ring = new SharedFragment?[maxFragments];
+    public SendQueue(int maxFragments)
+    {
+        _ring = new SharedFragment?[maxFragments];
+        _next = new int[maxFragments];
+        _end = new int[maxFragments];
+        _rebased = new bool[maxFragments];
+        _tfdt = new byte[maxFragments * TfdtBytes];
+    }
 
     /// <summary>Bytes queued and not yet accepted by the kernel.</summary>
     public long QueuedBytes { get; private set; }
@@ -35,6 +52,9 @@ public sealed class SendQueue
 
     /// <summary>Fragments whose last byte went to the kernel.</summary>
     public long FragmentsSent { get; private set; }
+
+    /// <summary>Most bytes one sendmsg may carry (tests split the sends at every byte with it).</summary>
+    internal long MaxBytesPerSend { get; set; } = long.MaxValue;
 
     public void EnqueuePlain(byte[] array, int offset, int length)
     {
@@ -49,14 +69,31 @@ public sealed class SendQueue
         QueuedBytes += length;
     }
 
-    /// <summary>Queues <paramref name="fragment"/> and takes a reference; false when the ring is full.</summary>
-    public bool TryEnqueue(SharedFragment fragment)
+    /// <summary>Queues all of <paramref name="fragment"/> as it is and takes a reference; false when the ring is full.</summary>
+    public bool TryEnqueue(SharedFragment fragment) => TryEnqueue(fragment, 0, fragment.Length, rebase: false, 0);
+
+    /// <summary>
+    /// Queues bytes [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="fragment"/> and takes a
+    /// reference; with <paramref name="rebase"/>, this client gets baseMediaDecodeTime − <paramref name="origin"/>
+    /// in the fragment's tfdt (a fragment without the writer's tfdt goes out unchanged). False when the ring is full.
+    /// </summary>
+    public bool TryEnqueue(SharedFragment fragment, int start, int end, bool rebase, ulong origin)
     {
+        Debug.Assert(0 <= start && start <= end && end <= fragment.Length);
         if (_ringCount == _ring.Length) return false;
+        int slot = (_ringHead + _ringCount) % _ring.Length;
         fragment.Retain();
-        _ring[(_ringHead + _ringCount) % _ring.Length] = fragment;
+        _ring[slot] = fragment;
+        _next[slot] = start;
+        _end[slot] = end;
+        _rebased[slot] = rebase && FragmentWriter.HasTfdt(fragment.Span);
+        if (_rebased[slot])
+        {
+            ulong shared = BinaryPrimitives.ReadUInt64BigEndian(fragment.Buffer.AsSpan(FragmentWriter.TfdtValueOffset));
+            BinaryPrimitives.WriteUInt64BigEndian(_tfdt.AsSpan(slot * TfdtBytes), shared >= origin ? shared - origin : 0);
+        }
         _ringCount++;
-        QueuedBytes += fragment.Length;
+        QueuedBytes += end - start;
         return true;
     }
 
@@ -66,7 +103,7 @@ public sealed class SendQueue
     /// </summary>
     public int DropUnstarted()
     {
-        int keep = _headOffset > 0 ? 1 : 0;
+        int keep = _headStarted ? 1 : 0;
         int dropped = 0;
         while (_ringCount > keep)
         {
@@ -74,7 +111,7 @@ public sealed class SendQueue
             var f = _ring[slot]!;
             _ring[slot] = null;
             _ringCount--;
-            QueuedBytes -= f.Length;
+            QueuedBytes -= _end[slot] - _next[slot];
             f.Release();
             dropped++;
         }
@@ -94,13 +131,9 @@ public sealed class SendQueue
                 int slot = (_plainHead + i) % PlainSlots;
                 _gather.Add(_plain[slot]!, _plainOffset[slot], _plainEnd[slot] - _plainOffset[slot]);
             }
-            for (int i = 0; i < _ringCount && !_gather.IsFull; i++)
-            {
-                var f = _ring[(_ringHead + i) % _ring.Length]!;
-                int offset = i == 0 ? _headOffset : 0;
-                _gather.Add(f.Buffer, offset, f.Length - offset);
-            }
+            for (int i = 0; i < _ringCount && !_gather.IsFull; i++) GatherFragment((_ringHead + i) % _ring.Length);
             if (_gather.Count == 0) return FlushResult.Done;
+            _gather.Limit(MaxBytesPerSend);
             long wanted = _gather.TotalBytes;
             long n = _gather.Send(fd);
             _gather.Clear();
@@ -117,6 +150,34 @@ public sealed class SendQueue
         }
     }
 
+    /// <summary>
+    /// Adds the slot's unsent bytes: [next, tfdt value) and [tfdt value end, end) from the shared buffer, the
+    /// 8 bytes between from this client's array when rebased. Stops early when the list is full.
+    /// </summary>
+    private void GatherFragment(int slot)
+    {
+        var f = _ring[slot]!;
+        int next = _next[slot], end = _end[slot];
+        if (!_rebased[slot])
+        {
+            if (end > next) _gather.Add(f.Buffer, next, end - next);
+            return;
+        }
+        const int At = FragmentWriter.TfdtValueOffset;
+        AddClipped(f.Buffer, 0, next, end, 0, At);
+        if (_gather.IsFull) return;
+        AddClipped(_tfdt, slot * TfdtBytes - At, next, end, At, At + TfdtBytes);
+        if (_gather.IsFull) return;
+        AddClipped(f.Buffer, 0, next, end, At + TfdtBytes, f.Length);
+    }
+
+    /// <summary>Adds the fragment bytes [from, to) ∩ [next, end), read from <paramref name="array"/> at fragment position + <paramref name="shift"/>.</summary>
+    private void AddClipped(byte[] array, int shift, int next, int end, int from, int to)
+    {
+        int a = Math.Max(from, next), b = Math.Min(to, end);
+        if (b > a) _gather.Add(array, a + shift, b - a);
+    }
+
     /// <summary>Releases everything (connection closing).</summary>
     public void Clear()
     {
@@ -130,7 +191,7 @@ public sealed class SendQueue
         }
         for (int i = 0; i < PlainSlots; i++) _plain[i] = null;
         _plainCount = 0;
-        _headOffset = 0;
+        _headStarted = false;
         QueuedBytes = 0;
     }
 
@@ -153,18 +214,20 @@ public sealed class SendQueue
         }
         while (n > 0 && _ringCount > 0)
         {
-            var f = _ring[_ringHead]!;
-            long left = f.Length - _headOffset;
+            int slot = _ringHead;
+            long left = _end[slot] - _next[slot];
             if (n < left)
             {
-                _headOffset += (int)n;
+                _next[slot] += (int)n;
+                _headStarted = true;
                 return;
             }
             n -= left;
-            _ring[_ringHead] = null;
+            var f = _ring[slot]!;
+            _ring[slot] = null;
             _ringHead = (_ringHead + 1) % _ring.Length;
             _ringCount--;
-            _headOffset = 0;
+            _headStarted = false;
             FragmentsSent++;
             f.Release();
         }

@@ -4,7 +4,8 @@ namespace Fmp4Streamer.Http;
 
 /// <summary>
 /// "/" when several cameras are served: one tile per camera, each a plain &lt;video&gt; on the camera's own
-/// stream.mp4 (HLS as the fallback source for iOS) with a link to the camera's full page. Relative links only.
+/// stream.mp4 (HLS as the fallback source for iOS) with a link to the camera's full page, kept near the live edge
+/// by the camera page's own script (<see cref="LiveEdgeScript"/>, once for every tile). Relative links only.
 /// </summary>
 public static class TilesPage
 {
@@ -36,6 +37,8 @@ public static class TilesPage
 
     private const string Foot = """
         </div>
+
+        """ + LiveEdgeScript.Element + """
         </body>
         </html>
 

@@ -11,10 +11,13 @@ public static class LinuxError
 
     public static string Name(int errno) => errno switch
     {
-        1 => "EPERM", 2 => "ENOENT", 4 => "EINTR", 5 => "EIO", 6 => "ENXIO", 9 => "EBADF", 11 => "EAGAIN",
-        12 => "ENOMEM", 13 => "EACCES", 14 => "EFAULT", 16 => "EBUSY", 19 => "ENODEV", 22 => "EINVAL",
-        25 => "ENOTTY", 28 => "ENOSPC", 32 => "EPIPE", 38 => "ENOSYS", 56 => "EBADRQC", 61 => "ENODATA", 95 => "EOPNOTSUPP",
-        98 => "EADDRINUSE", 99 => "EADDRNOTAVAIL", 104 => "ECONNRESET", 105 => "ENOBUFS", 110 => "ETIMEDOUT", 111 => "ECONNREFUSED",
+        1 => "EPERM", 2 => "ENOENT", 3 => "ESRCH", 4 => "EINTR", 5 => "EIO", 6 => "ENXIO", 7 => "E2BIG", 9 => "EBADF",
+        10 => "ECHILD", 11 => "EAGAIN", 12 => "ENOMEM", 13 => "EACCES", 14 => "EFAULT", 16 => "EBUSY", 17 => "EEXIST",
+        19 => "ENODEV", 20 => "ENOTDIR", 21 => "EISDIR", 22 => "EINVAL", 23 => "ENFILE", 24 => "EMFILE", 25 => "ENOTTY",
+        28 => "ENOSPC", 32 => "EPIPE", 38 => "ENOSYS", 56 => "EBADRQC", 61 => "ENODATA", 62 => "ETIME", 71 => "EPROTO",
+        75 => "EOVERFLOW", 90 => "EMSGSIZE", 95 => "EOPNOTSUPP", 97 => "EAFNOSUPPORT", 98 => "EADDRINUSE",
+        99 => "EADDRNOTAVAIL", 100 => "ENETDOWN", 101 => "ENETUNREACH", 103 => "ECONNABORTED", 104 => "ECONNRESET",
+        105 => "ENOBUFS", 107 => "ENOTCONN", 110 => "ETIMEDOUT", 111 => "ECONNREFUSED", 113 => "EHOSTUNREACH",
         _ => "errno " + errno,
     };
 }

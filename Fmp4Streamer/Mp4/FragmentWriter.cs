@@ -8,24 +8,33 @@ namespace Fmp4Streamer.Mp4;
 /// <remarks>
 /// Box tree (ISO/IEC 14496-12 8.8); the size is fixed because there is always exactly one sample:
 /// <code>
-/// moof 104
+/// moof 108
 ///   mfhd 16       sequence_number
-///   traf 80
+///   traf 84
 ///     tfhd 20     flags default-base-is-moof | default-sample-flags-present, track 1, default flags non-sync
-///     tfdt 20     v1: 64-bit baseMediaDecodeTime
-///     trun 32     flags data-offset | first-sample-flags | sample-duration | sample-size, 1 sample,
+///     tfdt 20     v1: 64-bit baseMediaDecodeTime (at <see cref="TfdtValueOffset"/>)
+///     trun 36     v1, flags data-offset | first-sample-flags | sample-duration | sample-size |
+///                 sample-composition-time-offset, 1 sample,
 ///                 data_offset = moof size + 8 (from the moof start, because default-base-is-moof)
 /// mdat 8 + sample size
 /// </code>
-/// Identical to the original program's fragment (compatibility §5) for the same inputs.
+/// The composition time offset is always written (0 without B-frames) so the header keeps one size. Version 1
+/// makes it signed (8.8.8.3); the hub only writes offsets of 0 or more. The original program's fragment is the
+/// same but for trun (version 0, no composition offsets).
 /// </remarks>
 public static class FragmentWriter
 {
-    private const int MoofSize = 104;
+    private const int MoofSize = 108;
     private const int MdatHeaderSize = 8;
 
     /// <summary>Bytes before the sample: the moof and the mdat header.</summary>
     public const int HeaderSize = MoofSize + MdatHeaderSize;
+
+    /// <summary>
+    /// Where the tfdt's 64-bit baseMediaDecodeTime starts in every fragment: moof 8 + mfhd 16 + traf 8 + tfhd 20 +
+    /// tfdt's size, type, version and flags 12. A client's own timeline is gathered in its place.
+    /// </summary>
+    public const int TfdtValueOffset = 64;
 
     private const uint TrackId = 1;
 
@@ -38,6 +47,7 @@ public static class FragmentWriter
     private const uint FirstSampleFlagsPresent = 0x000004;
     private const uint SampleDurationPresent = 0x000100;
     private const uint SampleSizePresent = 0x000200;
+    private const uint SampleCompositionTimeOffsetPresent = 0x000800;
 
     /// <summary>sample_depends_on 2 (an I picture), is_non_sync 0: a key frame (8.8.3.1, 8.6.4.3).</summary>
     public const uint SyncSampleFlags = 0x02000000;
@@ -52,14 +62,15 @@ public static class FragmentWriter
     /// </summary>
     /// <param name="sequenceNumber">mfhd sequence number; 14496-12 8.8.5 wants it to increase, starting at 1.</param>
     /// <param name="baseMediaDecodeTime">Sum of all earlier durations, in the track timescale.</param>
+    /// <param name="compositionTimeOffset">Presentation time minus decode time, in the track timescale (8.8.8.3).</param>
     public static int WriteHeader(Span<byte> dest, uint sequenceNumber, ulong baseMediaDecodeTime, uint duration,
-        bool isSync, int sampleSize)
+        bool isSync, int sampleSize, int compositionTimeOffset = 0)
     {
         if (sampleSize < 0) ThrowSampleSize(sampleSize);
         var w = new BoxWriter(dest[..HeaderSize]);
         int moof = w.BeginBox(FourCC.Moof);
         WriteMfhd(ref w, sequenceNumber);
-        int dataOffsetAt = WriteTraf(ref w, baseMediaDecodeTime, duration, isSync, sampleSize);
+        int dataOffsetAt = WriteTraf(ref w, baseMediaDecodeTime, duration, isSync, sampleSize, compositionTimeOffset);
         w.EndBox(moof);
         w.PatchU32(dataOffsetAt, (uint)(w.Position - moof + MdatHeaderSize));
         WriteMdatHeader(ref w, sampleSize);
@@ -76,12 +87,14 @@ public static class FragmentWriter
     }
 
     /// <returns>Where trun's data_offset is, to patch once the moof size is known.</returns>
-    private static int WriteTraf(ref BoxWriter w, ulong baseMediaDecodeTime, uint duration, bool isSync, int sampleSize)
+    private static int WriteTraf(ref BoxWriter w, ulong baseMediaDecodeTime, uint duration, bool isSync, int sampleSize,
+        int compositionTimeOffset)
     {
         int box = w.BeginBox(FourCC.Traf);
         WriteTfhd(ref w);
+        System.Diagnostics.Debug.Assert(w.Position + 12 == TfdtValueOffset);
         WriteTfdt(ref w, baseMediaDecodeTime);
-        int dataOffsetAt = WriteTrun(ref w, duration, isSync, sampleSize);
+        int dataOffsetAt = WriteTrun(ref w, duration, isSync, sampleSize, compositionTimeOffset);
         w.EndBox(box);
         return dataOffsetAt;
     }
@@ -102,16 +115,17 @@ public static class FragmentWriter
         w.EndBox(box);
     }
 
-    private static int WriteTrun(ref BoxWriter w, uint duration, bool isSync, int sampleSize)
+    private static int WriteTrun(ref BoxWriter w, uint duration, bool isSync, int sampleSize, int compositionTimeOffset)
     {
-        int box = w.BeginFullBox(FourCC.Trun, 0,
-            DataOffsetPresent | FirstSampleFlagsPresent | SampleDurationPresent | SampleSizePresent);
+        int box = w.BeginFullBox(FourCC.Trun, 1, DataOffsetPresent | FirstSampleFlagsPresent | SampleDurationPresent
+            | SampleSizePresent | SampleCompositionTimeOffsetPresent);
         w.WriteU32(1); // sample_count
         int dataOffsetAt = w.Position;
         w.WriteU32(0); // data_offset, patched
         w.WriteU32(isSync ? SyncSampleFlags : NonSyncSampleFlags);
         w.WriteU32(duration);
         w.WriteU32((uint)sampleSize);
+        w.WriteU32((uint)compositionTimeOffset); // signed in version 1
         w.EndBox(box);
         return dataOffsetAt;
     }
@@ -122,6 +136,12 @@ public static class FragmentWriter
         w.WriteU32((uint)(MdatHeaderSize + sampleSize));
         w.WriteU32(FourCC.Mdat);
     }
+
+    /// <summary>Whether <paramref name="fragment"/> has a version 1 tfdt at <see cref="TfdtValueOffset"/>, as this writer writes it.</summary>
+    public static bool HasTfdt(ReadOnlySpan<byte> fragment) =>
+        fragment.Length >= TfdtValueOffset + 8
+        && System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(fragment[(TfdtValueOffset - 8)..]) == FourCC.Tfdt
+        && fragment[TfdtValueOffset - 4] == 1;
 
     private static void ThrowSampleSize(int sampleSize) =>
         throw new ArgumentOutOfRangeException(nameof(sampleSize), sampleSize, "sample size must be 0 or more");

@@ -1,3 +1,4 @@
+using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.Linux;
 
 namespace Fmp4Streamer.Streaming;
@@ -11,11 +12,14 @@ public sealed class FragmentPool
     private readonly Stack<SharedFragment> _free = new();
     private readonly int _initialCapacity;
     private readonly IClock _clock;
+    private readonly Histogram? _fanOutHistogram;
 
     /// <param name="clock">The loop's clock, the one arrival times are read from.</param>
-    public FragmentPool(IClock clock, int initialCapacity = 64 * 1024)
+    /// <param name="fanOutHistogram">Also records each fan-out delay there (the stream's /metrics histogram).</param>
+    public FragmentPool(IClock clock, Histogram? fanOutHistogram = null, int initialCapacity = 64 * 1024)
     {
         _clock = clock;
+        _fanOutHistogram = fanOutHistogram;
         _initialCapacity = initialCapacity;
     }
 
@@ -42,7 +46,12 @@ public sealed class FragmentPool
     internal void Return(SharedFragment fragment)
     {
         Outstanding--;
-        if (!fragment.HeldForReplay) FanOutDelay.Record(_clock.NowUs - fragment.ArrivalUs);
+        if (!fragment.HeldForReplay)
+        {
+            long delayUs = _clock.NowUs - fragment.ArrivalUs;
+            FanOutDelay.Record(delayUs);
+            _fanOutHistogram?.Record(delayUs);
+        }
         fragment.HeldForReplay = false;
         fragment.Length = 0;
         _free.Push(fragment);

@@ -1,4 +1,5 @@
 using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.H264;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Mp4;
@@ -20,6 +21,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     private readonly SampleTimeline _timeline;
     private readonly LoopTimer _sleepTimer;
     private readonly ParameterSets _parameterSets = new();
+    private readonly PresentationOrder _presentationOrder;
 
     // Copy-on-write arrays: delivery iterates a stable snapshot while callbacks may unsubscribe.
     private IFragmentSubscriber[] _active = Array.Empty<IFragmentSubscriber>();
@@ -28,6 +30,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     private uint _sequenceNumber = 1;
     private bool _sourceRunning;
     private long _lastKeyFrameRequestUs;
+    private long _lastJoinRequestUs = long.MinValue / 2;
     private bool _warnedNoParameterSets;
 
     public StreamHub(EventLoop loop, IVideoSource source, StreamHubOptions options)
@@ -37,7 +40,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         _timeline = new SampleTimeline(Timescales.Video, source.FramesPerSecond);
         _sleepTimer = new LoopTimer(loop, this);
         _clock = loop.Clock;
-        _pool = new FragmentPool(_clock);
+        _pool = new FragmentPool(_clock, Stats.FanOutDelay);
+        _presentationOrder = new PresentationOrder(options.Name);
     }
 
     public string Name => _options.Name;
@@ -46,9 +50,23 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     public int ConfiguredHeight => InitSegment.Displayed(_options.ConfiguredWidth, _options.ConfiguredHeight, _options.Rotation).Height;
     public IVideoSource Source => _source;
 
+    /// <summary>Frames, bytes, key-frame requests, restarts and fan-out delay of this stream.</summary>
+    public StreamStats Stats { get; } = new();
+
     /// <summary>Frames muxed and bytes produced since start, for logs and bandwidth estimates.</summary>
-    public long FramesMuxed { get; private set; }
-    public long BytesMuxed { get; private set; }
+    public long FramesMuxed => Stats.FramesMuxed.Value;
+    public long BytesMuxed => Stats.BytesMuxed.Value;
+
+    /// <summary>Registers <see cref="Stats"/> and the stream's subscriber and source state, labelled with its name.</summary>
+    public void Register(MetricsRegistry registry)
+    {
+        Stats.Register(registry, Name);
+        string labels = MetricsRegistry.Labels(("stream", Name));
+        registry.Add("fmp4streamer_subscribers", "Outputs subscribed to the stream (progressive clients, HLS segmenter).",
+            MetricType.Gauge, labels, (Func<long>)(() => SubscriberCount));
+        registry.Add("fmp4streamer_source_running", "1 while the source runs, 0 while it sleeps.",
+            MetricType.Gauge, labels, (Func<long>)(() => _sourceRunning ? 1 : 0));
+    }
     public int SubscriberCount => _active.Length + _waiting.Length;
     public bool IsSourceRunning => _sourceRunning;
 
@@ -69,7 +87,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         _waiting = Append(_waiting, subscriber);
         _sleepTimer.Stop();
         if (!_sourceRunning) StartSource(); // a fresh start begins with an IDR
-        else RequestKeyFrame();
+        else RequestKeyFrameForJoiner();
     }
 
     public void Unsubscribe(IFragmentSubscriber subscriber)
@@ -99,6 +117,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 
     public void OnSourceInterrupted(string reason)
     {
+        Stats.SourceRestarts.Increment();
         Log.Warning(Name, $"source interrupted: {reason}; clients wait for the next key frame");
         // After a restart the decoder state of the clients is gone: resume them at a key frame.
         if (_active.Length > 0)
@@ -110,6 +129,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
             _active = Array.Empty<IFragmentSubscriber>();
         }
         _timeline.Reset();
+        _presentationOrder.Reset();
     }
 
     public void OnAccessUnit(ReadOnlySpan<byte> annexB, long captureTimeUs)
@@ -118,9 +138,11 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         var frame = AccessUnitInfo.Scan(annexB);
         if (frame.HasParameterSets && _parameterSets.Update(annexB)) OnParameterSetsChanged();
         if (!frame.HasPicture) return;
+        Stats.FramesCaptured.Increment();
         var init = Init;
         if (init is null)
         {
+            Stats.FramesSkipped.Increment();
             if (!_warnedNoParameterSets) Log.Warning(Name, "frames without SPS/PPS yet: asking for a key frame");
             _warnedNoParameterSets = true;
             RequestKeyFrame();
@@ -128,9 +150,12 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         }
 
         var (decodeTime, duration) = _timeline.Next(captureTimeUs);
+        // Every frame, watched or not: picture order counts follow from the previous pictures.
+        int compositionOffset = _presentationOrder.Next(annexB, duration);
         if (_active.Length == 0 && (_waiting.Length == 0 || !frame.IsKeyFrame))
         {
             if (_waiting.Length > 0) RetryKeyFrameRequest();
+            Stats.FramesSkipped.Increment();
             return; // nobody can use this frame: skip the copy
         }
 
@@ -139,7 +164,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         var fragment = _pool.Rent(FragmentWriter.HeaderSize + annexB.Length + annexB.Length / 4 + 4);
         var buffer = fragment.Buffer.AsSpan();
         int sampleSize = AnnexB.ConvertToAvcc(annexB, buffer.Slice(FragmentWriter.HeaderSize));
-        FragmentWriter.WriteHeader(buffer, _sequenceNumber++, decodeTime, duration, frame.IsKeyFrame, sampleSize);
+        FragmentWriter.WriteHeader(buffer, _sequenceNumber++, decodeTime, duration, frame.IsKeyFrame, sampleSize,
+            compositionOffset);
         fragment.Length = FragmentWriter.HeaderSize + sampleSize;
         fragment.IsKeyFrame = frame.IsKeyFrame;
         fragment.CaptureTimeUs = captureTimeUs;
@@ -147,8 +173,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         fragment.DecodeTime = decodeTime;
         fragment.Duration = duration;
         fragment.Init = init;
-        FramesMuxed++;
-        BytesMuxed += fragment.Length;
+        Stats.FramesMuxed.Increment();
+        Stats.BytesMuxed.Add(fragment.Length);
 
         if (frame.IsKeyFrame && _waiting.Length > 0) PromoteWaiting();
         else if (_waiting.Length > 0) RetryKeyFrameRequest();
@@ -167,6 +193,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         }
         byte[] bytes = InitSegmentWriter.Build(new InitSegmentParameters(
             _parameterSets.Sps, _parameterSets.Pps, sps.Width, sps.Height, Timescales.Video, _options.Rotation));
+        _presentationOrder.SetParameterSets(sps, _parameterSets.Pps);
         bool replaced = Init is not null;
         Init = new InitSegment(bytes, sps.CodecsString, sps.Width, sps.Height, Timescales.Video, _options.Rotation);
         Log.Info(Name, $"{(replaced ? "new stream parameters" : "stream")}: {sps.Width}x{sps.Height} {sps.CodecsString}");
@@ -192,15 +219,29 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     {
         _sourceRunning = true;
         _timeline.Reset();
+        _presentationOrder.Reset();
         _lastKeyFrameRequestUs = _clock.NowUs;
+        Stats.SourceStarts.Increment();
         Log.Info(Name, $"starting {_source.Description}");
         _source.Start(this);
     }
 
     private void RequestKeyFrame()
     {
-        _lastKeyFrameRequestUs = _clock.NowUs;
+        Stats.KeyFrameRequests.Increment();
+        _lastKeyFrameRequestUs = _lastJoinRequestUs = _clock.NowUs;
         _source.RequestKeyFrame();
+    }
+
+    /// <summary>
+    /// At most one request per retry interval for joiners: a client reconnecting in a loop (30 times a second) made
+    /// a camera send nearly every frame as an IDR, at 11 times the bit rate. Joiners within the interval wait for
+    /// the key frame already asked for; <see cref="RetryKeyFrameRequest"/> asks again once it has passed. A source
+    /// start is no request here: its first IDR may be long gone when the next client joins.
+    /// </summary>
+    private void RequestKeyFrameForJoiner()
+    {
+        if (_clock.NowUs - _lastJoinRequestUs >= _options.KeyFrameRetryUs) RequestKeyFrame();
     }
 
     private void RetryKeyFrameRequest()

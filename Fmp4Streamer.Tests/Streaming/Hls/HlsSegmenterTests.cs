@@ -3,6 +3,7 @@ using Fmp4Streamer.Linux;
 using Fmp4Streamer.Streaming;
 using Fmp4Streamer.Streaming.Hls;
 using Fmp4Streamer.Tests.Http;
+using Fmp4Streamer.Tests.TestSupport;
 
 namespace Fmp4Streamer.Tests.Streaming.Hls;
 
@@ -44,7 +45,7 @@ public class HlsSegmenterTests
         for (int i = 0; i < frames; i++) _stream.Publish(_stream.Sequence % gop == 0, size);
     }
 
-    private static string Text(byte[]? playlist) => Encoding.ASCII.GetString(playlist!);
+    private static string Text(HlsPlaylist? playlist) => playlist!.ToString();
 
     // (key-frame interval in frames at 30 fps, expected frames per segment, expected target duration)
     [TestCase(30, 30, 1)]   // 1 s GOP: one per segment
@@ -92,14 +93,14 @@ public class HlsSegmenterTests
     [TestCase(250, 3000, 7)]   // 30 fps: 7 frames = 233 ms, an 8th would pass 250 ms
     [TestCase(200, 3000, 6)]
     [TestCase(250, 18000, 1)]  // 5 fps: one 200 ms frame per part
-    [TestCase(100, 18000, 1)]  // frames longer than the target: the target becomes 1.25 frames
+    [TestCase(100, 18000, 1)]  // frames longer than the target: one frame per part, the target stays as configured
     public void PartsStayWithinTheTargetAndTileTheSegment(int targetMs, int frameTicks, int framesPerPart)
     {
         _stream.FragmentDuration = (uint)frameTicks;
         var hls = Create(new HlsOptions { PartTarget = TimeSpan.FromMilliseconds(targetMs) });
         int framesPerSecond = 90000 / frameTicks;
         Publish(framesPerSecond * 3 + 2, framesPerSecond);
-        ulong target = Math.Max((ulong)(targetMs * 90), (ulong)frameTicks * 5 / 4);
+        ulong target = (ulong)(targetMs * 90);
         Assert.That(Text(hls.MediaPlaylist), Does.Contain("#EXT-X-PART-INF:PART-TARGET=" + (target / 90000.0).ToString("0.00000", System.Globalization.CultureInfo.InvariantCulture) + "\n"));
         var segment = hls.FindSegment(FirstSequence(hls))!;
         ulong sum = 0;
@@ -107,7 +108,7 @@ public class HlsSegmenterTests
         for (int p = 0; p < segment.PartCount; p++)
         {
             Assert.That(segment.PartStart(p), Is.EqualTo(fragments), "parts are contiguous");
-            Assert.That(segment.PartTicks(p), Is.LessThanOrEqualTo(target));
+            Assert.That(segment.PartTicks(p), Is.LessThanOrEqualTo(Math.Max(target, (ulong)frameTicks)));
             if (p < segment.PartCount - 1) Assert.That(segment.PartEnd(p) - segment.PartStart(p), Is.EqualTo(framesPerPart));
             Assert.That(segment.ToPlaylistPart(p).Independent, Is.EqualTo(p == 0));
             sum += segment.PartTicks(p);
@@ -284,9 +285,9 @@ public class HlsSegmenterTests
         Publish(29, 30, 500);   // 1 s: 1000 + 14500 bytes
         _stream.Publish(true, 100);
         string master = Text(hls.MasterPlaylist);
-        Assert.That(master, Does.Contain("BANDWIDTH=124000,"), "peak segment: 15500 B in 1 s");
+        Assert.That(master, Does.Contain("BANDWIDTH=136400,"), "peak segment: 15500 B in 1 s, plus a tenth");
         Assert.That(master, Does.Contain("AVERAGE-BANDWIDTH=77600,"));
-        Assert.That(master, Does.Contain("RESOLUTION=640x480"));
+        Assert.That(master, Does.Contain("RESOLUTION=640x480,FRAME-RATE=30.000\n"));
         Assert.That(master, Does.EndWith("\nstreaminf.m3u8\n"));
     }
 
@@ -300,7 +301,195 @@ public class HlsSegmenterTests
         _stream.Init = new InitSegment(plain.Bytes, plain.Codecs, 640, 480, 90000, rotation);
         var hls = Create();
         Publish(61, 30);
-        Assert.That(Text(hls.MasterPlaylist), Does.Contain($",RESOLUTION={resolution}\n"));
+        Assert.That(Text(hls.MasterPlaylist), Does.Contain($",RESOLUTION={resolution},"));
+    }
+
+    [Test]
+    public void RebuildingPlaylistsWithPartsAllocatesNothingPerFrame()
+    {
+        // Parts on, a segment closing every second: the playlists are rebuilt about five times a second.
+        var hls = Create(new HlsOptions { WindowSegments = 6 });
+        for (int i = 0; i < 5; i++) _stream.Pool.Rent(200).Release();
+        Publish(30 * 20, 30);
+        Assert.That(hls.LowLatency && hls.IsStartable, Is.True);
+        long bytes = AllocationProbe.MinimumBytes(5, () => Publish(30 * 4, 30));
+        TestContext.Out.WriteLine($"{bytes} bytes for 120 frames with HLS active");
+        Assert.That(bytes, Is.Zero);
+        Assert.That(Text(hls.MediaPlaylist), Does.Contain("#EXT-X-PART:"));
+    }
+
+    [Test]
+    public void APlaylistBeingSentIsNeverWrittenOver()
+    {
+        var hls = Create();
+        Publish(38, 30);
+        var sending = hls.MediaPlaylist!;
+        sending.Retain(); // a connection sending it
+        string before = sending.ToString();
+        Publish(60, 30);
+        Assert.That(hls.MediaPlaylist, Is.Not.SameAs(sending));
+        Assert.That(sending.ToString(), Is.EqualTo(before));
+        sending.Release();
+        Publish(10, 30);
+        Assert.That(sending.References, Is.LessThanOrEqualTo(1), "released buffers are reused");
+    }
+
+    [Test]
+    public void TheFirstPlaylistWaitsForAPartOfTheOpenSegment()
+    {
+        var hls = Create();
+        Publish(31, 30); // one segment
+        Assert.That(hls.MediaPlaylist, Is.Not.Null);
+        Assert.That(hls.IsStartable, Is.False, "one segment: Shaka Player 5.2 fails to load it");
+        Publish(60, 30); // three segments, and the open one holds its key frame only
+        Assert.That(hls.IsStartable, Is.False, "no part of the open segment yet");
+        Assert.That(hls.DecidePlaylist(false, -1, -1), Is.EqualTo(HlsDecision.Wait));
+        Publish(7, 30);  // the 8th frame of the open segment closes its first part
+        Assert.That(hls.IsStartable, Is.True);
+        Assert.That(hls.DecidePlaylist(true, -1, -1), Is.EqualTo(HlsDecision.Ready));
+        Assert.That(Text(hls.MediaPlaylist), Does.Contain($"URI=\"seg{hls.OpenSequence}.0.m4s\",INDEPENDENT=YES\n"));
+        Publish(23, 30); // the next cut: no part of the new open segment yet, but players have started
+        Assert.That(hls.DecidePlaylist(false, -1, -1), Is.EqualTo(HlsDecision.Ready));
+    }
+
+    [Test]
+    public void PlainHlsIsStartableWithThreeSegments()
+    {
+        var hls = Create(new HlsOptions { PartTarget = TimeSpan.Zero });
+        Publish(61, 30);
+        Assert.That(hls.DecidePlaylist(false, -1, -1), Is.EqualTo(HlsDecision.Wait), "two segments");
+        Publish(31, 30);
+        Assert.That(hls.DecidePlaylist(false, -1, -1), Is.EqualTo(HlsDecision.Ready));
+    }
+
+    [Test]
+    public void DecidesBlockingReloadsAndParts()
+    {
+        var hls = Create();
+        Publish(38, 30);
+        long open = hls.OpenSequence;
+        Assert.That(hls.DecidePlaylist(false, open, 0), Is.EqualTo(HlsDecision.Ready));
+        Assert.That(hls.DecidePlaylist(false, open, 1), Is.EqualTo(HlsDecision.Wait));
+        Assert.That(hls.DecidePlaylist(false, open + 2, -1), Is.EqualTo(HlsDecision.Wait));
+        Assert.That(hls.DecidePlaylist(false, open + 3, -1), Is.EqualTo(HlsDecision.BadRequest));
+        Assert.That(hls.DecidePart(open, 0), Is.EqualTo(HlsDecision.Ready));
+        Assert.That(hls.DecidePart(open, 1), Is.EqualTo(HlsDecision.Wait), "the hinted part");
+        Assert.That(hls.DecidePart(open + 1, 0), Is.EqualTo(HlsDecision.Wait), "the next segment's first part");
+        Assert.That(hls.DecidePart(open, 3), Is.EqualTo(HlsDecision.NotFound));
+        Assert.That(hls.DecidePart(open + 1, 1), Is.EqualTo(HlsDecision.NotFound));
+        Assert.That(hls.DecidePart(open + 2, 0), Is.EqualTo(HlsDecision.NotFound), "two segments past the hint");
+        Assert.That(hls.DecidePart(open - 5, 0), Is.EqualTo(HlsDecision.NotFound), "left the window");
+    }
+
+    [Test]
+    public void DiscontinuitySequenceCountsTheTagsThatLeftTheWindow()
+    {
+        var hls = Create(new HlsOptions { WindowSegments = 3 });
+        Publish(30 * 4 + 1, 30);
+        _stream.Init = FakeLiveStream.MakeInit("avc1.640028");
+        _stream.Reset();
+        _loop.RunOnce(50);
+        var counted = new Dictionary<string, long>();
+        int changes = 0;
+        long lastSequence = -1;
+        for (int i = 0; i < 8; i++)
+        {
+            Publish(30, 30);
+            var playlist = ParsePlaylist(Text(hls.MediaPlaylist));
+            if (playlist.DiscontinuitySequence != lastSequence) changes++;
+            lastSequence = playlist.DiscontinuitySequence;
+            // RFC 8216bis 6.2.2: a segment's discontinuity sequence number never changes between reloads.
+            foreach (var (uri, number) in playlist.SegmentDiscontinuityNumbers)
+            {
+                if (counted.TryGetValue(uri, out long seen)) Assert.That(number, Is.EqualTo(seen), uri + "\n" + playlist.Text);
+                counted[uri] = number;
+            }
+        }
+        Assert.That(lastSequence, Is.EqualTo(1), "the discontinuity left the window");
+        Assert.That(changes, Is.EqualTo(2), "0 while its tag is listed, then 1");
+    }
+
+    [Test]
+    public void TfdtOriginMakesEachSegmentStartAtThePlaylistPosition()
+    {
+        // The shared timeline started long ago (the camera ran before); HLS players place segment N at the sum of
+        // the EXTINF before it since the segmenter started, across the discontinuity of a restarted source.
+        _stream.SkipFrames(30 * 3600);
+        var hls = Create(new HlsOptions { WindowSegments = 10 });
+        Publish(30 * 3 + 1, 30);
+        _stream.SkipFrames(45);                   // frames lost: decode time jumps by 1.5 s
+        Publish(30 * 3 + 8, 30);
+        ulong position = 0;
+        int discontinuities = 0;
+        for (long n = FirstSequence(hls); hls.FindSegment(n) is { } s; n++)
+        {
+            Assert.That(s.FirstDecodeTime - s.DecodeTimeOrigin, Is.EqualTo(position), "segment " + n);
+            position += s.DurationTicks;
+            if (s.Discontinuity) discontinuities++;
+        }
+        Assert.That(discontinuities, Is.EqualTo(1), "the lost frames are marked");
+        var open = hls.FindPart(hls.OpenSequence, 0)!;
+        Assert.That(open.FirstDecodeTime - open.DecodeTimeOrigin, Is.EqualTo(position), "the open segment's parts too");
+    }
+
+    [Test]
+    public void ProgramDateTimeFollowsTheMediaTimelineAndRestartsAfterAStall()
+    {
+        _stream.CaptureStartUs = MonotonicClock.NowUs - 10_000_000;
+        _stream.FragmentDuration = 3003; // 29.97 fps: EXTINF is not whole milliseconds
+        var hls = Create(new HlsOptions { WindowSegments = 10 });
+        Publish(30 * 4 + 1, 30);
+        _stream.CaptureStartUs += 3_000_000;   // the source stalled for 3 s; the hub's timeline stays continuous
+        Publish(30 * 3 + 1, 30);
+        var playlist = ParsePlaylist(Text(hls.MediaPlaylist));
+        int breaks = 0;
+        for (int i = 1; i < playlist.Segments.Count; i++)
+        {
+            var (previous, current) = (playlist.Segments[i - 1], playlist.Segments[i]);
+            double step = (current.Pdt - previous.Pdt).TotalSeconds;
+            if (current.Discontinuity)
+            {
+                breaks++;
+                Assert.That(step, Is.EqualTo(previous.Seconds + 3).Within(0.01), "re-anchored on the wall clock");
+            }
+            else
+            {
+                Assert.That(step, Is.EqualTo(previous.Seconds).Within(0.0011), $"PDT follows EXTINF: {playlist.Text}");
+            }
+        }
+        Assert.That(breaks, Is.EqualTo(1), playlist.Text);
+    }
+
+    private sealed record ParsedSegment(string Uri, double Seconds, DateTime Pdt, bool Discontinuity);
+
+    private sealed record ParsedPlaylist(string Text, long DiscontinuitySequence, List<ParsedSegment> Segments,
+        List<(string Uri, long Number)> SegmentDiscontinuityNumbers);
+
+    private static ParsedPlaylist ParsePlaylist(string text)
+    {
+        long sequence = 0, number = -1;
+        var segments = new List<ParsedSegment>();
+        var numbers = new List<(string, long)>();
+        bool discontinuity = false;
+        DateTime pdt = default;
+        double seconds = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith("#EXT-X-DISCONTINUITY-SEQUENCE:")) sequence = long.Parse(line[30..]);
+            else if (line == "#EXT-X-DISCONTINUITY") discontinuity = true;
+            else if (line.StartsWith("#EXT-X-PROGRAM-DATE-TIME:"))
+                pdt = DateTime.Parse(line[25..], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+            else if (line.StartsWith("#EXTINF:")) seconds = double.Parse(line[8..^1], System.Globalization.CultureInfo.InvariantCulture);
+            else if (line.StartsWith("seg"))
+            {
+                if (number < 0) number = sequence;
+                else if (discontinuity) number++;
+                segments.Add(new ParsedSegment(line, seconds, pdt, discontinuity));
+                numbers.Add((line, number));
+                discontinuity = false;
+            }
+        }
+        return new ParsedPlaylist(text, sequence, segments, numbers);
     }
 
     private static long FirstSequence(HlsSegmenter hls)

@@ -38,26 +38,33 @@ public sealed class TestPatternEncoder
     private int _pcmCount;
     private int _intraCount;
 
-    public TestPatternEncoder(int width, int height, int fps)
+    /// <summary>
+    /// Why the encoder cannot make this size or rate, and which of the three is at fault ("width" for the size,
+    /// "fps" for the rate); null when it can. Callers report it against their own setting.
+    /// </summary>
+    public static string? Unsupported(int width, int height, int fps, out string parameter)
     {
+        parameter = nameof(width);
         if (width < MinWidth || height < MinHeight || width > MaxDimension || height > MaxDimension
             || (width & 1) != 0 || (height & 1) != 0)
         {
-            throw new ArgumentException(
-                $"test pattern size {width}x{height} is not supported: width and height must be even, "
-                + $"from {MinWidth}x{MinHeight} to {MaxDimension}x{MaxDimension}", nameof(width));
+            return $"test pattern size {width}x{height} is not supported: width and height must be even, "
+                + $"from {MinWidth}x{MinHeight} to {MaxDimension}x{MaxDimension}";
         }
-        if (fps < 1 || fps > MaxFps)
-        {
-            throw new ArgumentException($"test pattern frame rate {fps} is not supported: use 1 to {MaxFps}", nameof(fps));
-        }
+        parameter = nameof(fps);
+        if (fps < 1 || fps > MaxFps) return $"test pattern frame rate {fps} is not supported: use 1 to {MaxFps}";
+        if (LevelSelector.Select((width + 15) / 16, (height + 15) / 16, fps) == 0)
+            return $"test pattern {width}x{height}@{fps} exceeds H.264 level 6.2";
+        return null;
+    }
+
+    public TestPatternEncoder(int width, int height, int fps)
+    {
+        if (Unsupported(width, height, fps, out string parameter) is string reason)
+            throw new ArgumentException(reason, parameter);
         _mbCols = (width + 15) / 16;
         _mbRows = (height + 15) / 16;
         LevelIdc = LevelSelector.Select(_mbCols, _mbRows, fps);
-        if (LevelIdc == 0)
-        {
-            throw new ArgumentException($"test pattern {width}x{height}@{fps} exceeds H.264 level 6.2", nameof(fps));
-        }
         Width = width;
         Height = height;
         FramesPerSecond = fps;

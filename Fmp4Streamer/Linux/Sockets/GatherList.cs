@@ -9,7 +9,8 @@ namespace Fmp4Streamer.Linux.Sockets;
 /// </summary>
 public sealed unsafe class GatherList
 {
-    public const int Capacity = 8;
+    // A fragment may take three slices (its tfdt rebased per client): room for five of them and the plain runs.
+    public const int Capacity = 16;
 
     private readonly byte[][] _arrays = new byte[Capacity][];
     private readonly int[] _offsets = new int[Capacity];
@@ -34,6 +35,25 @@ public sealed unsafe class GatherList
         _lengths[Count] = length;
         Count++;
         TotalBytes += length;
+    }
+
+    /// <summary>Shortens the list to its first <paramref name="max"/> bytes.</summary>
+    public void Limit(long max)
+    {
+        while (TotalBytes > max)
+        {
+            int last = Count - 1;
+            long excess = TotalBytes - max;
+            if (_lengths[last] > excess)
+            {
+                _lengths[last] -= (int)excess;
+                TotalBytes = max;
+                return;
+            }
+            TotalBytes -= _lengths[last];
+            _arrays[last] = null!;
+            Count--;
+        }
     }
 
     /// <summary>Bytes sent or -errno (<see cref="TcpSocket.WouldBlock"/> when the socket buffer is full).</summary>

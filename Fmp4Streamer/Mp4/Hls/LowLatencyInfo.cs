@@ -8,6 +8,6 @@ namespace Fmp4Streamer.Mp4.Hls;
 /// <param name="SegmentParts">Parts of each listed segment (same order); null entries list no parts.</param>
 /// <param name="OpenSequence">Media sequence number of the segment being written.</param>
 /// <param name="OpenParts">Its completed parts.</param>
-/// <param name="OpenMapUri">Its init segment (it may follow a discontinuity).</param>
+/// <param name="OpenInitGeneration">Its init segment (it may follow a discontinuity).</param>
 public sealed record LowLatencyInfo(ulong PartTargetTicks, PlaylistPart[]?[] SegmentParts, long OpenSequence,
-    PlaylistPart[] OpenParts, string OpenMapUri, bool OpenDiscontinuity = false);
+    PlaylistPart[] OpenParts, int OpenInitGeneration, bool OpenDiscontinuity = false);

@@ -1,16 +1,18 @@
-using System.Globalization;
-using System.Text;
-
 namespace Fmp4Streamer.Mp4.Hls;
 
 /// <summary>
-/// Writes a live media playlist (RFC 8216bis) for fMP4 segments: no EXT-X-ENDLIST, so players keep reloading it.
-/// Pure: the segmenter decides what is in the window and the target duration.
+/// Writes a live media playlist (RFC 8216bis) for fMP4 segments into a <see cref="PlaylistText"/>, tag by tag, so a
+/// rebuild allocates nothing: no EXT-X-ENDLIST, so players keep reloading it. Pure: the segmenter decides what is in
+/// the window and the target duration, and calls these in playlist order.
 /// </summary>
 public static class MediaPlaylistWriter
 {
     public const string SegmentPrefix = "seg";
     public const string SegmentSuffix = ".m4s";
+
+    /// <summary>Decimals of every duration printed (EXTINF, parts, part target, hold back).</summary>
+    private const int Decimals = 5;
+    private const ulong DecimalScale = 100_000;
 
     /// <summary>
     /// The smallest EXT-X-TARGETDURATION a segment of <paramref name="ticks"/> allows: its duration rounded to the
@@ -19,79 +21,141 @@ public static class MediaPlaylistWriter
     public static int TargetDurationFor(ulong ticks, uint timescale) =>
         (int)Math.Max(1, (ticks + timescale / 2) / timescale);
 
-    /// <summary>The playlist text; <paramref name="segments"/> oldest first, at least one.</summary>
-    /// <param name="targetDuration">Whole seconds, at least <see cref="TargetDurationFor"/> of every segment.</param>
-    /// <param name="discontinuitySequence">Discontinuities that have left the window (EXT-X-DISCONTINUITY-SEQUENCE).</param>
-    public static string Write(uint timescale, int targetDuration, long discontinuitySequence, ReadOnlySpan<PlaylistSegment> segments)
-        => Write(timescale, targetDuration, discontinuitySequence, segments, null);
+    /// <summary>URI of an init segment generation (a new one follows each change of SPS/PPS): init.mp4, init1.mp4, …</summary>
+    public static string InitUri(int generation) => generation == 0 ? "init.mp4" : "init" + generation + ".mp4";
 
     /// <summary>Name of part <paramref name="index"/> of segment <paramref name="sequence"/>.</summary>
-    public static string PartUri(long sequence, int index) =>
-        SegmentPrefix + sequence.ToString(CultureInfo.InvariantCulture) + "." + index.ToString(CultureInfo.InvariantCulture) + SegmentSuffix;
+    public static string PartUri(long sequence, int index) => SegmentPrefix + sequence + "." + index + SegmentSuffix;
 
-    /// <param name="lowLatency">With it, a Low-Latency HLS playlist: blocking reload, parts and a preload hint.</param>
+    /// <summary>
+    /// Starts the playlist: everything before the first segment. With <paramref name="partTargetTicks"/> &gt; 0 a
+    /// Low-Latency HLS playlist (blocking reload, parts, preload hint).
+    /// </summary>
+    /// <param name="targetDuration">Whole seconds, at least <see cref="TargetDurationFor"/> of every segment.</param>
+    /// <param name="discontinuitySequence">Discontinuities that have left the window (EXT-X-DISCONTINUITY-SEQUENCE).</param>
+    public static void WriteHeader(PlaylistText text, uint timescale, int targetDuration, long mediaSequence,
+        long discontinuitySequence, ulong partTargetTicks)
+    {
+        if (timescale == 0) throw new ArgumentOutOfRangeException(nameof(timescale));
+        text.Clear();
+        text.Append("#EXTM3U\n"u8);
+        // Version 7: EXT-X-MAP in a playlist without I-frames-only needs 6+; 7 is what fMP4 segmenters announce.
+        text.Append("#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:"u8);
+        text.Append(targetDuration);
+        text.Append((byte)'\n');
+        if (partTargetTicks > 0)
+        {
+            // PART-HOLD-BACK: three times the part target as printed (4.4.3.8 asks for at least twice; three is
+            // Apple's advice), computed from the printed digits so the ratio holds exactly for a reader.
+            ulong printedTarget = (partTargetTicks * DecimalScale + timescale / 2) / timescale;
+            text.Append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK="u8);
+            text.AppendDecimal(3 * printedTarget, DecimalScale, Decimals);
+            text.Append("\n#EXT-X-PART-INF:PART-TARGET="u8);
+            text.AppendDecimal(printedTarget, DecimalScale, Decimals);
+            text.Append((byte)'\n');
+        }
+        text.Append("#EXT-X-MEDIA-SEQUENCE:"u8);
+        text.Append(mediaSequence);
+        text.Append((byte)'\n');
+        if (discontinuitySequence > 0)
+        {
+            text.Append("#EXT-X-DISCONTINUITY-SEQUENCE:"u8);
+            text.Append(discontinuitySequence);
+            text.Append((byte)'\n');
+        }
+        // Every segment starts with an IDR and carries no dependency on the one before.
+        text.Append("#EXT-X-INDEPENDENT-SEGMENTS\n"u8);
+    }
+
+    /// <summary>
+    /// The tags that precede a segment (or the open one) and its parts: a discontinuity (never before the first
+    /// listed segment: EXT-X-DISCONTINUITY-SEQUENCE counts those), its init segment when it changes, its wall-clock
+    /// time.
+    /// </summary>
+    /// <param name="map">The init generation of the last EXT-X-MAP written, -1 before the first; updated.</param>
+    public static void WriteSegmentTags(PlaylistText text, bool first, bool discontinuity, int initGeneration, ref int map,
+        DateTime? programDateTime)
+    {
+        if (!first && discontinuity) text.Append("#EXT-X-DISCONTINUITY\n"u8);
+        if (initGeneration != map)
+        {
+            map = initGeneration;
+            text.Append("#EXT-X-MAP:URI=\"init"u8);
+            if (initGeneration != 0) text.Append(initGeneration);
+            text.Append(".mp4\"\n"u8);
+        }
+        // Wall-clock time of every segment: players align renditions and measure latency with it.
+        if (programDateTime is { } pdt)
+        {
+            text.Append("#EXT-X-PROGRAM-DATE-TIME:"u8);
+            text.AppendDateTime(pdt);
+            text.Append((byte)'\n');
+        }
+    }
+
+    /// <summary>EXT-X-PART for part <paramref name="index"/> of segment <paramref name="sequence"/>.</summary>
+    /// <param name="independent">It starts with a key frame (INDEPENDENT=YES).</param>
+    public static void WritePart(PlaylistText text, uint timescale, long sequence, int index, ulong ticks, bool independent)
+    {
+        text.Append("#EXT-X-PART:DURATION="u8);
+        text.AppendSeconds(ticks, timescale);
+        text.Append(",URI=\""u8);
+        AppendPartName(text, sequence, index);
+        text.Append((byte)'"');
+        if (independent) text.Append(",INDEPENDENT=YES"u8);
+        text.Append((byte)'\n');
+    }
+
+    /// <summary>EXTINF and the URI of a complete segment.</summary>
+    public static void WriteSegment(PlaylistText text, uint timescale, long sequence, ulong ticks)
+    {
+        text.Append("#EXTINF:"u8);
+        text.AppendSeconds(ticks, timescale);
+        text.Append(",\nseg"u8);
+        text.Append(sequence);
+        text.Append(".m4s\n"u8);
+    }
+
+    /// <summary>The part a player should request next (RFC 8216bis 4.4.5.3): the open segment's next part.</summary>
+    public static void WritePreloadHint(PlaylistText text, long sequence, int index)
+    {
+        text.Append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\""u8);
+        AppendPartName(text, sequence, index);
+        text.Append("\"\n"u8);
+    }
+
+    private static void AppendPartName(PlaylistText text, long sequence, int index)
+    {
+        text.Append("seg"u8);
+        text.Append(sequence);
+        text.Append((byte)'.');
+        text.Append(index);
+        text.Append(".m4s"u8);
+    }
+
+    /// <summary>The whole playlist as a string, from value lists (tests, tools; the segmenter writes tag by tag).</summary>
     public static string Write(uint timescale, int targetDuration, long discontinuitySequence, ReadOnlySpan<PlaylistSegment> segments,
-        LowLatencyInfo? lowLatency)
+        LowLatencyInfo? lowLatency = null)
     {
         if (segments.IsEmpty) throw new ArgumentException("a live playlist needs at least one segment", nameof(segments));
-        if (timescale == 0) throw new ArgumentOutOfRangeException(nameof(timescale));
-        var text = new StringBuilder(128 + 48 * segments.Length);
-        var inv = CultureInfo.InvariantCulture;
-        text.Append("#EXTM3U\n");
-        // Version 7: EXT-X-MAP in a playlist without I-frames-only needs 6+; 7 is what fMP4 segmenters announce.
-        text.Append("#EXT-X-VERSION:7\n");
-        text.Append("#EXT-X-TARGETDURATION:").Append(targetDuration.ToString(inv)).Append('\n');
-        if (lowLatency is not null)
-        {
-            double partTarget = (double)lowLatency.PartTargetTicks / timescale;
-            // PART-HOLD-BACK at least twice the part target (4.4.3.8); three times as Apple recommends.
-            text.Append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=").Append((3 * partTarget).ToString("0.00000", inv)).Append('\n');
-            text.Append("#EXT-X-PART-INF:PART-TARGET=").Append(partTarget.ToString("0.00000", inv)).Append('\n');
-        }
-        text.Append("#EXT-X-MEDIA-SEQUENCE:").Append(segments[0].Sequence.ToString(inv)).Append('\n');
-        if (discontinuitySequence > 0)
-            text.Append("#EXT-X-DISCONTINUITY-SEQUENCE:").Append(discontinuitySequence.ToString(inv)).Append('\n');
-        // Every segment starts with an IDR and carries no dependency on the one before.
-        text.Append("#EXT-X-INDEPENDENT-SEGMENTS\n");
-        string? map = null;
+        var text = new PlaylistText();
+        WriteHeader(text, timescale, targetDuration, segments[0].Sequence, discontinuitySequence, lowLatency?.PartTargetTicks ?? 0);
+        int map = -1;
         for (int i = 0; i < segments.Length; i++)
         {
             var s = segments[i];
-            if (i > 0 && s.Discontinuity) text.Append("#EXT-X-DISCONTINUITY\n");
-            if (!string.Equals(map, s.MapUri, StringComparison.Ordinal))
-            {
-                map = s.MapUri;
-                text.Append("#EXT-X-MAP:URI=\"").Append(map).Append("\"\n");
-            }
-            // Wall-clock time of every segment: players align renditions and measure latency with it.
-            if (s.ProgramDateTime is { } pdt)
-                text.Append("#EXT-X-PROGRAM-DATE-TIME:").Append(pdt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", inv)).Append('\n');
-            if (lowLatency?.SegmentParts[i] is { } parts) AppendParts(text, timescale, s.Sequence, parts);
-            double seconds = (double)s.DurationTicks / timescale;
-            text.Append("#EXTINF:").Append(seconds.ToString("0.00000", inv)).Append(",\n");
-            text.Append(SegmentPrefix).Append(s.Sequence.ToString(inv)).Append(SegmentSuffix).Append('\n');
+            WriteSegmentTags(text, i == 0, s.Discontinuity, s.InitGeneration, ref map, s.ProgramDateTime);
+            if (lowLatency?.SegmentParts[i] is { } parts)
+                for (int p = 0; p < parts.Length; p++) WritePart(text, timescale, s.Sequence, p, parts[p].DurationTicks, parts[p].Independent);
+            WriteSegment(text, timescale, s.Sequence, s.DurationTicks);
         }
         if (lowLatency is not null)
         {
-            if (lowLatency.OpenDiscontinuity) text.Append("#EXT-X-DISCONTINUITY\n");
-            if (!string.Equals(map, lowLatency.OpenMapUri, StringComparison.Ordinal))
-                text.Append("#EXT-X-MAP:URI=\"").Append(lowLatency.OpenMapUri).Append("\"\n");
-            AppendParts(text, timescale, lowLatency.OpenSequence, lowLatency.OpenParts);
-            text.Append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"")
-                .Append(PartUri(lowLatency.OpenSequence, lowLatency.OpenParts.Length)).Append("\"\n");
+            WriteSegmentTags(text, false, lowLatency.OpenDiscontinuity, lowLatency.OpenInitGeneration, ref map, null);
+            var open = lowLatency.OpenParts;
+            for (int p = 0; p < open.Length; p++) WritePart(text, timescale, lowLatency.OpenSequence, p, open[p].DurationTicks, open[p].Independent);
+            WritePreloadHint(text, lowLatency.OpenSequence, open.Length);
         }
         return text.ToString();
-    }
-
-    private static void AppendParts(StringBuilder text, uint timescale, long sequence, PlaylistPart[] parts)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        for (int p = 0; p < parts.Length; p++)
-        {
-            text.Append("#EXT-X-PART:DURATION=").Append(((double)parts[p].DurationTicks / timescale).ToString("0.00000", inv))
-                .Append(",URI=\"").Append(PartUri(sequence, p)).Append('"');
-            if (parts[p].Independent) text.Append(",INDEPENDENT=YES");
-            text.Append('\n');
-        }
     }
 }

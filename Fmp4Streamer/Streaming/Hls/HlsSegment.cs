@@ -27,11 +27,25 @@ public sealed class HlsSegment
     /// <summary>Which init segment generation (init.mp4, init1.mp4, …) the fragments decode with.</summary>
     public int InitGeneration { get; private set; }
 
+    /// <summary>EXT-X-DISCONTINUITY before it: new parameter sets, or a break in the timeline.</summary>
     public bool Discontinuity { get; private set; }
 
-    /// <summary>UTC wall-clock time of the first frame's capture.</summary>
+    internal void MarkDiscontinuity() => Discontinuity = true;
+
+    /// <summary>UTC wall-clock time of the first frame: the run's anchor plus the media time since it.</summary>
     public DateTime ProgramDateTime { get; internal set; }
     public ulong DurationTicks { get; private set; }
+
+    /// <summary>The first fragment's decode time (shared timeline); the next segment continues at <see cref="EndDecodeTime"/>.</summary>
+    public ulong FirstDecodeTime { get; private set; }
+    public ulong EndDecodeTime => FirstDecodeTime + DurationTicks;
+
+    /// <summary>
+    /// Subtracted from every fragment's tfdt in this segment's responses (segment and parts), 0 = none: the shared
+    /// timeline keeps growing across sleeps, while HLS players place a segment at the sum of the EXTINF before it,
+    /// so responses carry (tfdt − origin) = that sum since the segmenter started.
+    /// </summary>
+    public ulong DecodeTimeOrigin { get; internal set; }
 
     /// <summary>Bytes of all fragments: the response's Content-Length.</summary>
     public long Bytes { get; private set; }
@@ -56,11 +70,11 @@ public sealed class HlsSegment
     }
 
     public PlaylistPart ToPlaylistPart(int part) => new(_partTicks[part], _fragments[PartStart(part)].IsKeyFrame);
+    public bool PartIndependent(int part) => _fragments[PartStart(part)].IsKeyFrame;
     public SharedFragment this[int index] => _fragments[index];
     public int References => _references;
 
-    public PlaylistSegment ToPlaylistSegment() =>
-        new(Sequence, DurationTicks, HlsSegmenter.InitUri(InitGeneration), Discontinuity, ProgramDateTime);
+    public PlaylistSegment ToPlaylistSegment() => new(Sequence, DurationTicks, InitGeneration, Discontinuity, ProgramDateTime);
 
     public void Retain() => _references++;
 
@@ -83,6 +97,8 @@ public sealed class HlsSegment
         InitGeneration = generation;
         Discontinuity = discontinuity;
         DurationTicks = 0;
+        FirstDecodeTime = 0;
+        DecodeTimeOrigin = 0;
         Bytes = 0;
         _closedPartTicks = 0;
     }
@@ -102,6 +118,7 @@ public sealed class HlsSegment
     {
         fragment.Retain();
         fragment.HeldForReplay = true;
+        if (_fragments.Count == 0) FirstDecodeTime = fragment.DecodeTime;
         _fragments.Add(fragment);
         DurationTicks += fragment.Duration;
         Bytes += fragment.Length;

@@ -1,4 +1,3 @@
-using System.Text;
 using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Mp4.Hls;
@@ -16,12 +15,15 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
     private readonly ILiveStream _stream;
     private readonly HlsOptions _options;
     private readonly string _component;
+    private readonly IClock _clock;
     private readonly LoopTimer _idleTimer;
     private readonly Deferral _deferral;
     private readonly List<HlsSegment> _window = new();
     private readonly Stack<HlsSegment> _free = new();
     private readonly List<IHlsWaiter> _waiters = new();
+    private IHlsWaiter[] _notify = new IHlsWaiter[8];
     private readonly long _idleUs;
+    private readonly Stack<HlsPlaylist> _freePlaylists = new();
 
     private HlsSegment? _open;
     private InitSegment? _currentInit;
@@ -38,12 +40,24 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
     private bool _hasLastKey;
     private long _lastRequestUs;
     private bool _subscribed, _resubscribe;
+    // The playlist lists what a player needs to start: a complete segment and (LL-HLS) a part of the open one.
+    private bool _startable;
+    // The media timeline players compute: the sum of the EXTINF of every segment since the segmenter started.
+    private ulong _positionTicks;
+    // The current continuous run: wall-clock time of its first frame and that frame's decode and capture times.
+    private bool _hasRun;
+    private DateTime _runStartUtc;
+    private ulong _runStartDecodeTime;
+    private long _runStartCaptureUs;
+    private bool _timelineBreak;
+    private bool _warnedLongFrame;
 
     public HlsSegmenter(EventLoop loop, ILiveStream stream, HlsOptions options)
     {
         _stream = stream;
         _options = options;
         _component = "HLS " + stream.Name;
+        _clock = loop.Clock;
         _idleTimer = new LoopTimer(loop, this);
         _deferral = new Deferral(loop, this);
         _idleUs = (long)(options.ClientIdleTimeout.TotalMilliseconds * 1000);
@@ -55,16 +69,26 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
         _nextSequence = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
     }
 
+    /// <summary>A capture time further than this from where the media time puts it means the source stalled or restarted.</summary>
+    private const long MaxWallClockDriftUs = 500_000;
+
     public ILiveStream Stream => _stream;
 
     /// <summary>Subscribed to the hub: an HLS client asked for something within the idle timeout.</summary>
     public bool IsActive => _subscribed;
 
-    /// <summary>The live media playlist, or null until the first segment is complete.</summary>
-    public byte[]? MediaPlaylist { get; private set; }
+    /// <summary>The live media playlist, or null until the first segment is complete. Retain it while sending it.</summary>
+    public HlsPlaylist? MediaPlaylist { get; private set; }
 
-    /// <summary>The master playlist (bandwidth, codecs, size), or null until the first segment is complete.</summary>
-    public byte[]? MasterPlaylist { get; private set; }
+    /// <summary>The master playlist (bandwidth, codecs, size, frame rate), or null until the first segment is complete.</summary>
+    public HlsPlaylist? MasterPlaylist { get; private set; }
+
+    /// <summary>
+    /// The playlists hold what players need to start: <see cref="HlsOptions.StartSegments"/> complete segments and,
+    /// with Low-Latency HLS, a part of the open segment (Shaka Player 5.2 fails to load a live playlist with one
+    /// segment, and plays with three). Requests without a blocking directive wait for this when the stream wakes.
+    /// </summary>
+    public bool IsStartable => _startable && MediaPlaylist is not null;
 
     public int TargetDuration => _targetDuration;
     public int SegmentCount => _window.Count;
@@ -93,13 +117,49 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
         return segment is not null && part >= 0 && part < segment.PartCount ? segment : null;
     }
 
+    /// <summary>
+    /// What to do with a playlist request carrying _HLS_msn/_HLS_part (-1: absent), RFC 8216bis 6.2.5.2: answer now,
+    /// hold it until the segment or part exists, or refuse a request more than two segments ahead.
+    /// </summary>
+    public HlsDecision DecidePlaylist(bool master, long msn, int part)
+    {
+        if (master || !LowLatency || msn < 0)
+            return (master ? MasterPlaylist is not null : MediaPlaylist is not null) && IsStartable ? HlsDecision.Ready : HlsDecision.Wait;
+        if (MediaPlaylist is null) return HlsDecision.Wait;
+        if (msn > OpenSequence + 2) return HlsDecision.BadRequest;
+        return Has(msn, part) ? HlsDecision.Ready : HlsDecision.Wait;
+    }
+
+    /// <summary>
+    /// What to do with a request for part <paramref name="part"/> of segment <paramref name="sequence"/>: send it,
+    /// hold it while it is the part the preload hint names (or the next segment's first), or 404: it left the
+    /// window, or it lies further ahead than the hint (RFC 8216bis 6.2.6).
+    /// </summary>
+    public HlsDecision DecidePart(long sequence, int part)
+    {
+        if (FindPart(sequence, part) is not null) return HlsDecision.Ready;
+        if (!LowLatency || MediaPlaylist is null || part < 0) return HlsDecision.NotFound;
+        long open = OpenSequence;
+        int hinted = _open is { } o && o.Sequence == open ? o.PartCount : 0;
+        if (sequence == open && part <= hinted) return HlsDecision.Wait;
+        if (sequence == open + 1 && part == 0) return HlsDecision.Wait;
+        return HlsDecision.NotFound;
+    }
+
+    /// <summary>
+    /// Cache-Control max-age, in seconds, for a blocking playlist answer: about a segment. The answer to a given
+    /// _HLS_msn/_HLS_part always lists what was asked for, so a CDN can collapse the identical requests of many players
+    /// without serving anything a player could not use.
+    /// </summary>
+    public int BlockingMaxAgeSeconds => _targetDuration;
+
     /// <summary>URI of an init segment generation (a new one follows each change of SPS/PPS).</summary>
-    public static string InitUri(int generation) => generation == 0 ? "init.mp4" : "init" + generation + ".mp4";
+    public static string InitUri(int generation) => MediaPlaylistWriter.InitUri(generation);
 
     /// <summary>An HLS request arrived: wakes the stream if needed and restarts the idle clock.</summary>
     public void Touch()
     {
-        _lastRequestUs = MonotonicClock.NowUs;
+        _lastRequestUs = _clock.NowUs;
         if (!_subscribed)
         {
             _subscribed = true;
@@ -133,8 +193,21 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
     {
         if (!_subscribed) return;
         if (LowLatency && _partTargetTicks == 0) PartTargetTicks(fragment);
+        if (LowLatency && fragment.Duration > _partTargetTicks && !_warnedLongFrame)
+        {
+            _warnedLongFrame = true;
+            Log.Warning(_component, "a frame lasts longer than hls_part_duration: such parts hold one frame and exceed PART-TARGET");
+        }
         if (fragment.IsKeyFrame) RecordKeyFrame(fragment.DecodeTime);
         var open = _open;
+        if (open is not null && open.Count > 0 && fragment.DecodeTime != open.EndDecodeTime)
+        {
+            // Frames were lost (the hub restarted the source and resumed us at a key frame): EXTINF must stay the
+            // span of the segment's frames, so it ends here and the next one starts behind a discontinuity.
+            CloseOpenSegment();
+            open = null;
+            _timelineBreak = true;
+        }
         if (open is not null && !ReferenceEquals(fragment.Init, open.Init))
         {
             CloseOpenSegment();
@@ -154,6 +227,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
         {
             // The part would pass the advertised target with this frame: it ends before it.
             open.ClosePart();
+            if (!_startable && _window.Count >= _options.StartSegments) _startable = true;
             Changed(master: false);
         }
         else if (Seconds(open.DurationTicks, open.Init) >= _options.MaxSegmentDuration.TotalSeconds)
@@ -164,6 +238,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
             ReleaseAll();
             _nextSequence++;
             _pendingDiscontinuity = true;
+            _hasRun = false;
             _resubscribe = true;
             _deferral.Schedule();
             return;
@@ -186,7 +261,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
         if (timer == _idleTimer)
         {
             long due = _lastRequestUs + _idleUs;
-            if (MonotonicClock.NowUs < due) _idleTimer.StartAt(due);
+            if (_clock.NowUs < due) _idleTimer.StartAt(due);
             else Deactivate("no HLS request for " + _options.ClientIdleTimeout.TotalSeconds + " s: segmenter stops");
         }
     }
@@ -201,11 +276,17 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
         }
         if (MediaPlaylist is not null && _waiters.Count > 0)
         {
-            // Answered waiters leave; the others wait for a later change (or their deadline).
-            var waiters = _waiters.ToArray();
+            // Answered waiters leave; the others wait for a later change (or their deadline). Copied into a reused
+            // array: this runs after every playlist change while players hold blocking reloads.
+            int n = _waiters.Count;
+            if (_notify.Length < n) _notify = new IHlsWaiter[n * 2];
+            _waiters.CopyTo(_notify);
             _waiters.Clear();
-            foreach (var w in waiters)
-                if (!w.OnHlsUpdate(this)) _waiters.Add(w);
+            for (int i = 0; i < n; i++)
+            {
+                if (!_notify[i].OnHlsUpdate(this)) _waiters.Add(_notify[i]);
+                _notify[i] = null!;
+            }
         }
     }
 
@@ -224,6 +305,10 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
         _resubscribe = false;
         _stream.Unsubscribe(this);
         ReleaseAll();
+        // The next activation is a new presentation for the players that join it: position 0, a new run.
+        _positionTicks = 0;
+        _hasRun = false;
+        _timelineBreak = false;
     }
 
     private void ReleaseAll()
@@ -232,7 +317,10 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
         _open = null;
         foreach (var s in _window) s.Release();
         _window.Clear();
+        MediaPlaylist?.Release();
+        MasterPlaylist?.Release();
         MediaPlaylist = MasterPlaylist = null;
+        _startable = false;
     }
 
     private HlsSegment StartSegment(SharedFragment first)
@@ -251,12 +339,44 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
         segment.Reset(init, _generation, _pendingDiscontinuity);
         // Numbered at the start: LL-HLS lists its parts before it is complete.
         segment.Sequence = _nextSequence;
-        // Capture time is CLOCK_MONOTONIC: place it on the wall clock through the current offset between the two.
-        long ageUs = first.CaptureTimeUs > 0 ? Math.Max(0, MonotonicClock.NowUs - first.CaptureTimeUs) : 0;
-        segment.ProgramDateTime = DateTime.UtcNow.AddTicks(-ageUs * 10);
+        PlaceOnTimelines(segment, first);
         _pendingDiscontinuity = false;
         _open = segment;
         return segment;
+    }
+
+    /// <summary>
+    /// Sets the segment's wall-clock time and tfdt origin. Within a continuous run the wall-clock time is the run's
+    /// anchor plus media time, so PDT(N+1) − PDT(N) is EXTINF(N) exactly; a capture time that strays from it (the
+    /// source stalled or restarted) or lost frames start a new run behind EXT-X-DISCONTINUITY. The origin makes
+    /// (tfdt − origin) the sum of the EXTINF before the segment since the segmenter started, across discontinuities
+    /// too: GStreamer's hlsdemux places a segment there and qtdemux stamps its frames with the tfdt.
+    /// </summary>
+    private void PlaceOnTimelines(HlsSegment segment, SharedFragment first)
+    {
+        uint timescale = first.Init.Timescale;
+        long nowUs = MonotonicClock.NowUs;
+        // Capture time is CLOCK_MONOTONIC: place it on the wall clock through the current offset between the two.
+        long captureUs = first.CaptureTimeUs > 0 ? first.CaptureTimeUs : nowUs;
+        bool continues = _hasRun && !_timelineBreak && !_pendingDiscontinuity && first.DecodeTime >= _runStartDecodeTime;
+        // Without capture times (a source that has none) only the decode times can show a break.
+        if (continues && first.CaptureTimeUs > 0 && _runStartCaptureUs > 0)
+        {
+            long mediaUs = (long)((first.DecodeTime - _runStartDecodeTime) * 1_000_000 / timescale);
+            continues = Math.Abs(captureUs - _runStartCaptureUs - mediaUs) <= MaxWallClockDriftUs;
+        }
+        if (!continues)
+        {
+            if (_hasRun) segment.MarkDiscontinuity();
+            _hasRun = true;
+            _timelineBreak = false;
+            _runStartDecodeTime = first.DecodeTime;
+            _runStartCaptureUs = first.CaptureTimeUs;
+            _runStartUtc = DateTime.UtcNow.AddTicks(-Math.Max(0, nowUs - captureUs) * 10);
+        }
+        ulong runTicks = first.DecodeTime - _runStartDecodeTime;
+        segment.ProgramDateTime = _runStartUtc.AddTicks((long)(runTicks * 10_000_000 / timescale));
+        segment.DecodeTimeOrigin = first.DecodeTime >= _positionTicks ? first.DecodeTime - _positionTicks : 0;
     }
 
     private void CloseOpenSegment()
@@ -270,8 +390,10 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
         }
         segment.ClosePart();
         _nextSequence++;
+        _positionTicks += segment.DurationTicks;
         if (_window.Count == 0 && segment.Discontinuity) _discontinuitySequence++;
         _window.Add(segment);
+        if (!LowLatency && _window.Count >= _options.StartSegments) _startable = true;
         // RFC 8216bis 6.2.1: the target duration must not shrink; it grows only if a longer segment appears.
         _targetDuration = Math.Max(_targetDuration, MediaPlaylistWriter.TargetDurationFor(segment.DurationTicks, segment.Init.Timescale));
         while (_window.Count > _options.WindowSegments)
@@ -320,68 +442,118 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
         _hasLastKey = true;
     }
 
-    /// <summary>Fixed at the first frame: the advertised PART-TARGET must not change.</summary>
+    /// <summary>
+    /// The configured part duration in the track timescale: the advertised PART-TARGET, which must not change. Parts
+    /// end early rather than pass it (a single frame longer than it still makes a part of its own).
+    /// </summary>
     private ulong PartTargetTicks(SharedFragment fragment)
     {
         if (_partTargetTicks == 0)
-        {
-            ulong target = (ulong)(_options.PartTarget.TotalSeconds * fragment.Init.Timescale);
-            _partTargetTicks = Math.Max(target, (ulong)fragment.Duration * 5 / 4);
-        }
+            _partTargetTicks = Math.Max(1, (ulong)Math.Round(_options.PartTarget.TotalSeconds * fragment.Init.Timescale));
         return _partTargetTicks;
     }
 
+    /// <summary>Writes the media playlist (and the master) into free buffers and publishes them; allocates nothing once warm.</summary>
     private void RebuildPlaylists(bool master)
     {
         var last = _window[^1];
         uint timescale = last.Init.Timescale;
-        var segments = new PlaylistSegment[_window.Count];
-        for (int i = 0; i < segments.Length; i++) segments[i] = _window[i].ToPlaylistSegment();
-        LowLatencyInfo? lowLatency = null;
-        if (LowLatency && _partTargetTicks > 0)
+        var playlist = RentPlaylist();
+        var text = playlist.Text;
+        bool lowLatency = LowLatency && _partTargetTicks > 0;
+        MediaPlaylistWriter.WriteHeader(text, timescale, _targetDuration, _window[0].Sequence, _discontinuitySequence,
+            lowLatency ? _partTargetTicks : 0);
+        int map = -1;
+        for (int i = 0; i < _window.Count; i++)
         {
+            var s = _window[i];
+            MediaPlaylistWriter.WriteSegmentTags(text, i == 0, s.Discontinuity, s.InitGeneration, ref map, s.ProgramDateTime);
             // Parts of the newest complete segments too: a player at PART-HOLD-BACK starts inside them.
-            var segmentParts = new PlaylistPart[]?[segments.Length];
-            for (int i = Math.Max(0, segments.Length - PartsListedSegments); i < segments.Length; i++) segmentParts[i] = Parts(_window[i]);
+            if (lowLatency && i >= _window.Count - PartsListedSegments) WriteParts(text, timescale, s);
+            MediaPlaylistWriter.WriteSegment(text, timescale, s.Sequence, s.DurationTicks);
+        }
+        if (lowLatency)
+        {
             // Between a cut and the next frame no segment is open: the hint names the next one's first part.
             var open = _open;
-            lowLatency = open is not null
-                ? new LowLatencyInfo(_partTargetTicks, segmentParts, open.Sequence, Parts(open), InitUri(open.InitGeneration), open.Discontinuity)
-                : new LowLatencyInfo(_partTargetTicks, segmentParts, _nextSequence, [], InitUri(_generation), _pendingDiscontinuity);
+            if (open is not null)
+            {
+                MediaPlaylistWriter.WriteSegmentTags(text, false, open.Discontinuity, open.InitGeneration, ref map, null);
+                WriteParts(text, timescale, open);
+                MediaPlaylistWriter.WritePreloadHint(text, open.Sequence, open.PartCount);
+            }
+            else
+            {
+                MediaPlaylistWriter.WriteSegmentTags(text, false, _pendingDiscontinuity, _generation, ref map, null);
+                MediaPlaylistWriter.WritePreloadHint(text, _nextSequence, 0);
+            }
         }
-        MediaPlaylist = Encoding.ASCII.GetBytes(MediaPlaylistWriter.Write(timescale, _targetDuration, _discontinuitySequence, segments, lowLatency));
+        MediaPlaylist?.Release();
+        MediaPlaylist = playlist;
         if (master || MasterPlaylist is null) RebuildMaster();
     }
 
     private const int PartsListedSegments = 2;
 
-    private static PlaylistPart[] Parts(HlsSegment segment)
+
+    private static void WriteParts(PlaylistText text, uint timescale, HlsSegment segment)
     {
-        var parts = new PlaylistPart[segment.PartCount];
-        for (int p = 0; p < parts.Length; p++) parts[p] = segment.ToPlaylistPart(p);
-        return parts;
+        for (int p = 0; p < segment.PartCount; p++)
+            MediaPlaylistWriter.WritePart(text, timescale, segment.Sequence, p, segment.PartTicks(p), segment.PartIndependent(p));
     }
 
+    private HlsPlaylist RentPlaylist()
+    {
+        var playlist = _freePlaylists.Count > 0 ? _freePlaylists.Pop() : new HlsPlaylist(_freePlaylists, 2048);
+        playlist.Reset();
+        return playlist;
+    }
+
+    /// <summary>
+    /// BANDWIDTH is the peak segment bit rate over the window plus a tenth, so a livelier scene than the window's
+    /// still fits; AVERAGE-BANDWIDTH the window's average; FRAME-RATE the frames per second measured over it.
+    /// </summary>
     private void RebuildMaster()
     {
-        long totalBytes = 0, peak = 0;
-        double totalSeconds = 0;
+        long totalBytes = 0, peak = 0, frames = 0;
+        ulong totalTicks = 0;
         for (int i = 0; i < _window.Count; i++)
         {
             var s = _window[i];
-            double seconds = Seconds(s.DurationTicks, s.Init);
             totalBytes += s.Bytes;
-            totalSeconds += seconds;
-            if (seconds > 0) peak = Math.Max(peak, (long)Math.Ceiling(s.Bytes * 8 / seconds));
+            totalTicks += s.DurationTicks;
+            frames += s.Count;
+            if (s.DurationTicks > 0) peak = Math.Max(peak, BitsPerSecond(s.Bytes, s.DurationTicks, s.Init.Timescale));
         }
         var last = _window[^1];
-        long average = totalSeconds > 0 ? (long)Math.Ceiling(totalBytes * 8 / totalSeconds) : 0;
-        MasterPlaylist = Encoding.ASCII.GetBytes(MasterPlaylistWriter.Write(peak, average, last.Init.DisplayWidth, last.Init.DisplayHeight,
-            last.Init.Codecs, MediaPlaylistUri));
+        uint timescale = last.Init.Timescale;
+        long average = totalTicks > 0 ? BitsPerSecond(totalBytes, totalTicks, timescale) : 0;
+        long bandwidth = peak + (peak + BandwidthHeadroomDivisor - 1) / BandwidthHeadroomDivisor;
+        long frameRate = totalTicks > 0 ? (long)(((UInt128)(ulong)frames * timescale * 1000 + totalTicks / 2) / totalTicks) : 0;
+        var playlist = RentPlaylist();
+        MasterPlaylistWriter.Write(playlist.Text, bandwidth, average, last.Init.DisplayWidth, last.Init.DisplayHeight,
+            last.Init.Codecs, frameRate, MediaPlaylistUri);
+        MasterPlaylist?.Release();
+        MasterPlaylist = playlist;
     }
+
+    /// <summary>BANDWIDTH = peak × (1 + 1/10).</summary>
+    private const long BandwidthHeadroomDivisor = 10;
+
+    private static long BitsPerSecond(long bytes, ulong ticks, uint timescale) =>
+        (long)(((UInt128)(ulong)bytes * 8 * timescale + ticks - 1) / ticks);
 
     /// <summary>Relative URI of the media playlist: the reference's name, so old bookmarks keep working.</summary>
     public const string MediaPlaylistUri = "streaminf.m3u8";
 
     private static double Seconds(ulong ticks, InitSegment init) => (double)ticks / init.Timescale;
+}
+
+/// <summary>The segmenter's answer to an HLS request: the HTTP side only carries it out.</summary>
+public enum HlsDecision
+{
+    Ready,
+    Wait,
+    BadRequest,
+    NotFound,
 }

@@ -1,0 +1,174 @@
+using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Linux;
+using Fmp4Streamer.Streaming;
+
+namespace Fmp4Streamer.Http;
+
+/// <summary>
+/// The endless fMP4 stream of one connection (/stream.mp4): subscribes to the stream, sends the init segment and
+/// then every shared fragment from a key frame on, with its tfdt rebased so this client's timeline starts at 0. It
+/// never makes capture wait: a slow reader skips to the next key frame, a stalled one is closed by the connection.
+/// </summary>
+internal sealed class ProgressiveResponder : IFragmentSubscriber
+{
+    private enum Phase
+    {
+        /// <summary>Not subscribed (before the request, or after the response ended).</summary>
+        Idle,
+        /// <summary>Subscribed; nothing sent yet: the first fragment must be a key frame.</summary>
+        AwaitingKeyFrame,
+        Sending,
+        /// <summary>Fell behind: fragments are dropped until the next key frame.</summary>
+        Skipping,
+        /// <summary>The stream was reset: the queued fragments finish after the hub's callback, then the close.</summary>
+        Ending,
+        /// <summary>A send failed inside the hub's callback: the close follows after it.</summary>
+        Failed,
+    }
+
+    private readonly HttpConnection _connection;
+    private Phase _phase;
+    private ILiveStream? _stream;
+    private InitSegment? _init;
+    // The decode time of this client's first fragment: its timeline's 0.
+    private ulong _origin;
+    // One log line per falling-behind episode: it ends when the queue ran empty.
+    private bool _behind;
+    private long _joinedUs;
+
+    public ProgressiveResponder(HttpConnection connection) => _connection = connection;
+
+    public long Skipped { get; private set; }
+    public bool Failed => _phase == Phase.Failed;
+
+    /// <summary>The route handler of /stream.mp4.</summary>
+    public static void Start(HttpConnection connection, scoped in RouteRequest request)
+    {
+        var head = connection.BeginHead(200);
+        head.Header("Content-Type", "video/mp4");
+        head.Append(ResponseHead.NoCache);
+        // No Content-Length and no chunking: the body is ended by the close. Ranges of an endless body are ignored.
+        connection.QueueHead(ref head, keepAlive: false);
+        if (request.HeadOnly)
+        {
+            connection.BeginResponse();
+            return;
+        }
+        connection.Progressive.Join(connection.Server.Routes.Streams[request.StreamIndex]);
+    }
+
+    private void Join(ILiveStream stream)
+    {
+        _stream = stream;
+        _phase = Phase.AwaitingKeyFrame;
+        _joinedUs = _connection.Server.Loop.NowUs;
+        _connection.BeginStreaming();
+        Log.Info(_connection.Component, "joined " + stream.Name);
+        stream.Subscribe(this);
+        if (_connection.State == ConnectionState.Streaming && !_connection.WaitingForWritable) _connection.FlushStreaming();
+    }
+
+    public void OnFragment(SharedFragment fragment)
+    {
+        if (_phase is not (Phase.AwaitingKeyFrame or Phase.Sending or Phase.Skipping)) return;
+        var queue = _connection.Queue;
+        bool wasEmpty = queue.IsEmpty;
+        if (_phase == Phase.AwaitingKeyFrame)
+        {
+            // The hub starts every subscriber at a key frame; never start a client anywhere else.
+            if (!fragment.IsKeyFrame) return;
+            _init = fragment.Init;
+            _origin = fragment.DecodeTime;
+            queue.EnqueuePlain(_init.Bytes, 0, _init.Bytes.Length);
+            _phase = Phase.Sending;
+        }
+        else if (!ReferenceEquals(fragment.Init, _init))
+        {
+            // New parameter sets without a reset: these fragments do not fit the moov this client already has.
+            OnStreamReset();
+            return;
+        }
+        if (_phase == Phase.Skipping)
+        {
+            if (!fragment.IsKeyFrame)
+            {
+                Skipped++;
+                return;
+            }
+            _phase = Phase.Sending;
+        }
+
+        long queued = queue.QueuedBytes;
+        if (queued > 0 && (queued + fragment.Length > _connection.Server.Options.ClientQueueBytes || queue.IsFragmentRingFull))
+        {
+            // Whole fragments only: drop what has not started and resume at a key frame, so the bytes the
+            // client gets stay a valid fMP4 stream (camera-streamer's keyed queue limit).
+            Skipped += queue.DropUnstarted();
+            if (!_behind)
+            {
+                _behind = true;
+                Log.Info(_connection.Component, "falling behind: skipping to the next key frame");
+            }
+            if (!fragment.IsKeyFrame)
+            {
+                _phase = Phase.Skipping;
+                Skipped++;
+                return;
+            }
+        }
+
+        if (wasEmpty) _connection.MarkPending();
+        queue.TryEnqueue(fragment, 0, fragment.Length, rebase: true, _origin);
+        // Send at once; while EPOLLOUT is armed the socket was full at the last try and the poll will flush.
+        if (!_connection.WaitingForWritable) _connection.FlushStreaming();
+    }
+
+    public void OnStreamReset()
+    {
+        if (_phase is not (Phase.AwaitingKeyFrame or Phase.Sending or Phase.Skipping)) return;
+        _phase = Phase.Ending;
+        _connection.Server.Defer(_connection);
+    }
+
+    /// <summary>Everything queued went out.</summary>
+    internal void OnCaughtUp() => _behind = false;
+
+    internal void OnSendFailed()
+    {
+        if (_phase == Phase.Failed) return;
+        _phase = Phase.Failed;
+        _connection.Server.Defer(_connection);
+    }
+
+    /// <summary>After the hub's callback: close a failed client; end a reset one after its queued fragments.</summary>
+    internal void OnDeferred()
+    {
+        if (_phase == Phase.Failed)
+        {
+            _connection.Close(null);
+        }
+        else if (_phase == Phase.Ending)
+        {
+            Unsubscribe();
+            _connection.FinishStream("stream reset");
+        }
+    }
+
+    /// <summary>The connection closed: unsubscribes and logs the visit; false if this connection never streamed.</summary>
+    internal bool Stop(long fragments, string? reason)
+    {
+        Unsubscribe();
+        if (_stream is null) return false;
+        long seconds = (_connection.Server.Loop.NowUs - _joinedUs) / 1_000_000;
+        Log.Info(_connection.Component, "left after " + seconds + " s, " + fragments + " fragments, " + Skipped + " skipped"
+            + (reason != null ? " (" + reason + ")" : ""));
+        return true;
+    }
+
+    private void Unsubscribe()
+    {
+        if (_phase == Phase.Idle) return;
+        _phase = Phase.Idle;
+        _stream!.Unsubscribe(this);
+    }
+}

@@ -1,0 +1,33 @@
+namespace Fmp4Streamer.Http;
+
+/// <summary>The route handlers of the page, the web manifest, the icons and the trailing-slash redirect.</summary>
+internal static class StaticResources
+{
+    private const string Html = "text/html; charset=utf-8";
+    private const string Png = "image/png";
+
+    /// <summary>A camera's page; "/" without a camera name shows every camera's tile when there are several.</summary>
+    public static void Page(HttpConnection c, scoped in RouteRequest r)
+    {
+        var pages = c.Server.Pages;
+        var body = !r.Named && c.Server.Routes.Streams.Count > 1 ? pages.Tiles() : pages.Page(r.StreamIndex);
+        FixedResponder.Send(c, r, Html, body, FixedResponder.NoCache);
+    }
+
+    public static void Manifest(HttpConnection c, scoped in RouteRequest r) => FixedResponder.Send(c, r, "application/json", ManifestJson.Bytes, FixedResponder.NoCache);
+    public static void Logo(HttpConnection c, scoped in RouteRequest r) => FixedResponder.Send(c, r, Png, Icons.Logo, false);
+    public static void AppleTouchIcon(HttpConnection c, scoped in RouteRequest r) => FixedResponder.Send(c, r, Png, Icons.AppleTouch, false);
+    public static void Favicon(HttpConnection c, scoped in RouteRequest r) => FixedResponder.Send(c, r, Png, Icons.Favicon, false);
+    public static void HomeScreenIcon(HttpConnection c, scoped in RouteRequest r) => FixedResponder.Send(c, r, Png, Icons.HomeScreen, false);
+    public static void SplashIcon(HttpConnection c, scoped in RouteRequest r) => FixedResponder.Send(c, r, Png, Icons.Splash, false);
+
+    /// <summary>"/name" → "name/", relative, so it works behind a reverse proxy under a sub-path.</summary>
+    public static void AddSlash(HttpConnection c, scoped in RouteRequest r)
+    {
+        var head = c.BeginHead(301);
+        head.Header("Location", c.Server.Routes.Streams[r.StreamIndex].Name + "/");
+        head.ContentLength(0);
+        c.QueueHead(ref head, r.KeepAlive);
+        c.BeginResponse();
+    }
+}
