@@ -76,6 +76,7 @@ public static class Streamer
         {
             rtsp?.Start();
             if (rtsp is not null) Log.Info(Component, $"RTSP on {rtsp.Endpoints}");
+            rtsp?.Register(metrics);
         }
         catch (Exception e) when (e is LinuxException or ArgumentException)
         {

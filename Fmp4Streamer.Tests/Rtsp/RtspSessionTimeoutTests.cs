@@ -87,6 +87,12 @@ public class RtspSessionTimeoutTests
         _loop.AdvanceAndRun(_clock, 2_500_000, 500_000);
         Assert.That(_server.SessionCount, Is.EqualTo(0));
         Assert.That(Ask(client, "PLAY", "Session: " + session).Status, Is.EqualTo(454));
+
+        var metrics = new Fmp4Streamer.Diagnostics.Metrics.MetricsRegistry();
+        _server.Register(metrics);
+        string text = metrics.RenderText();
+        Assert.That(text, Does.Contain("fmp4streamer_rtsp_sessions 0\n").And.Contain("fmp4streamer_rtsp_connections 1\n")
+            .And.Contain("fmp4streamer_rtsp_error_responses_total 1\n"));
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Linux.Sockets;
 using Fmp4Streamer.Streaming;
@@ -49,6 +50,45 @@ public sealed class RtspServer : ITimerCallback, IDisposable
     public long ErrorResponses { get; internal set; }
     public long MalformedRequests { get; internal set; }
 
+    /// <summary>Counts of sessions that ended, so the totals below survive their sessions.</summary>
+    internal long EndedFramesSent, EndedFramesSkipped, EndedDatagramsDropped, EndedReceiverReports;
+
+    internal void Account(RtspSession ended)
+    {
+        EndedFramesSent += ended.FramesSent;
+        EndedFramesSkipped += ended.FramesSkipped;
+        EndedDatagramsDropped += ended.DatagramsDropped;
+        EndedReceiverReports += ended.ReceiverReports;
+    }
+
+    private long Total(Func<RtspSession, long> live, long ended)
+    {
+        long sum = ended;
+        foreach (var session in _sessions.Values) sum += live(session);
+        return sum;
+    }
+
+    public void Register(MetricsRegistry registry)
+    {
+        registry.Add("fmp4streamer_rtsp_connections", "Open RTSP control connections.", MetricType.Gauge, "",
+            (Func<long>)(() => _connections.Count));
+        registry.Add("fmp4streamer_rtsp_sessions", "RTSP sessions set up (playing or not).", MetricType.Gauge, "",
+            (Func<long>)(() => _sessions.Count));
+        foreach (var stream in _streams)
+            registry.Add("fmp4streamer_rtsp_players", "RTSP sessions playing the stream.", MetricType.Gauge,
+                MetricsRegistry.Labels(("stream", stream.Name)), (Func<long>)(() => stream.PlayerCount));
+        registry.Add("fmp4streamer_rtsp_frames_sent", "Frames sent to RTSP sessions.", MetricType.Counter, "",
+            (Func<long>)(() => Total(s => s.FramesSent, EndedFramesSent)));
+        registry.Add("fmp4streamer_rtsp_frames_skipped", "Frames RTSP/TCP sessions skipped while behind.", MetricType.Counter, "",
+            (Func<long>)(() => Total(s => s.FramesSkipped, EndedFramesSkipped)));
+        registry.Add("fmp4streamer_rtsp_datagrams_dropped", "RTP datagrams dropped on a full UDP socket buffer.",
+            MetricType.Counter, "", (Func<long>)(() => Total(s => s.DatagramsDropped, EndedDatagramsDropped)));
+        registry.Add("fmp4streamer_rtsp_receiver_reports", "RTCP receiver reports received.", MetricType.Counter, "",
+            (Func<long>)(() => Total(s => s.ReceiverReports, EndedReceiverReports)));
+        registry.Add("fmp4streamer_rtsp_error_responses", "RTSP requests answered with an error status.", MetricType.Counter, "",
+            (Func<long>)(() => ErrorResponses));
+    }
+
     public void Start()
     {
         foreach (var socket in ListeningSocket.OpenAll(Options.Listen, Options.Port))
@@ -96,7 +136,10 @@ public sealed class RtspServer : ITimerCallback, IDisposable
     }
 
     internal void Register(RtspSession session) => _sessions[session.Id] = session;
-    internal void Unregister(RtspSession session) => _sessions.Remove(session.Id);
+    internal void Unregister(RtspSession session)
+    {
+        if (_sessions.Remove(session.Id)) Account(session);
+    }
     internal RtspSession? FindSession(string id) => _sessions.GetValueOrDefault(id);
     internal void OnClosed(RtspConnection connection) => _connections.Remove(connection);
 
