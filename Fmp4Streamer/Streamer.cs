@@ -6,6 +6,7 @@ using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.H264.TestPattern;
 using Fmp4Streamer.Http;
 using Fmp4Streamer.Linux;
+using Fmp4Streamer.Rtsp;
 using Fmp4Streamer.Streaming;
 using Fmp4Streamer.Streaming.Hls;
 
@@ -70,6 +71,19 @@ public static class Streamer
         }
         server.ServeMetrics(metrics);
         Log.Info(Component, $"listening on {server.Endpoints}");
+        using var rtsp = config.Server.RtspPort == 0 ? null : new RtspServer(loop, RtspOptions(config.Server), hubs,
+            hubs.ConvertAll(h => h.Source.FramesPerSecond));
+        try
+        {
+            rtsp?.Start();
+            if (rtsp is not null) Log.Info(Component, $"RTSP on {rtsp.Endpoints}");
+            rtsp?.Register(metrics);
+        }
+        catch (Exception e) when (e is LinuxException or ArgumentException)
+        {
+            // HTTP is the main service: a taken RTSP port (a second instance, another RTSP server) costs RTSP only.
+            Log.Error(Component, $"cannot listen for RTSP on {config.Server.BindAddress} port {config.Server.RtspPort}: {e.Message}; RTSP is off");
+        }
         foreach (var hub in hubs)
         {
             Log.Info(hub.Name, $"{hub.Source.Description}, {hub.ConfiguredWidth}x{hub.ConfiguredHeight}, at /{hub.Name}/stream.mp4" +
@@ -83,6 +97,7 @@ public static class Streamer
         // After a failure the state may be inconsistent: still stop every source (no child process may outlive us),
         // each on its own, and keep the exit code.
         StopGuarded(server.Dispose, clean);
+        if (rtsp is not null) StopGuarded(rtsp.Dispose, clean);
         foreach (var hub in hubs)
         {
             StopGuarded(() => { hub.Close(); hub.Source.Dispose(); }, clean);
@@ -173,6 +188,18 @@ public static class Streamer
             WindowSegments = server.HlsWindow,
             PartTarget = server.HlsPartDuration,
         },
+    };
+
+    internal static RtspServerOptions RtspOptions(ServerConfig server) => new()
+    {
+        Listen = server.Listen,
+        Port = server.RtspPort,
+        Mtu = server.RtspMtu,
+        UdpPortFirst = server.RtspUdpPorts.First,
+        UdpPortLast = server.RtspUdpPorts.Last,
+        MaxClients = server.MaxClients,
+        ClientQueueBytes = (int)Math.Min(server.ClientQueueBytes, int.MaxValue),
+        StallTimeoutUs = (long)(server.ClientStallTimeout.TotalMilliseconds * 1000),
     };
 
     private static StreamHub CreateHub(EventLoop loop, ServerConfig server, SourceConfig source)

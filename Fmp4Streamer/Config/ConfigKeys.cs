@@ -65,6 +65,17 @@ public static class ConfigKeys
         ConfigKeyType.Seconds, "0.25", "0.25",
         "Low-Latency HLS part length in seconds (at least 1.25 frames); 0 = plain HLS without parts", 0, 2);
 
+    // RTSP (RFC 2326) beside HTTP.
+    public static readonly ConfigKey RtspPort = new("rtsp_port", ConfigScope.Server, ConfigKeyType.Integer, "8554",
+        "8554", "TCP port of the RTSP server; 0 = no RTSP", 0, 65535);
+
+    // 1400 leaves room for IP, UDP and tunnel headers within a 1500-byte Ethernet MTU.
+    public static readonly ConfigKey RtspMtu = new("rtsp_mtu", ConfigScope.Server, ConfigKeyType.Integer, "1400",
+        "1400", "largest RTP packet in bytes", 256, 9000);
+
+    public static readonly ConfigKey RtspUdpPorts = new("rtsp_udp_ports", ConfigScope.Server, ConfigKeyType.Text,
+        "8000-8999", "8000-8999", "UDP ports for RTP/RTCP over UDP, as even/odd pairs: first-last");
+
     // source sections
 
     public static readonly ConfigKey Name = new("name", ConfigScope.Source, ConfigKeyType.StreamName, null,
@@ -124,7 +135,7 @@ public static class ConfigKeys
     [
         Listen, Port, Priority, LogLevel, MaxClients, MaxConnectionsPerAddress, ClientQueueBytes, ClientStallTimeout, SleepGrace,
         CorsOrigin,
-        HlsSegmentDuration, HlsWindow, HlsPartDuration,
+        HlsSegmentDuration, HlsWindow, HlsPartDuration, RtspPort, RtspMtu, RtspUdpPorts,
         Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation,
         CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,
         DecoderInputFormat, EncoderInputFormat,

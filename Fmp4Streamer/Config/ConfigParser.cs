@@ -105,6 +105,9 @@ public static class ConfigParser
             HlsSegmentDuration = values.Seconds(ConfigKeys.HlsSegmentDuration),
             HlsWindow = values.Integer(ConfigKeys.HlsWindow),
             HlsPartDuration = values.Seconds(ConfigKeys.HlsPartDuration),
+            RtspPort = values.Integer(ConfigKeys.RtspPort),
+            RtspMtu = values.Integer(ConfigKeys.RtspMtu),
+            RtspUdpPorts = values.PortRange(ConfigKeys.RtspUdpPorts),
             Location = location,
             Entries = values.Entries,
         };

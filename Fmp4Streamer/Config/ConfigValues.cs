@@ -30,6 +30,18 @@ public static class ConfigValues
         return (int)value;
     }
 
+    /// <summary>"first-last" with 1 &lt;= first &lt; last &lt;= 65535 (room for at least one even/odd pair).</summary>
+    public static (int First, int Last) ParsePortRange(ConfigEntry entry)
+    {
+        string[] parts = entry.Value.Split('-');
+        if (parts.Length != 2
+            || !int.TryParse(parts[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int first)
+            || !int.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int last)
+            || first < 1 || last > 65535 || last - first < 1 + (first & 1))
+            throw Bad(entry, "is not a port range first-last (1..65535) holding an even/odd pair");
+        return (first, last);
+    }
+
     public static int ParsePort(ConfigEntry entry)
     {
         if (!int.TryParse(entry.Value, NumberStyles.None, CultureInfo.InvariantCulture, out int port))

@@ -25,6 +25,8 @@ internal sealed class SectionValues
         ? ConfigValues.ParsePort(Entry(key))
         : ConfigValues.ParseInteger(Entry(key), key);
 
+    public (int First, int Last) PortRange(ConfigKey key) => ConfigValues.ParsePortRange(Entry(key));
+
     public long Bytes(ConfigKey key) => ConfigValues.ParseBytes(Entry(key), key);
 
     public TimeSpan Seconds(ConfigKey key) => ConfigValues.ParseSeconds(Entry(key), key);

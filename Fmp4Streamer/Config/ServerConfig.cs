@@ -42,6 +42,15 @@ public sealed record ServerConfig
     /// <summary>Low-Latency HLS part target; zero = no parts.</summary>
     public required TimeSpan HlsPartDuration { get; init; }
 
+    /// <summary>TCP port of the RTSP server; 0 = none.</summary>
+    public int RtspPort { get; init; } = 8554;
+
+    /// <summary>Largest RTP packet in bytes.</summary>
+    public int RtspMtu { get; init; } = 1400;
+
+    /// <summary>Server ports for RTP over UDP (even RTP, odd RTCP).</summary>
+    public (int First, int Last) RtspUdpPorts { get; init; } = (8000, 8999);
+
     /// <summary>The [server] header (or the file, line 0, when the section is absent).</summary>
     public required ConfigLocation Location { get; init; }
 

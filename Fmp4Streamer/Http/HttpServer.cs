@@ -29,6 +29,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     private readonly LoopTimer _acceptRetryTimer;
     private readonly long _sweepIntervalUs;
     private readonly HlsSegmenter?[] _hls;
+    private readonly AnnexBStream?[] _raw;
     private int _rejecting;
     // Connections with a complete request (the ones that count against MaxClients), and open connections per address.
     private int _admitted;
@@ -43,6 +44,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         Pages = new Pages(streams);
         CorsHeaders = CorsHeaderLines(options.CorsOrigin);
         _hls = new HlsSegmenter?[streams.Count];
+        _raw = new AnnexBStream?[streams.Count];
         HlsWaitUs = (long)(options.Hls.FirstSegmentTimeout.TotalMilliseconds * 1000);
         ReadBuffer = new byte[Math.Max(options.MaxHeaderBytes, 4096)];
         RequestTimeoutUs = (long)(options.RequestTimeout.TotalMilliseconds * 1000);
@@ -72,6 +74,9 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         Metrics = registry;
     }
     internal RouteTable Routes { get; }
+
+    /// <summary>Stream <paramref name="index"/> as raw H264 for /stream.h264, made on first use.</summary>
+    internal AnnexBStream RawStream(int index) => _raw[index] ??= new AnnexBStream(Routes.Streams[index], _loop.Clock);
     internal Pages Pages { get; }
 
     /// <summary>The CORS header lines of every answer ("" when cors_origin is empty).</summary>

@@ -35,6 +35,8 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
     // One log line per falling-behind episode: it ends when the queue ran empty.
     private bool _behind;
     private long _joinedUs;
+    // /stream.h264: raw Annex-B frames, no init segment, no timeline to rebase.
+    private bool _raw;
 
     public ProgressiveResponder(HttpConnection connection) => _connection = connection;
 
@@ -55,6 +57,22 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
             return;
         }
         connection.Progressive.Join(connection.Server.Routes.Streams[request.StreamIndex]);
+    }
+
+    /// <summary>The route handler of /stream.h264: the same fan-out rules with raw H264 (Annex-B) frames.</summary>
+    public static void StartRaw(HttpConnection connection, scoped in RouteRequest request)
+    {
+        var head = connection.BeginHead(200);
+        head.Header("Content-Type", "video/h264");
+        head.Append(ResponseHead.NoCache);
+        connection.QueueHead(ref head, keepAlive: false);
+        if (request.HeadOnly)
+        {
+            connection.BeginResponse();
+            return;
+        }
+        connection.Progressive._raw = true;
+        connection.Progressive.Join(connection.Server.RawStream(request.StreamIndex));
     }
 
     private void Join(ILiveStream stream)
@@ -79,7 +97,7 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
             if (!fragment.IsKeyFrame) return;
             _init = fragment.Init;
             _origin = fragment.DecodeTime;
-            queue.EnqueuePlain(_init.Bytes, 0, _init.Bytes.Length);
+            if (!_raw) queue.EnqueuePlain(_init.Bytes, 0, _init.Bytes.Length);
             _phase = Phase.Sending;
         }
         else if (!ReferenceEquals(fragment.Init, _init))
@@ -118,7 +136,7 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
         }
 
         if (wasEmpty) _connection.MarkPending();
-        queue.TryEnqueue(fragment, 0, fragment.Length, rebase: true, _origin);
+        queue.TryEnqueue(fragment, 0, fragment.Length, rebase: !_raw, _origin);
         // Send at once; while EPOLLOUT is armed the socket was full at the last try and the poll will flush.
         if (!_connection.WaitingForWritable) _connection.FlushStreaming();
     }

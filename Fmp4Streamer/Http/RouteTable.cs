@@ -14,6 +14,7 @@ internal sealed class RouteTable
         new("page", "/", AllowedMethods.Read, StaticResources.Page),
         new("page", "/index.html", AllowedMethods.Read, StaticResources.Page),
         new("stream", "/stream.mp4", AllowedMethods.Read, ProgressiveResponder.Start),
+        new("raw-h264", "/stream.h264", AllowedMethods.Read, ProgressiveResponder.StartRaw),
         new("manifest", "/manifest.json", AllowedMethods.Read, StaticResources.Manifest),
         new("logo", "/logo.png", AllowedMethods.Read, StaticResources.Logo),
         new("apple-touch-icon", "/apple-touch-icon.png", AllowedMethods.Read, StaticResources.AppleTouchIcon),

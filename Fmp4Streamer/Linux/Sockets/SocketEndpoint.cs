@@ -52,6 +52,16 @@ public unsafe struct SocketEndpoint
         return false;
     }
 
+    /// <summary>The same address with another port (a client's RTP port beside its RTSP connection).</summary>
+    public SocketEndpoint WithPort(int port)
+    {
+        var copy = this;
+        sockaddr_storage* s = &copy.Storage;
+        if (IsIPv6) ((sockaddr_in6*)s)->sin6_port = htons((ushort)port);
+        else ((sockaddr_in*)s)->sin_port = htons((ushort)port);
+        return copy;
+    }
+
     public static SocketEndpoint AnyIPv6(int port)
     {
         TryParse("::", port, out var e);

@@ -1,0 +1,69 @@
+using System.Buffers.Binary;
+
+namespace Fmp4Streamer.Rtsp;
+
+/// <summary>
+/// Reads the one sample of a moof+mdat fragment (as the hub builds them): the AVCC bytes in the mdat and the
+/// sample's composition offset from the trun (ISO/IEC 14496-12 8.8.8), 0 when the trun has none.
+/// </summary>
+public static class FragmentSample
+{
+    private const uint Moof = 0x6D6F6F66, Traf = 0x74726166, Trun = 0x7472756E, Mdat = 0x6D646174;
+
+    // tr_flags (8.8.8.1).
+    private const uint DataOffsetPresent = 0x1, FirstSampleFlagsPresent = 0x4, DurationPresent = 0x100,
+        SizePresent = 0x200, FlagsPresent = 0x400, CompositionOffsetPresent = 0x800;
+
+    public static bool TryRead(ReadOnlySpan<byte> fragment, out ReadOnlySpan<byte> sample, out int compositionOffset)
+    {
+        sample = default;
+        compositionOffset = 0;
+        if (!TryBox(fragment, out uint type, out var moof) || type != Moof) return false;
+        var afterMoof = fragment[(moof.Length + 8)..];
+        if (!TryBox(afterMoof, out type, out var mdat) || type != Mdat) return false;
+        sample = mdat;
+        var traf = Find(moof, Traf);
+        if (traf.IsEmpty) return true;
+        var trun = Find(traf, Trun);
+        if (trun.Length >= 8) compositionOffset = ReadCompositionOffset(trun);
+        return true;
+    }
+
+    private static int ReadCompositionOffset(ReadOnlySpan<byte> trun)
+    {
+        uint flags = BinaryPrimitives.ReadUInt32BigEndian(trun) & 0xFFFFFF;
+        if ((flags & CompositionOffsetPresent) == 0) return 0;
+        int at = 8; // version/flags, sample_count
+        if ((flags & DataOffsetPresent) != 0) at += 4;
+        if ((flags & FirstSampleFlagsPresent) != 0) at += 4;
+        if ((flags & DurationPresent) != 0) at += 4;
+        if ((flags & SizePresent) != 0) at += 4;
+        if ((flags & FlagsPresent) != 0) at += 4;
+        if (trun.Length < at + 4) return 0;
+        // Version 0 stores it unsigned, version 1 signed; real offsets fit either way.
+        return BinaryPrimitives.ReadInt32BigEndian(trun[at..]);
+    }
+
+    /// <summary>The body of the first child box of <paramref name="type"/> in <paramref name="container"/>.</summary>
+    private static ReadOnlySpan<byte> Find(ReadOnlySpan<byte> container, uint type)
+    {
+        while (TryBox(container, out uint t, out var body))
+        {
+            if (t == type) return body;
+            container = container[(body.Length + 8)..];
+        }
+        return default;
+    }
+
+    private static bool TryBox(ReadOnlySpan<byte> data, out uint type, out ReadOnlySpan<byte> body)
+    {
+        type = 0;
+        body = default;
+        if (data.Length < 8) return false;
+        uint size = BinaryPrimitives.ReadUInt32BigEndian(data);
+        if (size < 8 || size > data.Length) return false;
+        type = BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
+        body = data.Slice(8, (int)size - 8);
+        return true;
+    }
+}
