@@ -179,6 +179,18 @@ public sealed class H264Decoder
             }
             _inter.Weights = pps.WeightedPred ? header.PredWeightTable : null;
         }
+        else if (header.SliceType == SliceType.B)
+        {
+            _inter.NumRefActive = header.NumRefIdxL0Active;
+            _inter.NumRefActiveL1 = header.NumRefIdxL1Active;
+            if (!_dpb.BuildBLists(_current.PicOrderCnt, header.FrameNum, _maxFrameNum, header.RefPicListModificationL0,
+                header.RefPicListModificationL1, header.NumRefIdxL0Active, header.NumRefIdxL1Active, _inter.List0, _inter.List1))
+            {
+                MarkDamaged();
+                return;
+            }
+            _inter.Weights = pps.WeightedBipredIdc == 1 ? header.PredWeightTable : null;
+        }
 
         _reader.Load(nal.Slice(1));
         _reader.Seek(header.HeaderBitLength);
