@@ -4,14 +4,15 @@ namespace Fmp4Streamer.H264.Decoding;
 
 /// <summary>
 /// The reference frames (H.264 8.2.4 and 8.2.5): builds list 0 of P slices (short-term by descending PicNum, then
-/// long-term by LongTermPicNum, then the slice's modifications) and marks pictures after decoding (sliding window or
-/// memory management operations). A frame no longer referenced goes back through <see cref="Released"/>.
+/// long-term by LongTermPicNum, then the slice's modifications) and both lists of B slices (by picture order count),
+/// and marks pictures after decoding (sliding window or memory management operations). A frame no longer referenced goes back through <see cref="Released"/>.
 /// </summary>
 public sealed class DecodedPictureBuffer
 {
     private const int MaxFrames = 16;
     private readonly DecodedPicture[] _frames = new DecodedPicture[MaxFrames + 1];
     private readonly DecodedPicture?[] _scratch = new DecodedPicture?[33];
+    private readonly DecodedPicture?[] _scratch1 = new DecodedPicture?[33];
     private int _count;
     private int _maxLongTermFrameIdx = -1;
 
@@ -68,6 +69,73 @@ public sealed class DecodedPictureBuffer
         // except that x264 and ffmpeg repeat nothing, so those stay null and using one is an error.
         return !modification.Present || Modify(currFrameNum, maxFrameNum, modification, numActive, list);
     }
+
+    /// <summary>
+    /// Fills list 0 and list 1 of a B slice (8.2.4.2.3 for frames, then 8.2.4.3 for each list); false when a
+    /// modification names a picture that is not there.
+    /// </summary>
+    public bool BuildBLists(int currPoc, int currFrameNum, int maxFrameNum, RefPicListModification modification0,
+        RefPicListModification modification1, int numActive0, int numActive1, DecodedPicture?[] list0, DecodedPicture?[] list1)
+    {
+        int n0 = FillByPoc(currPoc, before: true, _scratch);
+        int n1 = FillByPoc(currPoc, before: false, _scratch1);
+        // A list 1 equal to list 0 would make bi-prediction predict twice from the same pictures: swap its first two.
+        if (n1 > 1 && n0 == n1)
+        {
+            int same = 0;
+            while (same < n0 && _scratch[same] == _scratch1[same]) same++;
+            if (same == n0) (_scratch1[0], _scratch1[1]) = (_scratch1[1], _scratch1[0]);
+        }
+        for (int i = 0; i < list0.Length; i++) list0[i] = i < n0 && i < numActive0 ? _scratch[i] : null;
+        for (int i = 0; i < list1.Length; i++) list1[i] = i < n1 && i < numActive1 ? _scratch1[i] : null;
+        return (!modification0.Present || Modify(currFrameNum, maxFrameNum, modification0, numActive0, list0))
+            && (!modification1.Present || Modify(currFrameNum, maxFrameNum, modification1, numActive1, list1));
+    }
+
+    /// <summary>
+    /// Short-term frames on one side of <paramref name="currPoc"/> nearest first, then those on the other side nearest
+    /// first (list 0 starts with the earlier ones, list 1 with the later ones), then long-term by LongTermFrameIdx.
+    /// </summary>
+    private int FillByPoc(int currPoc, bool before, DecodedPicture?[] into)
+    {
+        int n = 0;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            bool earlier = (pass == 0) == before;
+            int start = n;
+            for (int i = 0; i < _count; i++)
+            {
+                DecodedPicture f = _frames[i];
+                if (!f.IsShortTermReference || (f.PicOrderCnt < currPoc) != earlier) continue;
+                int distance = earlier ? currPoc - f.PicOrderCnt : f.PicOrderCnt - currPoc;
+                int at = n;
+                while (at > start && Distance(into[at - 1]!, currPoc) > distance)
+                {
+                    into[at] = into[at - 1];
+                    at--;
+                }
+                into[at] = f;
+                n++;
+            }
+        }
+        int shortCount = n;
+        for (int i = 0; i < _count; i++)
+        {
+            DecodedPicture f = _frames[i];
+            if (!f.IsLongTermReference) continue;
+            int at = n;
+            while (at > shortCount && into[at - 1]!.LongTermFrameIdx > f.LongTermFrameIdx)
+            {
+                into[at] = into[at - 1];
+                at--;
+            }
+            into[at] = f;
+            n++;
+        }
+        return n;
+    }
+
+    private static int Distance(DecodedPicture f, int currPoc) => Math.Abs(f.PicOrderCnt - currPoc);
 
     private bool Modify(int currFrameNum, int maxFrameNum, RefPicListModification modification, int numActive, DecodedPicture?[] list)
     {
@@ -186,6 +254,7 @@ public sealed class DecodedPictureBuffer
                         for (int i = 0; i < _count; i++) _frames[i].IsShortTermReference = _frames[i].IsLongTermReference = false;
                         _maxLongTermFrameIdx = -1;
                         current.FrameNum = 0;   // 8.2.1: the picture counts as frame_num 0 from now on
+                        current.PicOrderCnt = 0;   // 8.2.1: and its order count restarts at 0 (tempPicOrderCnt subtracted)
                         break;
                     case 6:
                         DropLongTermIndex(op.LongTermFrameIdx);

@@ -23,6 +23,7 @@ public sealed class H264Decoder
     private readonly DecodedPictureBuffer _dpb = new();
     private readonly InterContext _inter = new();
     private readonly Queue<DecodedPicture> _output = new();
+    private readonly OutputReorderBuffer _reorder = new();
     private readonly byte[] _lists4x4 = new byte[96];
     private readonly byte[] _lists8x8 = new byte[384];
 
@@ -36,7 +37,7 @@ public sealed class H264Decoder
     private int _currentPpsId = -1;
     private int _maxNumRefFrames;
     private int _maxFrameNum;
-    private long _outputIndex;
+    private int _reorderDepth;
     private long _captureTime;
 
     public H264Decoder()
@@ -68,7 +69,11 @@ public sealed class H264Decoder
     }
 
     /// <summary>Ends the stream: the picture in progress is finished and every waiting picture becomes available.</summary>
-    public void Flush() => FinishPicture();
+    public void Flush()
+    {
+        FinishPicture();
+        _reorder.Flush(_output);
+    }
 
     /// <summary>The next finished picture, in output order; give it back with <see cref="Return"/>.</summary>
     public bool TryGetPicture(out DecodedPicture picture) => _output.TryDequeue(out picture!);
@@ -174,6 +179,18 @@ public sealed class H264Decoder
             }
             _inter.Weights = pps.WeightedPred ? header.PredWeightTable : null;
         }
+        else if (header.SliceType == SliceType.B)
+        {
+            _inter.NumRefActive = header.NumRefIdxL0Active;
+            _inter.NumRefActiveL1 = header.NumRefIdxL1Active;
+            if (!_dpb.BuildBLists(_current.PicOrderCnt, header.FrameNum, _maxFrameNum, header.RefPicListModificationL0,
+                header.RefPicListModificationL1, header.NumRefIdxL0Active, header.NumRefIdxL1Active, _inter.List0, _inter.List1))
+            {
+                MarkDamaged();
+                return;
+            }
+            _inter.Weights = pps.WeightedBipredIdc == 1 ? header.PredWeightTable : null;
+        }
 
         _reader.Load(nal.Slice(1));
         _reader.Seek(header.HeaderBitLength);
@@ -220,6 +237,7 @@ public sealed class H264Decoder
         }
         _slices.Reset(_sliceNumber + 1);
         _maxNumRefFrames = sps.MaxNumRefFrames;
+        _reorderDepth = sps.ReorderDepth;
         _maxFrameNum = 1 << sps.Log2MaxFrameNum;
         _poc.TryCount(sps, header, out PictureOrderCount count);
 
@@ -258,8 +276,9 @@ public sealed class H264Decoder
         }
         _deblocking.FilterPicture(picture, _grid, _slices);
         if (_pictureHeader.IsReference) _dpb.MarkDecoded(picture, _pictureHeader, _maxNumRefFrames, _maxFrameNum);
-        picture.OutputIndex = _outputIndex++;
-        picture.IsOutstanding = true;
-        _output.Enqueue(picture);
+        // C.4.4: an IDR or a memory_management_control_operation 5 outputs every earlier picture before it.
+        if (_pictureHeader.IdrPicFlag || _pictureHeader.HasMmco5) _reorder.Flush(_output);
+        picture.IsOutstanding = true;   // held for output: the DPB must not pool it when it stops being a reference
+        _reorder.Add(picture, _reorderDepth, _output);
     }
 }
