@@ -180,7 +180,7 @@ internal sealed class HttpConnection
                 _server.Stats.Rejected(reason);
                 // One line per reason per interval: a flood of bad requests must not flood the journal.
                 if (Log.IsEnabled(Log.Level.Info) && _server.RejectionLog.TryAcquire((int)reason, _loop.NowUs, out long repeated, out long sinceUs))
-                    Log.Info(Component, reason.StatusCode() + " (" + reason + ")" + (repeated > 0 ? " " + LogRateLimiter.Repeated(repeated, sinceUs) : ""));
+                    Log.Info(Component, reason.StatusCode() + " (" + reason + ")" + (repeated > 0 ? LogRateLimiter.Repeated(repeated, sinceUs) : ""));
                 SendError(reason.StatusCode());
                 return;
             }
