@@ -19,6 +19,7 @@ bench_config() {
 listen = 127.0.0.1
 port = $2
 max_clients = 1000
+max_connections_per_address = 1000
 
 [bench]
 command = ffmpeg -hide_banner -loglevel error -nostdin -re -stream_loop -1 -f h264 -framerate 30 -i $PWD/$src -c copy -f h264 -
