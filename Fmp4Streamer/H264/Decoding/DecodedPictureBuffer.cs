@@ -50,20 +50,7 @@ public sealed class DecodedPictureBuffer
             _scratch[at] = f;
             n++;
         }
-        int shortCount = n;
-        for (int i = 0; i < _count; i++)
-        {
-            DecodedPicture f = _frames[i];
-            if (!f.IsLongTermReference) continue;
-            int at = n;
-            while (at > shortCount && _scratch[at - 1]!.LongTermFrameIdx > f.LongTermFrameIdx)
-            {
-                _scratch[at] = _scratch[at - 1];
-                at--;
-            }
-            _scratch[at] = f;
-            n++;
-        }
+        n = AppendLongTerm(_scratch, n);
         for (int i = 0; i < list.Length; i++) list[i] = i < n && i < numActive ? _scratch[i] : null;
         // 8.2.4.2.1: a list longer than numActive is truncated; a shorter one keeps "no reference picture" entries,
         // except that x264 and ffmpeg repeat nothing, so those stay null and using one is an error.
@@ -118,6 +105,12 @@ public sealed class DecodedPictureBuffer
                 n++;
             }
         }
+        return AppendLongTerm(into, n);
+    }
+
+    /// <summary>Long-term references after the <paramref name="n"/> short-term ones, by ascending LongTermFrameIdx (8.2.4.2).</summary>
+    private int AppendLongTerm(DecodedPicture?[] into, int n)
+    {
         int shortCount = n;
         for (int i = 0; i < _count; i++)
         {
