@@ -9,24 +9,18 @@ namespace Fmp4Streamer.Tests.EndToEnd;
 [Category("EndToEnd")]
 public class CommandLifecycleTests
 {
-    private string _dir = "";
+    private LockedCameraCommand _command = null!;
     private string _lockFile = "";
 
     [SetUp]
     public void SetUp()
     {
-        ToolRun.RequireFile("/usr/bin/ffmpeg", "ffmpeg");
-        ToolRun.RequireFile("/usr/bin/flock", "util-linux");
-        _dir = Directory.CreateTempSubdirectory("fmp4-command-e2e-").FullName;
-        _lockFile = Path.Combine(_dir, "camera.lock");
+        _command = new LockedCameraCommand("fmp4-command-e2e-");
+        _lockFile = _command.LockFile;
     }
 
     [TearDown]
-    public void TearDown()
-    {
-        foreach (var e in ProcTable.WithCommandLine(_lockFile)) Tmds.Linux.LibC.kill(e.Pid, Tmds.Linux.LibC.SIGKILL);
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void TearDown() => _command.Dispose();
 
     private string Config() => $"""
         [server]
@@ -38,8 +32,7 @@ public class CommandLifecycleTests
         height = 240
         """;
 
-    /// <summary>The shell, flock and ffmpeg (which carries the lock file's name as a comment to be found by).</summary>
-    private List<ProcTable.Entry> CommandProcesses() => ProcTable.WithCommandLine(_lockFile);
+    private List<ProcTable.Entry> CommandProcesses() => _command.Processes();
 
     private bool FfmpegRuns() => CommandProcesses().Exists(e => e.CommandLine.StartsWith("ffmpeg"));
 

@@ -23,25 +23,18 @@ public class CommandSourceTests
         public void OnSourceInterrupted(string reason) => Interruptions++;
     }
 
-    private string _dir = "";
+    private LockedCameraCommand _command = null!;
     private string _lockFile = "";
 
     [SetUp]
     public void SetUp()
     {
-        ToolRun.RequireFile("/usr/bin/ffmpeg", "ffmpeg");
-        ToolRun.RequireFile("/usr/bin/flock", "util-linux");
-        _dir = Directory.CreateTempSubdirectory("fmp4-command-").FullName;
-        _lockFile = Path.Combine(_dir, "camera.lock");
+        _command = new LockedCameraCommand("fmp4-command-");
+        _lockFile = _command.LockFile;
     }
 
     [TearDown]
-    public void TearDown()
-    {
-        // Whatever a failed test left: every process holding our lock file in its command line.
-        foreach (var e in ProcTable.WithCommandLine(_lockFile)) Tmds.Linux.LibC.kill(e.Pid, Tmds.Linux.LibC.SIGKILL);
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void TearDown() => _command.Dispose();
 
     /// <summary>
     /// ffmpeg behind flock: a second copy started while the first still holds the lock exits at once (flock -n),
@@ -59,8 +52,7 @@ public class CommandSourceTests
         return done();
     }
 
-    /// <summary>The shell, flock and ffmpeg (which carries the lock file's name as a comment to be found by).</summary>
-    private List<ProcTable.Entry> Leftovers() => ProcTable.WithCommandLine(_lockFile);
+    private List<ProcTable.Entry> Leftovers() => _command.Processes();
 
     [Test]
     public void ThreeSleepAndWakeCyclesStreamEachTimeAndLeaveNothingBehind()

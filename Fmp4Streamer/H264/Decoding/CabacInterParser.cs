@@ -97,28 +97,8 @@ public sealed class CabacInterParser
             Fill(_ref, x0, y0, 2, 2, refs[i], mark: true);
         }
         _parsedMask = 0;
-        int count = 0;
-        for (int i = 0; i < 4; i++)
-        {
-            int x0 = (i & 1) * 2, y0 = (i >> 1) * 2;
-            int subType = subTypes[i];
-            int w = subType is 0 or 1 ? 2 : 1;
-            int h = subType is 0 or 2 ? 2 : 1;
-            for (int y = 0; y < 2; y += h)
-            {
-                for (int x = 0; x < 2; x += w)
-                {
-                    mb.PartX[count] = x0 + x;
-                    mb.PartY[count] = y0 + y;
-                    mb.PartW[count] = w;
-                    mb.PartH[count] = h;
-                    mb.PartRef[count] = refs[i];
-                    ReadMvd(c, grid, mbX, mbY, n, mb, count);
-                    count++;
-                }
-            }
-        }
-        mb.PartCount = count;
+        int count = SubMacroblockLayout.Fill(mb, subTypes, refs);
+        for (int p = 0; p < count; p++) ReadMvd(c, grid, mbX, mbY, n, mb, p);
         return !r.Overrun;
     }
 

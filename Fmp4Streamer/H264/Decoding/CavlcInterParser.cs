@@ -52,29 +52,12 @@ public static class CavlcInterParser
             refs[i] = 0;
             if (mbType != P8x8Ref0 && !ReadRef(r, numRefActive, out refs[i])) return false;
         }
-        int count = 0;
-        for (int i = 0; i < 4; i++)
+        int count = SubMacroblockLayout.Fill(mb, subTypes, refs);
+        for (int p = 0; p < count; p++)
         {
-            int x0 = (i & 1) * 2, y0 = (i >> 1) * 2;
-            int subType = subTypes[i];
-            int w = subType is 0 or 1 ? 2 : 1;
-            int h = subType is 0 or 2 ? 2 : 1;
-            for (int y = 0; y < 2; y += h)
-            {
-                for (int x = 0; x < 2; x += w)
-                {
-                    mb.PartX[count] = x0 + x;
-                    mb.PartY[count] = y0 + y;
-                    mb.PartW[count] = w;
-                    mb.PartH[count] = h;
-                    mb.PartRef[count] = refs[i];
-                    mb.PartMvdX[count] = r.ReadSe();
-                    mb.PartMvdY[count] = r.ReadSe();
-                    count++;
-                }
-            }
+            mb.PartMvdX[p] = r.ReadSe();
+            mb.PartMvdY[p] = r.ReadSe();
         }
-        mb.PartCount = count;
         return !r.Overrun;
     }
 
