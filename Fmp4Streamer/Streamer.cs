@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Fmp4Streamer.Access;
 using Fmp4Streamer.Cli;
 using Fmp4Streamer.Config;
 using Fmp4Streamer.Diagnostics;
@@ -59,7 +60,13 @@ public static class Streamer
         var metrics = new MetricsRegistry();
         foreach (var hub in hubs) hub.Register(metrics);
 
-        using var server = new HttpServer(loop, ServerOptions(config.Server), hubs);
+        using var access = CreateAccess(loop, config.Server);
+        if (access is null)
+        {
+            foreach (var hub in hubs) hub.Source.Dispose();
+            return ExitCodes.Usage;
+        }
+        using var server = new HttpServer(loop, ServerOptions(config.Server), hubs) { Access = access };
         try
         {
             server.Start();
@@ -72,7 +79,7 @@ public static class Streamer
         server.ServeMetrics(metrics);
         Log.Info(Component, $"listening on {server.Endpoints}");
         using var rtsp = config.Server.RtspPort == 0 ? null : new RtspServer(loop, RtspOptions(config.Server), hubs,
-            hubs.ConvertAll(h => h.Source.FramesPerSecond));
+            hubs.ConvertAll(h => h.Source.FramesPerSecond)) { Access = access };
         try
         {
             rtsp?.Start();
@@ -104,6 +111,52 @@ public static class Streamer
             Log.Info(hub.Name, Summary(hub));
         }
         return clean ? ExitCodes.Ok : ExitCodes.Software;
+    }
+
+    /// <summary>Users and the access keys; null (after logging why) when the htpasswd file cannot be used.</summary>
+    internal static AccessControl? CreateAccess(EventLoop loop, ServerConfig server)
+    {
+        UserTable? users = null;
+        if (server.Htpasswd is string path)
+        {
+            try
+            {
+                users = HtpasswdFile.Load(path);
+            }
+            catch (HtpasswdException e)
+            {
+                Log.Error(Component, e.Message);
+                return null;
+            }
+        }
+        var access = new AccessControl(loop, AccessOptions(server, users));
+        AccessStartupNotes(server, users);
+        return access;
+    }
+
+    internal static AccessOptions AccessOptions(ServerConfig server, UserTable? users) => new()
+    {
+        Users = users,
+        Exempt = server.AuthExempt,
+        Admins = server.Admins,
+        TrustedProxies = server.TrustedProxies,
+        // Browsers keep cookies per host, not per port: two daemons on one host need two names.
+        CookieName = "fmp4streamer-" + server.Port,
+    };
+
+    private static void AccessStartupNotes(ServerConfig server, UserTable? users)
+    {
+        if (users is null)
+        {
+            if (server.Admins.Count > 0) Log.Warning(Component, "admins is set but htpasswd is not: settings may be changed from auth_exempt networks only");
+            return;
+        }
+        Log.Info(Component, $"{users.Count} users from {users.Source}; no password needed from: {(server.AuthExempt.IsEmpty ? "nobody" : server.AuthExempt.Text)}");
+        foreach (string admin in server.Admins)
+            if (!users.Contains(admin)) Log.Warning(Component, $"admins names '{admin}', who is not in {users.Source}");
+        if (server.AuthExempt.CoversLoopback && server.TrustedProxies.IsEmpty)
+            Log.Warning(Component, "auth_exempt covers loopback and trusted_proxies is empty: a reverse proxy on this host (nginx) " +
+                "would let every client in without a password; list it in trusted_proxies so its X-Forwarded-For is used");
     }
 
     /// <summary>The shutdown line of one stream: what its counters say.</summary>

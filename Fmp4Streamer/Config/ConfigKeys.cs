@@ -76,6 +76,20 @@ public static class ConfigKeys
     public static readonly ConfigKey RtspUdpPorts = new("rtsp_udp_ports", ConfigScope.Server, ConfigKeyType.Text,
         "8000-8999", "8000-8999", "UDP ports for RTP/RTCP over UDP, as even/odd pairs: first-last");
 
+    // Access: users, who needs none, who may change settings, and whose forwarded addresses to believe.
+    public static readonly ConfigKey Htpasswd = new("htpasswd", ConfigScope.Server, ConfigKeyType.FilePath, "",
+        "none", "htpasswd file of users (bcrypt entries, htpasswd -B); every URL and RTSP then needs one");
+
+    // Loopback: a local nginx, Moonraker or timelapse tool keeps working without a password.
+    public static readonly ConfigKey AuthExempt = new("auth_exempt", ConfigScope.Server, ConfigKeyType.Networks,
+        "127.0.0.0/8, ::1", "127.0.0.0/8, ::1", "networks whose clients need no user; empty = nobody is exempt");
+
+    public static readonly ConfigKey Admins = new("admins", ConfigScope.Server, ConfigKeyType.NameList, "",
+        "none", "users who may change settings; without htpasswd, only auth_exempt clients may");
+
+    public static readonly ConfigKey TrustedProxies = new("trusted_proxies", ConfigScope.Server, ConfigKeyType.Networks, "",
+        "none", "proxies whose X-Forwarded-For and Forwarded headers name the real client (addresses or networks)");
+
     // source sections
 
     public static readonly ConfigKey Name = new("name", ConfigScope.Source, ConfigKeyType.StreamName, null,
@@ -136,6 +150,7 @@ public static class ConfigKeys
         Listen, Port, Priority, LogLevel, MaxClients, MaxConnectionsPerAddress, ClientQueueBytes, ClientStallTimeout, SleepGrace,
         CorsOrigin,
         HlsSegmentDuration, HlsWindow, HlsPartDuration, RtspPort, RtspMtu, RtspUdpPorts,
+        Htpasswd, AuthExempt, Admins, TrustedProxies,
         Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation,
         CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,
         DecoderInputFormat, EncoderInputFormat,

@@ -108,6 +108,10 @@ public static class ConfigParser
             RtspPort = values.Integer(ConfigKeys.RtspPort),
             RtspMtu = values.Integer(ConfigKeys.RtspMtu),
             RtspUdpPorts = values.PortRange(ConfigKeys.RtspUdpPorts),
+            Htpasswd = values.FilePath(ConfigKeys.Htpasswd),
+            AuthExempt = values.Networks(ConfigKeys.AuthExempt),
+            Admins = values.NameList(ConfigKeys.Admins),
+            TrustedProxies = values.Networks(ConfigKeys.TrustedProxies),
             Location = location,
             Entries = values.Entries,
         };

@@ -1,6 +1,9 @@
 using System.Buffers;
+using System.Net;
 using System.Text;
+using Fmp4Streamer.Access;
 using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Http.Access;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Linux.Sockets;
 using static Tmds.Linux.LibC;
@@ -53,15 +56,33 @@ internal sealed class HttpConnection
         _fd = fd;
         Peer = peer;
         Component = "HTTP " + peer;
+        AccessWaiter = new AccessReady(this);
         Index = index;
         Handler = new PollHandler(this);
     }
 
     public string Peer { get; }
 
-    /// <summary>The client's address without the port (the per-address limit's key).</summary>
-    internal string Address { get; init; } = "";
-    internal string Component { get; }
+    /// <summary>The client's address without the port (the per-address limit's key; behind a trusted proxy the forwarded one).</summary>
+    internal string Address { get; set; } = "";
+    internal string Component { get; private set; }
+
+    /// <summary>The peer's address (the proxy's, behind one).</summary>
+    internal IPAddress PeerAddress => _peerAddress ??= NetworkList.ParseAddress(Peer.AsSpan(0, Math.Max(0, Peer.LastIndexOf(':')))) ?? IPAddress.None;
+    private IPAddress? _peerAddress;
+
+    /// <summary>Who asked, as the gate decided for the current request (routes that change settings ask it).</summary>
+    internal AccessDecision Access { get; set; }
+
+    /// <summary>A Set-Cookie value the current response carries (a login on the page), or null.</summary>
+    internal string? SetCookie { get; set; }
+
+    internal IAccessWaiter AccessWaiter { get; }
+
+    private sealed class AccessReady(HttpConnection connection) : IAccessWaiter
+    {
+        public void OnAccessReady() => connection.ResumeAfterAccess();
+    }
     internal HttpServer Server => _server;
     internal SendQueue Queue { get; } = new(MaxQueuedFragments);
     internal ConnectionState State => _state;
@@ -135,7 +156,8 @@ internal sealed class HttpConnection
             // Responding: only EPOLLOUT is armed; a hang-up also reports EPOLLOUT, whose send then fails.
             // Holding: a FIN may be a half-close (some tools shut their side after the request): answer anyway;
             // a client that is gone makes that send fail.
-            case ConnectionState.Holding: ShutRead(); break;
+            case ConnectionState.Holding:
+            case ConnectionState.Authenticating: ShutRead(); break;
         }
     }
 
@@ -192,9 +214,16 @@ internal sealed class HttpConnection
                 return;
             }
             Handle(data, request);
+            if (_state == ConnectionState.Authenticating)
+            {
+                // Held by the access gate: the request stays first in the pending bytes, to run again when decided.
+                start -= request.HeadLength;
+                length += request.HeadLength;
+                break;
+            }
         }
 
-        bool mayReadMore = _state == ConnectionState.Reading || _state == ConnectionState.Holding
+        bool mayReadMore = _state == ConnectionState.Reading || _state == ConnectionState.Holding || _state == ConnectionState.Authenticating
             || (_state == ConnectionState.Responding && !_closeAfterResponse);
         if (length == 0 || !mayReadMore)
         {
@@ -249,6 +278,7 @@ internal sealed class HttpConnection
         var head = new ResponseHead(_head);
         head.Start(status);
         head.Append(_server.CorsHeaders);
+        if (SetCookie is not null) head.Header("Set-Cookie", SetCookie);
         return head;
     }
 
@@ -457,6 +487,50 @@ internal sealed class HttpConnection
         _answeredLate = true;
     }
 
+    // ---- held by the access gate ------------------------------------------------------------------------------
+
+    /// <summary>The current request waits for the access gate (a password check, or a wrong password's delay).</summary>
+    internal void HoldForAccess()
+    {
+        _state = ConnectionState.Authenticating;
+        _accessHeldSinceUs = _loop.NowUs;
+        SetEvents(_readShut ? 0 : EPOLLRDHUP);
+    }
+
+    private long _accessHeldSinceUs;
+
+    /// <summary>The gate can decide now: the held request (first in the pending bytes) runs again.</summary>
+    internal void ResumeAfterAccess()
+    {
+        if (_state != ConnectionState.Authenticating) return;
+        _state = ConnectionState.Reading;
+        SetEvents(_readShut ? 0 : EPOLLIN | EPOLLRDHUP);
+        if (_pendingLength > 0) Process(_pending!, 0, _pendingLength, shared: false);
+    }
+
+    /// <summary>A wrong password's delay is over: 401, and close (the request is still unread in the pending bytes).</summary>
+    internal void DenyHeldRequest()
+    {
+        if (_state != ConnectionState.Authenticating) return;
+        _state = ConnectionState.Reading;
+        ReleasePending();
+        _server.Stats.Unauthorized.Increment();
+        HttpAccessGate.SendChallenge(this, default, keepAlive: false);
+    }
+
+    /// <summary>Behind a trusted proxy: logs and the per-address limit name the forwarded client; false if that address is over its limit (answered 503).</summary>
+    internal bool UseForwardedClient(IPAddress client)
+    {
+        string address = client.Equals(ForwardedChain.Unknown) ? "unknown" : client.ToString();
+        if (address == Address) return true;
+        Component = "HTTP " + address + " via " + Peer;
+        if (_server.MoveToAddress(this, address)) return true;
+        _server.RejectionLog.Write(Log.Level.Warning, Component, RejectionLogReasons.MaxClients, _loop.NowUs,
+            "503: more than " + _server.Options.MaxConnectionsPerAddress + " connections from " + address);
+        SendError(503);
+        return false;
+    }
+
     // ---- deadlines and close ---------------------------------------------------------------------------------
 
     /// <summary>Called by the server's sweep timer.</summary>
@@ -471,6 +545,10 @@ internal sealed class HttpConnection
                 break;
             case ConnectionState.Lingering:
                 if (nowUs > _deadlineUs) Close(null);
+                break;
+            case ConnectionState.Authenticating:
+                // The longest wait is the largest delay plus a check; anything longer is a bug, not a client.
+                if (nowUs - _accessHeldSinceUs > 2 * LoginThrottle.MaxDelayUs) Close("held by the access gate for too long");
                 break;
             case ConnectionState.Holding:
                 if (nowUs > _deadlineUs)

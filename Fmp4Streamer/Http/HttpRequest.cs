@@ -22,6 +22,9 @@ public struct HttpRequest
     public HeaderValue Range;
     /// <summary>Access-Control-Request-Headers of a CORS preflight (empty: none).</summary>
     public HeaderValue RequestedHeaders;
+    /// <summary>Authorization, Cookie, Origin and Host (empty: none); X-Forwarded-For seen (a proxy in front).</summary>
+    public HeaderValue Authorization, Cookie, Origin, Host;
+    public bool Forwarded;
 
     /// <summary>A header value as offset and length in the request buffer.</summary>
     public readonly record struct HeaderValue(int Start, int Length)

@@ -1,5 +1,7 @@
+using Fmp4Streamer.Access;
 using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Http.Access;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Linux.Sockets;
 using Fmp4Streamer.Streaming;
@@ -54,7 +56,20 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         _sweepTimer = new LoopTimer(loop, this);
         _deferral = new Deferral(loop, this);
         _acceptRetryTimer = new LoopTimer(loop, this);
+        AccessHolds = new AccessHolds(loop);
     }
+
+    /// <summary>Users, exempt networks and trusted proxies; without one given, no users and loopback exempt (the defaults).</summary>
+    public AccessControl Access
+    {
+        get => _access ??= new AccessControl(_loop, new AccessOptions { Exempt = Config.ConfigDefaults.Server.AuthExempt });
+        set => _access = value;
+    }
+
+    private AccessControl? _access;
+
+    /// <summary>Requests the access gate holds for a time (a wrong password's delay).</summary>
+    internal AccessHolds AccessHolds { get; }
 
     public HttpServerOptions Options { get; }
 
@@ -200,7 +215,9 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
             string address = AddressOf(name);
             _perAddress.TryGetValue(address, out int fromAddress);
             // One address may not hold every slot (idle sockets, slowloris); nor may a flood of unserved connections.
-            if (fromAddress >= Options.MaxConnectionsPerAddress || (_rejecting >= MaxRejecting && UnderPressure))
+            // A trusted proxy carries many clients: each is counted under its forwarded address once it has sent a request.
+            bool overAddress = fromAddress >= Options.MaxConnectionsPerAddress && !IsTrustedProxy(address);
+            if (overAddress || (_rejecting >= MaxRejecting && UnderPressure))
             {
                 Stats.OverAddressLimit.Increment();
                 TcpSocket.Close(fd);
@@ -221,6 +238,33 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         _deferral.Schedule();
     }
 
+    private bool IsTrustedProxy(string address) =>
+        _access is not null && !_access.Options.TrustedProxies.IsEmpty && _access.Options.TrustedProxies.Contains(NetworkList.ParseAddress(address));
+
+    /// <summary>Counts a connection under another address (its forwarded client); false when that address has no room.</summary>
+    internal bool MoveToAddress(HttpConnection connection, string address)
+    {
+        _perAddress.TryGetValue(address, out int n);
+        if (n >= Options.MaxConnectionsPerAddress)
+        {
+            Stats.OverAddressLimit.Increment();
+            return false;
+        }
+        Release(connection.Address);
+        _perAddress[address] = n + 1;
+        connection.Address = address;
+        return true;
+    }
+
+    private void Release(string address)
+    {
+        if (_perAddress.TryGetValue(address, out int n))
+        {
+            if (n <= 1) _perAddress.Remove(address);
+            else _perAddress[address] = n - 1;
+        }
+    }
+
     /// <summary>"10.0.0.5" of "10.0.0.5:53122", "[::1]" of "[::1]:53122".</summary>
     private static string AddressOf(string peer)
     {
@@ -231,11 +275,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     internal void OnClosed(HttpConnection connection, bool wasRejecting, bool wasAdmitted)
     {
         if (wasAdmitted) _admitted--;
-        if (_perAddress.TryGetValue(connection.Address, out int n))
-        {
-            if (n <= 1) _perAddress.Remove(connection.Address);
-            else _perAddress[connection.Address] = n - 1;
-        }
+        Release(connection.Address);
         int index = connection.Index;
         int last = _connections.Count - 1;
         _connections[index] = _connections[last];
@@ -286,5 +326,6 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         _sweepTimer.Stop();
         _deferral.Cancel();
         _acceptRetryTimer.Stop();
+        AccessHolds.Stop();
     }
 }

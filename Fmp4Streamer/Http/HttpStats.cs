@@ -22,6 +22,7 @@ internal sealed class HttpStats
     public Counter OverMaxClients { get; } = new();
     public Counter OverAddressLimit { get; } = new();
     public Counter HlsTimeouts { get; } = new();
+    public Counter Unauthorized { get; } = new();
     public Counter ProgressiveFragmentsSent { get; } = new();
     public Counter ProgressiveFramesSkipped { get; } = new();
     public Counter HlsSegmentResponses { get; } = new();
@@ -50,6 +51,8 @@ internal sealed class HttpStats
             MetricsRegistry.Labels(("reason", "max_connections_per_address")), OverAddressLimit);
         registry.Add("fmp4streamer_http_rejections", "Requests or connections refused, by reason.", MetricType.Counter,
             MetricsRegistry.Labels(("reason", "hls_wait_timeout")), HlsTimeouts);
+        registry.Add("fmp4streamer_http_rejections", "Requests or connections refused, by reason.", MetricType.Counter,
+            MetricsRegistry.Labels(("reason", "unauthorized")), Unauthorized);
         registry.Add("fmp4streamer_http_fragments_sent", "Fragments whose last byte a client's kernel took, by kind of client.",
             MetricType.Counter, MetricsRegistry.Labels(("kind", "progressive")), ProgressiveFragmentsSent);
         registry.Add("fmp4streamer_http_frames_skipped", "Frames a slow client did not get (it skipped to the next key frame), by kind.",
