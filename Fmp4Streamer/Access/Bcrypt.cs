@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace Fmp4Streamer.Access;
@@ -81,6 +82,8 @@ public static unsafe class Bcrypt
     }
 
     /// <summary>The 23 digest bytes of bcrypt(cost, salt, password).</summary>
+    // Fully optimised from the first call under the JIT too (tests); NativeAOT compiles it so anyway.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int cost, Span<byte> digest)
     {
         // The key is the password with its C string terminator, cut at 72 bytes.
@@ -126,6 +129,7 @@ public static unsafe class Bcrypt
     /// Blowfish's key schedule with a salt mixed into the blocks it encrypts (ExpandKey of the paper); an empty salt
     /// is the plain Blowfish schedule.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExpandKey(uint* p, uint* s, ReadOnlySpan<byte> key, ReadOnlySpan<byte> salt)
     {
         int k = 0;
@@ -170,6 +174,7 @@ public static unsafe class Bcrypt
     }
 
     /// <summary>One 64-bit block through Blowfish's 16 rounds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Encrypt(uint* p, uint* s, ref uint left, ref uint right)
     {
         uint l = left ^ p[0], r = right;
@@ -182,6 +187,7 @@ public static unsafe class Bcrypt
         right = l;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint F(uint* s, uint x) =>
         ((s[x >> 24] + s[256 + ((x >> 16) & 0xff)]) ^ s[512 + ((x >> 8) & 0xff)]) + s[768 + (x & 0xff)];
 }
