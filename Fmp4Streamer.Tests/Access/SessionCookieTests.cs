@@ -38,6 +38,11 @@ public class SessionCookieTests
         char last = parts[2][^1] == 'A' ? 'B' : 'A';
         Assert.That(cookie.Verify(parts[0] + "." + parts[1] + "." + parts[2][..^1] + last, Now, Users), Is.Null);
         Assert.That(cookie.Verify("garbage", Now, Users), Is.Null);
+        // Characters outside base64url, and a changed tail that decodes to other bits, must not throw.
+        Assert.That(cookie.Verify(parts[0] + "." + parts[1] + "." + parts[2][..^2] + "!!", Now, Users), Is.Null);
+        Assert.That(cookie.Verify(parts[0] + "." + parts[1] + "." + parts[2][..^2] + "xx", Now, Users), Is.Null);
+        Assert.That(cookie.Verify(parts[0] + "." + parts[1] + "." + parts[2] + "AAAA", Now, Users), Is.Null);
+        Assert.That(cookie.Verify("%%%." + parts[1] + "." + parts[2], Now, Users), Is.Null);
     }
 
     [Test]

@@ -27,11 +27,13 @@ public class AccessTests
     {
         _dir = Directory.CreateTempSubdirectory("fmp4streamer-access-").FullName;
         string users = Path.Combine(_dir, "users.htpasswd");
-        // Debian's tool, as a user would make the file: -B bcrypt (cost 10, its default as $2y$), -b password on the line.
-        ToolRun.Output("htpasswd", ["-B", "-c", "-b", users, "alice", "s3cret pass"]);
+        // Debian's tool, as a user would make the file: -B bcrypt ($2y$), -C cost, -b password on the line.
+        ToolRun.Output("htpasswd", ["-B", "-C", "10", "-c", "-b", users, "alice", "s3cret pass"]);
+        // Its default cost (5).
+        ToolRun.Output("htpasswd", ["-B", "-b", users, "bob", "bobs"]);
         // A costlier hash for the test that the loop stays free while one is checked.
         ToolRun.Output("htpasswd", ["-B", "-C", "13", "-b", users, "slow", "slow"]);
-        Assert.That(File.ReadAllText(users), Does.Match(@"^alice:\$2y\$10\$"));
+        Assert.That(File.ReadAllText(users), Does.Match(@"^alice:\$2y\$10\$").And.Contain("bob:$2y$05$"));
         _rtspPort = FreePort.Next();
         int udpFirst = 20000 + Random.Shared.Next(0, 40) * 250;
         _daemon = DaemonProcess.Start($"""
@@ -79,6 +81,7 @@ public class AccessTests
             Assert.That(Head(Get(path, "Authorization: " + Alice)), Does.StartWith("HTTP/1.1 200"), path);
             Assert.That(Head(Get(path, source: Exempt)), Does.StartWith("HTTP/1.1 200"), path + " from an exempt address");
         }
+        Assert.That(Head(Get("/manifest.json", "Authorization: " + Basic("bob", "bobs"))), Does.StartWith("HTTP/1.1 200"), "htpasswd -B's default cost");
     }
 
     [Test]

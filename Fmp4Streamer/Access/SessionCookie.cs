@@ -76,9 +76,19 @@ public sealed class SessionCookie
         if (!users.TryGet(user, out var hash)) return null;
         Span<byte> expected = stackalloc byte[MacBytes];
         Sign(payload.ToString(), hash.Salt, expected);
-        Span<byte> given = stackalloc byte[MacBytes + 3];
-        if (!Base64Url.TryDecodeFromChars(value[(lastDot + 1)..], given, out int length) || length != MacBytes) return null;
-        return CryptographicOperations.FixedTimeEquals(expected, given[..MacBytes]) ? user : null;
+        var encodedMac = value[(lastDot + 1)..];
+        if (Base64Url.GetMaxDecodedLength(encodedMac.Length) != MacBytes) return null;
+        Span<byte> given = stackalloc byte[MacBytes];
+        try
+        {
+            // A bad character throws rather than returning false.
+            if (!Base64Url.TryDecodeFromChars(encodedMac, given, out int length) || length != MacBytes) return null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        return CryptographicOperations.FixedTimeEquals(expected, given) ? user : null;
     }
 
     /// <summary>The first of our cookies in a Cookie header (there may be one per path) that verifies.</summary>
