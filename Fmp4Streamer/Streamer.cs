@@ -134,6 +134,17 @@ public static class Streamer
         return access;
     }
 
+    /// <summary>
+    /// On reload: reads the htpasswd file again and hands the access keys to the running <paramref name="access"/>.
+    /// Throws <see cref="HtpasswdException"/> (file:line, user, why) and leaves the running users in place.
+    /// </summary>
+    internal static void ReloadAccess(AccessControl access, ServerConfig server)
+    {
+        var users = server.Htpasswd is string path ? HtpasswdFile.Load(path) : null;
+        access.Replace(AccessOptions(server, users));
+        AccessStartupNotes(server, users);
+    }
+
     internal static AccessOptions AccessOptions(ServerConfig server, UserTable? users) => new()
     {
         Users = users,

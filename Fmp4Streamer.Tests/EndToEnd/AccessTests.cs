@@ -177,6 +177,49 @@ public class AccessTests
         Assert.That(frames, Is.EqualTo(30));
     }
 
+    [Test]
+    public void ThePagesOwnRequestsWorkWithTheLoginCookie()
+    {
+        string script = Path.Combine(BrowserPlayback.ScriptDirectory, "login.js");
+        if (!Directory.Exists(Path.Combine(BrowserPlayback.ScriptDirectory, "node_modules", "playwright-core")))
+            Assert.Fail("playwright-core is not installed: run `cd tests/browser && npm ci` (make test does)");
+        var r = ToolRun.Run("node", [script, _daemon.BaseUrl + "/", "alice", "s3cret pass"], TimeSpan.FromSeconds(90),
+            BrowserPlayback.ScriptDirectory, "nodejs");
+        string report = r.StdOut.Trim().Split('\n')[^1];
+        TestContext.Out.WriteLine(report);
+        Assert.That(r.ExitCode, Is.Zero, report + "\n" + r.StdErr);
+        Assert.That(report, Does.Contain("\"httpOnly\":true").And.Contain("\"sameSite\":\"Lax\""));
+    }
+
+    [Test]
+    public void OtherHashKindsAreRefusedAtStartWithFileLineAndUser()
+    {
+        string users = Path.Combine(_dir, "md5.htpasswd");
+        ToolRun.Output("htpasswd", ["-m", "-c", "-b", users, "carol", "pw"]);
+        string config = Path.Combine(_dir, "md5.conf");
+        File.WriteAllText(config, $"[server]\nhtpasswd = {users}\nport = {FreePort.Next()}\nrtsp_port = 0\n[p]\ntest_pattern = yes\n");
+        var r = ToolRun.Run(Repository.Binary, ["-c", config], TimeSpan.FromSeconds(20));
+        Assert.That(r.ExitCode, Is.Not.Zero);
+        Assert.That(r.StdErr + r.StdOut, Does.Contain(users + ":1: user 'carol': an MD5 ($apr1$) hash is not accepted; make the entry with htpasswd -B (bcrypt)"));
+    }
+
+    [Test]
+    public void AnExemptLoopbackWithoutTrustedProxiesIsWarnedAbout()
+    {
+        using var daemon = DaemonProcess.Start($"[server]\nhtpasswd = {Path.Combine(_dir, "users.htpasswd")}\nrtsp_port = 0\n[p]\ntest_pattern = yes\n");
+        Assert.That(daemon.Log, Does.Contain("auth_exempt covers loopback and trusted_proxies is empty"));
+        // A proxy on this host, not declared: its clients all look like 127.0.0.1 and enter without a password.
+        using var client = new TcpClient("127.0.0.1", daemon.Port);
+        client.GetStream().Write(Encoding.ASCII.GetBytes("GET /manifest.json HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 198.51.100.9\r\nConnection: close\r\n\r\n"));
+        client.ReceiveTimeout = 10_000;
+        var response = new StreamReader(client.GetStream()).ReadToEnd();
+        Assert.That(response, Does.StartWith("HTTP/1.1 200"));
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!daemon.Log.Contains("carried X-Forwarded-For") && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Assert.That(daemon.Log, Does.Contain("is not in trusted_proxies"));
+        Assert.That(daemon.Stop(), Is.Zero);
+    }
+
     private string SegmentPath()
     {
         // The first segment the live playlist lists.

@@ -50,7 +50,7 @@ public sealed class AccessControl : IDisposable
         _decoy = Decoy(Users);
     }
 
-    public AccessOptions Options { get; }
+    public AccessOptions Options { get; private set; }
 
     /// <summary>The current users; null when no htpasswd file is configured.</summary>
     public UserTable? Users { get; private set; }
@@ -76,6 +76,14 @@ public sealed class AccessControl : IDisposable
         _cache.Clear();
         _decoy = Decoy(users);
         Log.Info(Component, users is null ? "no users: every client may watch" : users.Count + " users from " + users.Source);
+    }
+
+    /// <summary>Takes every access key of a reloaded config (users, auth_exempt, admins, trusted_proxies); the cookie's name and key stay.</summary>
+    public void Replace(AccessOptions options)
+    {
+        Options = options with { CookieName = Options.CookieName, CookieLifetimeSeconds = Options.CookieLifetimeSeconds };
+        _warnedForwardedLoopback = false;
+        ReplaceUsers(options.Users, options.Admins);
     }
 
     /// <summary>The client of a request: the peer, or behind a trusted proxy the address it forwarded.</summary>

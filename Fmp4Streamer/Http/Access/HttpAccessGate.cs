@@ -31,9 +31,11 @@ internal static class HttpAccessGate
             else access.NoteUntrustedForwarding(peer);
         }
         bool exempt = access.IsExempt(client);
+        bool crossOrigin = request.Origin.Length > 0
+            && !OriginCheck.IsSameOrigin(request.Origin.Of(data), request.Host.Of(data), connection.Server.Options.CorsOrigin);
         if (access.Users is null)
         {
-            connection.Access = new AccessDecision(client, null, exempt, false, false);
+            connection.Access = new AccessDecision(client, null, exempt, false, false, crossOrigin);
             return true;
         }
 
@@ -64,7 +66,7 @@ internal static class HttpAccessGate
             SendChallenge(connection, request, keepAlive: request.KeepAlive);
             return false;
         }
-        connection.Access = new AccessDecision(client, user, exempt, true, access.IsAdmin(user));
+        connection.Access = new AccessDecision(client, user, exempt, true, access.IsAdmin(user), crossOrigin);
         return true;
     }
 
