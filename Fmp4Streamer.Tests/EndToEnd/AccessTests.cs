@@ -207,6 +207,8 @@ public class AccessTests
     public void AnExemptLoopbackWithoutTrustedProxiesIsWarnedAbout()
     {
         using var daemon = DaemonProcess.Start($"[server]\nhtpasswd = {Path.Combine(_dir, "users.htpasswd")}\nrtsp_port = 0\n[p]\ntest_pattern = yes\n");
+        var start = DateTime.UtcNow.AddSeconds(5);
+        while (!daemon.Log.Contains("trusted_proxies is empty") && DateTime.UtcNow < start) Thread.Sleep(20);
         Assert.That(daemon.Log, Does.Contain("auth_exempt covers loopback and trusted_proxies is empty"));
         // A proxy on this host, not declared: its clients all look like 127.0.0.1 and enter without a password.
         using var client = new TcpClient("127.0.0.1", daemon.Port);

@@ -45,7 +45,7 @@ public class RoutesTests
         Assert.That(html, Does.Contain("<source src=\"stream.mp4\" type='video/mp4; codecs=\"avc1.64001f\"'>"));
         Assert.That(html, Does.Contain("<source src=\"stream.m3u8\" type=\"application/vnd.apple.mpegurl\">"));
         Assert.That(html, Does.Contain("name=\"viewport\""));
-        Assert.That(html, Does.Contain("<link rel=\"manifest\" href=\"manifest.json\">"));
+        Assert.That(html, Does.Contain("<link rel=\"manifest\" href=\"manifest.json\" crossorigin=\"use-credentials\">"));
         Assert.That(html, Does.Contain("<meta name=\"theme-color\" content=\"#303030\">"));
         Assert.That(html, Does.Contain("apple-mobile-web-app-capable"));
         Assert.That(html, Does.Contain("<link rel=\"apple-touch-icon\" href=\"apple-touch-icon.png\">"));
