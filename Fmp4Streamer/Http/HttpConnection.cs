@@ -499,6 +499,9 @@ internal sealed class HttpConnection
 
     private long _accessHeldSinceUs;
 
+    /// <summary>The held request was a HEAD: its delayed 401 has no body.</summary>
+    internal bool HeldHeadOnly { get; set; }
+
     /// <summary>The gate can decide now: the held request (first in the pending bytes) runs again.</summary>
     internal void ResumeAfterAccess()
     {
@@ -515,7 +518,7 @@ internal sealed class HttpConnection
         _state = ConnectionState.Reading;
         ReleasePending();
         _server.Stats.Unauthorized.Increment();
-        HttpAccessGate.SendChallenge(this, default, keepAlive: false);
+        HttpAccessGate.SendChallenge(this, HeldHeadOnly, keepAlive: false);
     }
 
     /// <summary>Behind a trusted proxy: logs and the per-address limit name the forwarded client; false if that address is over its limit (answered 503).</summary>

@@ -53,6 +53,7 @@ internal static class HttpAccessGate
                     SendChallenge(connection, request, keepAlive: request.KeepAlive);
                     return false;
                 case AccessOutcome.Wrong:
+                    connection.HeldHeadOnly = request.Method == RequestMethod.Head;
                     connection.Server.AccessHolds.Hold(connection, delayUs, deny: true);
                     return false;
                 case AccessOutcome.Wait:
@@ -71,7 +72,10 @@ internal static class HttpAccessGate
     }
 
     /// <summary>401 with the Basic challenge (RFC 7617); kept alive when the client asked, so the retry reuses it.</summary>
-    public static void SendChallenge(HttpConnection connection, in HttpRequest request, bool keepAlive)
+    public static void SendChallenge(HttpConnection connection, in HttpRequest request, bool keepAlive) =>
+        SendChallenge(connection, request.Method == RequestMethod.Head, keepAlive);
+
+    public static void SendChallenge(HttpConnection connection, bool headOnly, bool keepAlive)
     {
         var head = connection.BeginHead(401);
         head.Header("WWW-Authenticate", Challenge);
@@ -79,7 +83,7 @@ internal static class HttpAccessGate
         head.Header("Cache-Control", "no-store");
         head.ContentLength(s_body.Length);
         connection.QueueHead(ref head, keepAlive);
-        if (request.Method != RequestMethod.Head) connection.Queue.EnqueuePlain(s_body, 0, s_body.Length);
+        if (!headOnly) connection.Queue.EnqueuePlain(s_body, 0, s_body.Length);
         connection.BeginResponse();
     }
 
