@@ -53,6 +53,10 @@ internal sealed class HttpStats
             MetricsRegistry.Labels(("reason", "hls_wait_timeout")), HlsTimeouts);
         registry.Add("fmp4streamer_http_rejections", "Requests or connections refused, by reason.", MetricType.Counter,
             MetricsRegistry.Labels(("reason", "unauthorized")), Unauthorized);
+        registry.Add("fmp4streamer_auth_password_checks", "bcrypt checks run off the loop (a password not yet remembered).",
+            MetricType.Counter, "", (Func<long>)(() => server.Access.ChecksStarted));
+        registry.Add("fmp4streamer_auth_failures", "Wrong passwords and unknown users.", MetricType.Counter, "",
+            (Func<long>)(() => server.Access.Failures));
         registry.Add("fmp4streamer_http_fragments_sent", "Fragments whose last byte a client's kernel took, by kind of client.",
             MetricType.Counter, MetricsRegistry.Labels(("kind", "progressive")), ProgressiveFragmentsSent);
         registry.Add("fmp4streamer_http_frames_skipped", "Frames a slow client did not get (it skipped to the next key frame), by kind.",
