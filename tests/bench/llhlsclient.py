@@ -3,12 +3,15 @@
 # follow the live edge as hls.js does in low-latency mode: a blocking reload for the part the preload hint names
 # (_HLS_msn/_HLS_part), every new part, and every segment once it is complete. Every player of one run asks the
 # same URLs at about the same time: through a caching proxy those requests collapse.
-# usage: llhlsclient.py HOST PORT PREFIX CLIENTS SECONDS   (PREFIX: "/" or "/webcam/")
+# usage: llhlsclient.py HOST PORT PREFIX CLIENTS SECONDS [parts]   (PREFIX: "/" or "/webcam/")
+# With "parts" a player fetches the parts alone (what hls.js does at the live edge), not the whole segments too;
+# a segment then counts as fetched once one of its parts was.
 # prints one JSON line: totals, the distinct segments and parts fetched, and per player the segment numbers it
 # missed between its first and last one.
 import asyncio, json, re, sys, time
 
 host, port, prefix, clients, seconds = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+parts_only = len(sys.argv) > 6 and sys.argv[6] == "parts"
 totals = {"clients": clients, "playlists": 0, "segments": 0, "parts": 0, "bytes": 0, "errors": 0, "not_found": 0,
           "other_status": 0, "cache_hits": 0}
 distinct_segments, distinct_parts = set(), set()
@@ -52,7 +55,7 @@ async def player(deadline):
             if first is None and segments:
                 first = segments[-1][0]  # start at the newest complete segment, as a low-latency player does
             for number, uri in segments:
-                if first is None or number < first or number in got: continue
+                if parts_only or first is None or number < first or number in got: continue
                 status, data = await get(reader, writer, uri)
                 if status == 404: totals["not_found"] += 1; continue
                 got.add(number); distinct_segments.add(uri); totals["segments"] += 1; totals["bytes"] += len(data)
@@ -61,7 +64,9 @@ async def player(deadline):
                 if first is None or number <= first or uri in parts_got: continue
                 status, data = await get(reader, writer, uri)
                 if status == 404: totals["not_found"] += 1; continue
-                parts_got.add(uri); distinct_parts.add(uri); totals["parts"] += 1; totals["bytes"] += len(data)
+                parts_got.add(uri); distinct_parts.add(uri)
+                if parts_only: got.add(number)
+                totals["parts"] += 1; totals["bytes"] += len(data)
             playlist = f"streaminf.m3u8?_HLS_msn={hint[0]}&_HLS_part={hint[1]}" if hint else "streaminf.m3u8"
         except (OSError, asyncio.IncompleteReadError, ConnectionResetError, ValueError):
             totals["errors"] += 1
