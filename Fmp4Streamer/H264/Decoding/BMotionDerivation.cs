@@ -52,6 +52,7 @@ public sealed class BMotionDerivation
     /// <summary>Bit k set when 8x8 quarter k of <paramref name="mb"/> is a direct partition.</summary>
     public static byte DirectQuarters(MacroblockData mb)
     {
+        if (mb.Kind == MacroblockKind.BDirect16x16) return 0xF;
         int mask = 0;
         for (int p = 0; p < mb.PartCount; p++)
         {
