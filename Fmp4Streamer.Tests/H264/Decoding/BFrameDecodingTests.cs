@@ -27,4 +27,13 @@ public class BFrameDecodingTests
     {
         DecoderCorpus.AssertBitExact(DecoderCorpus.X264(width, height, 30, profile, x264Params));
     }
+
+    /// <summary>ffmpeg's own libx264 settings (preset medium: 3 B frames, normal pyramid, weightb, CABAC, 3 references).</summary>
+    [TestCase("", TestName = "ffmpeg libx264 Main profile defaults, 1 slice")]
+    [TestCase("-slices 4", TestName = "ffmpeg libx264 Main profile defaults, 4 slices")]
+    public void DecodesFfmpegsMainProfileLikeFfmpeg(string extra)
+    {
+        DecoderCorpus.AssertBitExact(DecoderCorpus.Encode("testsrc2=size=640x480:rate=30", 30,
+            $"-c:v libx264 -profile:v main -pix_fmt yuv420p {extra}"));
+    }
 }
