@@ -8,6 +8,9 @@ public ref struct ResponseHead
     /// <summary>Header lines for pages, playlists and the stream (as the seed sends them).</summary>
     public const string NoCache = "Age: 0\r\nCache-Control: no-cache, no-store, must-revalidate\r\n";
 
+    /// <summary>Endless answers: nginx in front (Klipper and OctoPi installs) would otherwise buffer them.</summary>
+    public const string NoProxyBuffering = "X-Accel-Buffering: no\r\n";
+
     private readonly Span<byte> _buffer;
     private int _length;
 
