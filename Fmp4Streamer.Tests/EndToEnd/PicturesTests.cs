@@ -175,6 +175,23 @@ public class PicturesTests
     }
 
     [Test, Order(5)]
+    public void Chromium_shows_the_mjpeg_stream_in_an_img_at_about_mjpeg_fps()
+    {
+        if (!Directory.Exists(Path.Combine(BrowserPlayback.ScriptDirectory, "node_modules", "playwright-core")))
+            Assert.Fail("playwright-core is not installed: run `cd tests/browser && npm ci` (make test does)");
+        var r = ToolRun.Run("node", new[] { Path.Combine(BrowserPlayback.ScriptDirectory, "mjpeg.js"), _daemon.BaseUrl, "5" },
+            TimeSpan.FromSeconds(60), BrowserPlayback.ScriptDirectory, "nodejs");
+        string json = r.StdOut.Trim().Split('\n')[^1];
+        TestContext.Out.WriteLine("<img src=\"?action=stream\"> in Chromium: " + json);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.StdOut + r.StdErr);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        Assert.That(root.GetProperty("width").GetInt32(), Is.EqualTo(Width));
+        // Pictures read back from the strip change at about mjpeg_fps (loosely below: a loaded 2-core machine).
+        Assert.That(root.GetProperty("fps").GetDouble(), Is.InRange(MjpegFps * 0.3, MjpegFps * 1.25));
+    }
+
+    [Test, Order(6)]
     public void Pictures_carry_cors_headers_and_endless_answers_say_no_proxy_buffering()
     {
         foreach (string path in new[] { "/stream.mp4", "/stream.h264", "/stream.mjpg", "/?action=stream", "/pattern/stream.mjpg" })
