@@ -3,6 +3,7 @@ using Fmp4Streamer.Jpeg;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Pictures;
 using Fmp4Streamer.Streaming;
+using Fmp4Streamer.Tests.TestSupport;
 
 namespace Fmp4Streamer.Tests.Pictures;
 
@@ -94,6 +95,36 @@ public class PictureSourceTests
         pictures.RequestSnapshot(third);
         Assert.That(third.Jpeg, Is.EqualTo(first.Jpeg));
         Assert.That(pictures.Stats.Encodes.Value, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Keeping_the_units_since_the_last_key_frame_allocates_nothing_per_frame()
+    {
+        using var loop = new EventLoop();
+        var source = new FakeSource();
+        var hub = new StreamHub(loop, source, new StreamHubOptions { Name = "t", AutoSleep = false });
+        hub.Open();
+        using var pictures = new PictureSource(loop, hub, new PictureOptions());
+        var waiter = new Waiter();
+        pictures.RequestSnapshot(waiter); // attaches the output; its units are kept for a while after the answer
+        var encoder = new TestPatternEncoder(320, 240, 30);
+        var frames = new byte[60][];
+        for (int n = 0; n < frames.Length; n++)
+        {
+            var buffer = new byte[encoder.MaxFrameSize];
+            frames[n] = buffer[..encoder.EncodeFrame(n, 1_700_000_000_000 + n * 33, n % 30 == 0, buffer)];
+        }
+        int next = 0;
+        void Push(int count)
+        {
+            for (int i = 0; i < count; i++, next++)
+                source.Sink!.OnAccessUnit(frames[next % frames.Length], 1_000_000 + next * 33_333L);
+        }
+        Push(60);
+        RunUntil(loop, () => waiter.Answered);
+        Push(120); // warm: every pooled buffer exists
+        long bytes = AllocationProbe.MinimumBytes(5, () => Push(60));
+        Assert.That(bytes, Is.EqualTo(0), "bytes allocated for 60 frames");
     }
 
     [Test]
