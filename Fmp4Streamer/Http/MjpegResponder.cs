@@ -33,8 +33,7 @@ internal sealed class MjpegResponder : IMjpegClient, IStreamResponder
         }
         var head = connection.BeginHead(200);
         head.Header("Content-Type", JpegPart.ContentType);
-        head.Append(ResponseHead.NoCache);
-        head.Append(ResponseHead.NoProxyBuffering);
+        head.Append(CacheHeaders.Endless);
         connection.QueueHead(ref head, keepAlive: false);
         if (request.HeadOnly)
         {

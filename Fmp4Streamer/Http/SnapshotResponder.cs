@@ -58,7 +58,7 @@ internal sealed class SnapshotResponder : ISnapshotWaiter
         int length = JpegPart.JpegLength(picture);
         var head = _connection.BeginHead(200);
         head.Header("Content-Type", "image/jpeg");
-        head.Append(ResponseHead.NoCache);
+        head.Append(CacheHeaders.NoStore);
         head.ContentLength(length);
         _connection.QueueHead(ref head, _keepAlive);
         if (!_headOnly) _connection.Queue.TryEnqueue(picture, JpegPart.JpegOffset, JpegPart.JpegOffset + length, rebase: false, 0);
