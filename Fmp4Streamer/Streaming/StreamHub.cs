@@ -11,7 +11,8 @@ namespace Fmp4Streamer.Streaming;
 /// The middle of one camera's pipeline: takes access units from its source, builds each moof+mdat once into a
 /// pooled <see cref="SharedFragment"/> (the one copy of the frame, start codes turned into lengths on the way)
 /// and hands it to every subscriber. Joining subscribers start at the next key frame; the source sleeps while
-/// nobody watches.
+/// nobody watches. Outputs that need the access units themselves (<see cref="IAccessUnitOutput"/>: pictures today)
+/// attach beside the fragment subscribers, with the same key-frame start and, while they hold it, the same wake and sleep.
 /// </summary>
 public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 {
