@@ -47,6 +47,7 @@ bench: build m2mcheck
 	tests/bench/slowhls.sh
 	tests/bench/micro.sh
 	tests/bench/m2m.sh
+	tests/bench/pictures.sh
 
 clean:
 	rm -rf artifacts fmp4streamer fmp4streamer-arm64 */bin */obj tests/vm/M2MCheck/bin tests/vm/M2MCheck/obj tests/bench/Microbench/bin tests/bench/Microbench/obj

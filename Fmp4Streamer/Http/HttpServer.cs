@@ -71,6 +71,14 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     }
     internal RouteTable Routes { get; }
 
+    private IReadOnlyList<Pictures.PictureSource?>? _pictures;
+
+    /// <summary>Serves snapshots and MJPEG from these picture sources, one per stream (null: none for that stream).</summary>
+    public void ServePictures(IReadOnlyList<Pictures.PictureSource?> pictures) => _pictures = pictures;
+
+    /// <summary>The picture source of a stream, or null when pictures are not served for it.</summary>
+    internal Pictures.PictureSource? PicturesOf(int index) => _pictures is { } p && index < p.Count ? p[index] : null;
+
     /// <summary>Stream <paramref name="index"/> as raw H264 for /stream.h264, made on first use.</summary>
     internal AnnexBStream RawStream(int index) => _raw[index] ??= new AnnexBStream(Routes.Streams[index], _loop.Clock);
     internal Pages Pages { get; }

@@ -15,6 +15,9 @@ internal sealed class RouteTable
         new("page", "/index.html", AllowedMethods.Read, StaticResources.Page),
         new("stream", "/stream.mp4", AllowedMethods.Read, ProgressiveResponder.Start),
         new("raw-h264", "/stream.h264", AllowedMethods.Read, ProgressiveResponder.StartRaw),
+        // JPEG pictures; "/?action=snapshot" and "/?action=stream" (mjpg-streamer's URLs) are answered by the page route.
+        new("snapshot", "/snapshot.jpg", AllowedMethods.Read, SnapshotResponder.Start),
+        new("mjpeg", "/stream.mjpg", AllowedMethods.Read, MjpegResponder.Start),
         new("manifest", "/manifest.json", AllowedMethods.Read, StaticResources.Manifest),
         new("logo", "/logo.png", AllowedMethods.Read, StaticResources.Logo),
         new("apple-touch-icon", "/apple-touch-icon.png", AllowedMethods.Read, StaticResources.AppleTouchIcon),

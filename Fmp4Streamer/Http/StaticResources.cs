@@ -11,6 +11,15 @@ internal static class StaticResources
     /// <summary>A camera's page; "/" without a camera name shows every camera's tile when there are several.</summary>
     public static void Page(HttpConnection c, scoped in RouteRequest r)
     {
+        switch (ActionQuery.Parse(r.Query))
+        {
+            case ActionQuery.Action.Snapshot:
+                SnapshotResponder.Start(c, r);
+                return;
+            case ActionQuery.Action.Stream:
+                MjpegResponder.Start(c, r);
+                return;
+        }
         var pages = c.Server.Pages;
         var body = !r.Named && c.Server.Routes.Streams.Count > 1 ? pages.Tiles() : pages.Page(r.StreamIndex);
         FixedResponder.Send(c, r, Html, body, CacheHeaders.Revalidate);
