@@ -179,10 +179,14 @@ public sealed class AacEncoder
         return hi;
     }
 
+    internal static long s_evals, s_qticks;
     private int QuantizeAll(int offset)
     {
+        s_evals++;
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         int bits = 0;
         for (int c = 0; c < _channels; c++) bits += _streams[c].Quantize(offset);
+        s_qticks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
         return bits;
     }
 

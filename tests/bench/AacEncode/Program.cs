@@ -1,5 +1,5 @@
 // Encodes raw S16LE PCM from stdin to ADTS AAC on stdout with the daemon's encoder, and prints the encode speed
-// (times realtime, encoder only) on stderr.
+// (times realtime, CPU time of the encoder calls) on stderr.
 // usage: AacEncode RATE CHANNELS BITRATE < in.s16 > out.aac
 using System.Diagnostics;
 using System.Runtime.InteropServices;
@@ -11,7 +11,8 @@ var encoder = new AacEncoder(rate, channels, bitrate);
 using Stream input = Console.OpenStandardInput(), output = Console.OpenStandardOutput();
 var pcm = new short[encoder.FrameSamples * channels];
 var frame = new byte[AdtsHeader.Size + encoder.MaxAccessUnitBytes];
-long frames = 0, ticks = 0;
+long frames = 0;
+TimeSpan cpu = TimeSpan.Zero;
 bool more = true;
 int tail = 2; // silent frames that push the last input through the encoder's delay
 while (more || tail > 0)
@@ -26,14 +27,15 @@ while (more || tail > 0)
     }
     if (!more && got == 0) tail--;
     raw[got..].Clear();
-    long start = Stopwatch.GetTimestamp();
+    TimeSpan start = Environment.CpuUsage.TotalTime;
     int bytes = encoder.Encode(pcm, frame.AsSpan(AdtsHeader.Size));
-    ticks += Stopwatch.GetTimestamp() - start;
+    cpu += Environment.CpuUsage.TotalTime - start;
     frames++;
     if (bytes == 0) continue;
     AdtsHeader.Write(frame, encoder.AudioSpecificConfig, bytes);
     output.Write(frame, 0, AdtsHeader.Size + bytes);
 }
-double seconds = frames * 1024.0 / rate, spent = (double)ticks / Stopwatch.Frequency;
-Console.Error.WriteLine($"encoded {seconds:F1} s in {spent:F2} s: {seconds / spent:F0}x realtime");
+double seconds = frames * 1024.0 / rate, spent = cpu.TotalSeconds;
+Console.Error.WriteLine($"evals/frame {(double)AacEncoder.s_evals / frames:F1} quantize {(double)AacEncoder.s_qticks / Stopwatch.Frequency:F2} s");
+Console.Error.WriteLine($"encoded {seconds:F1} s of audio in {spent:F2} s of CPU: {seconds / spent:F0}x realtime");
 return 0;
