@@ -85,12 +85,12 @@ public class AacEncoderTests
         WindowSequence previous = WindowSequence.OnlyLong;
         foreach (var unit in AacTestAudio.Encode(encoder, pcm))
         {
-            // The first frames hold the signal's onset from silence, which is an attack.
-            if (index++ < 3) continue;
             var sequence = (WindowSequence)((unit[2] >> 6) & 3);
             Assert.That(IsAllowed(previous, sequence), $"{previous} -> {sequence}");
             previous = sequence;
-            if (sequence == WindowSequence.EightShort) count++;
+            // The first frames hold the signal's onset from silence, which is an attack.
+            if (sequence == WindowSequence.EightShort && index >= 3) count++;
+            index++;
         }
         return count;
     }

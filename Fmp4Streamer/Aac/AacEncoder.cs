@@ -151,11 +151,14 @@ public sealed class AacEncoder
 
     private static int RoundToBytes(int bits) => (bits + 7) & ~7;
 
-    /// <summary>The smallest offset (finest quantisation) whose frame fits <paramref name="target"/> bits.</summary>
+    /// <summary>
+    /// The smallest offset (finest quantisation) whose frame fits <paramref name="target"/> bits: the last frame's
+    /// offset is bracketed by steps that double from 1 (neighbouring frames rarely differ by much), then bisected.
+    /// </summary>
     private int ChooseOffset(int target, int guess)
     {
         const int lowest = -255, highest = 255;
-        int step = 4, lo, hi;
+        int step = 1, lo, hi;
         if (QuantizeAll(guess) <= target)
         {
             hi = guess;
@@ -179,14 +182,10 @@ public sealed class AacEncoder
         return hi;
     }
 
-    internal static long s_evals, s_qticks;
     private int QuantizeAll(int offset)
     {
-        s_evals++;
-        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         int bits = 0;
         for (int c = 0; c < _channels; c++) bits += _streams[c].Quantize(offset);
-        s_qticks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
         return bits;
     }
 

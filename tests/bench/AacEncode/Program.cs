@@ -1,7 +1,6 @@
 // Encodes raw S16LE PCM from stdin to ADTS AAC on stdout with the daemon's encoder, and prints the encode speed
 // (times realtime, CPU time of the encoder calls) on stderr.
 // usage: AacEncode RATE CHANNELS BITRATE < in.s16 > out.aac
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Fmp4Streamer.Aac;
 
@@ -36,6 +35,5 @@ while (more || tail > 0)
     output.Write(frame, 0, AdtsHeader.Size + bytes);
 }
 double seconds = frames * 1024.0 / rate, spent = cpu.TotalSeconds;
-Console.Error.WriteLine($"evals/frame {(double)AacEncoder.s_evals / frames:F1} quantize {(double)AacEncoder.s_qticks / Stopwatch.Frequency:F2} s");
 Console.Error.WriteLine($"encoded {seconds:F1} s of audio in {spent:F2} s of CPU: {seconds / spent:F0}x realtime");
 return 0;
