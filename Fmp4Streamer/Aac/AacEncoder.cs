@@ -67,6 +67,9 @@ public sealed class AacEncoder
         }
     }
 
+    /// <summary>The bitrate a stream gets unless configured: 64 kbit/s mono, 96 kbit/s stereo.</summary>
+    public static int DefaultBitrate(int channels) => channels == 1 ? 64000 : 96000;
+
     public int FrameSamples => 1024;
     public int SampleRate { get; }
     public int Channels => _channels;

@@ -17,7 +17,8 @@ internal sealed class BitReservoir
     {
         _average = bitrate * 1024.0 / sampleRate;
         _largestFrame = 6144 * channels;
-        _size = Math.Max(0, Math.Min(_largestFrame - _average, 4 * _average));
+        // 64 bits below the largest frame leave room for the byte alignment and a fill element's rounding.
+        _size = Math.Max(0, Math.Min(_largestFrame - 64 - _average, 4 * _average));
     }
 
     public double AverageBits => _average;

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # SNR of a decoded stream against its source, both raw S16LE with CHANNELS interleaved: the decoder's delay is
-# found by cross-correlation (0 to 4096 samples), then the whole-file SNR and the segmental SNR (mean over 20 ms
+# found by cross-correlation (0 to 4096 samples) over the whole source, so a tone's period cannot alias it (a wrong
+# lag loses the onset or the end), then the whole-file SNR and the segmental SNR (mean over 20 ms
 # segments of the source's louder half, each clipped to [-10, 60] dB) are printed.
 # usage: aacsnr.py SOURCE.s16 DECODED.s16 CHANNELS RATE
 import sys
@@ -11,8 +12,8 @@ dec = np.fromfile(sys.argv[2], dtype='<i2').astype(np.float64)
 ch, rate = int(sys.argv[3]), int(sys.argv[4])
 src = src.reshape(-1, ch)
 dec = dec.reshape(-1, ch)
-probe = src[:, 0][: min(len(src), 5 * rate)]
-n = 1 << int(np.ceil(np.log2(len(probe) + 8192)))
+probe = src[:, 0]
+n = 1 << int(np.ceil(np.log2(2 * len(probe) + 8192)))
 corr = np.fft.irfft(np.conj(np.fft.rfft(probe, n)) * np.fft.rfft(dec[:, 0][: len(probe) + 4096], n), n)
 lag = int(np.argmax(corr[:4097]))
 length = min(len(src), len(dec) - lag)
