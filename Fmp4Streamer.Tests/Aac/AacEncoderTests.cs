@@ -31,6 +31,8 @@ public class AacEncoderTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new AacEncoder(22050, 1, 64000));
         Assert.Throws<ArgumentOutOfRangeException>(() => new AacEncoder(48000, 3, 64000));
         Assert.Throws<ArgumentOutOfRangeException>(() => new AacEncoder(48000, 1, 1000));
+        // Above 5888 bits per channel and frame, fill and alignment could break the 6144-bit frame limit.
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AacEncoder(16000, 1, 92001));
         var encoder = new AacEncoder(48000, 2, 96000);
         var output = new byte[encoder.MaxAccessUnitBytes];
         Assert.Throws<ArgumentException>(() => encoder.Encode(new short[1024], output));
@@ -53,6 +55,8 @@ public class AacEncoderTests
     [TestCase(48000, 2, 96000)]
     [TestCase(44100, 2, 128000)]
     [TestCase(16000, 1, 24000)]
+    [TestCase(16000, 1, 92000)]
+    [TestCase(48000, 2, 552000)]
     public void ConstantBitrateWithinFivePercentOverFourSeconds(int rate, int channels, int bitrate)
     {
         // Loud noise wants more bits than the target, silence far fewer: both must come out at the target (the

@@ -43,7 +43,8 @@ public sealed class AacEncoder
         if (!ScalefactorBands.IsSupported(sampleRate))
             throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "AAC encoder sample rates: 48000, 44100, 32000, 16000");
         if (channels is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "AAC encoder channels: 1 or 2");
-        int perChannelLimit = 6144 * sampleRate / 1024;
+        // A frame may not exceed 6144 bits per channel; the average stays 256 bits below so fill and alignment fit.
+        int perChannelLimit = (6144 - 256) * sampleRate / 1024;
         if (bitrate < 8000 * channels || bitrate > perChannelLimit * channels)
             throw new ArgumentOutOfRangeException(nameof(bitrate), bitrate, $"AAC bitrate: {8000 * channels} to {perChannelLimit * channels} bit/s");
         SampleRate = sampleRate;
