@@ -22,7 +22,7 @@ make_src tone440 48000 1 $(lavfi "sine=frequency=440:sample_rate=48000:duration=
 make_src tone1000 48000 1 $(lavfi "sine=frequency=1000:sample_rate=48000:duration=$seconds") -af volume=0.5
 make_src tone5000 48000 1 $(lavfi "sine=frequency=5000:sample_rate=48000:duration=$seconds") -af volume=0.5
 make_src sweep 48000 1 -f lavfi -i "aevalsrc=0.5*sin(2*PI*(50*t+(15000-50)/(2*$seconds)*t*t)):s=48000:d=$seconds"
-make_src bandnoise 48000 1 -f lavfi -i "anoisesrc=color=white:amplitude=0.5:sample_rate=48000:duration=$seconds" \
+make_src bandnoise 48000 1 -f lavfi -i "anoisesrc=color=white:amplitude=0.5:sample_rate=48000:duration=$seconds:seed=1" \
   -af "highpass=f=300,highpass=f=300,lowpass=f=3000,lowpass=f=3000"
 make_src clicks 48000 1 -f lavfi -i "aevalsrc=0.02*sin(2*PI*220*t)+if(lt(mod(t\,0.25)\,0.003)\,0.7*sin(2*PI*2500*t)\,0):s=48000:d=$seconds"
 if command -v espeak-ng >/dev/null; then
@@ -36,7 +36,7 @@ else
 fi
 make_src speech 48000 1 "${speech[@]}"
 make_src speech16k 16000 1 "${speech[@]}"
-make_src stereo 48000 2 "${speech[@]}" -f lavfi -i "anoisesrc=color=pink:amplitude=0.05:sample_rate=48000" \
+make_src stereo 48000 2 "${speech[@]}" -f lavfi -i "anoisesrc=color=pink:amplitude=0.05:sample_rate=48000:seed=2" \
   -filter_complex "[0:a]aresample=48000,asplit[a][b];[b]adelay=3,volume=0.7[c];[1:a]asplit[n1][n2];[a][n1]amix=inputs=2:normalize=0[l];[c][n2]amix=inputs=2:normalize=0[r];[l][r]join=inputs=2:channel_layout=stereo"
 
 printf '| signal | kbit/s | ours SNR / segSNR (dB) | ffmpeg aac SNR / segSNR (dB) | ours / ffmpeg kbit/s reached |\n|---|---:|---:|---:|---:|\n'
