@@ -80,8 +80,6 @@ public sealed class AacEncoder
     public int MaxAccessUnitBytes => MaxAccessUnitBytesPerChannel * _channels;
     /// <summary>Two bytes for an MP4 esds box or an SDP config=: AAC-LC, the rate's index, the channel count.</summary>
     public ReadOnlySpan<byte> AudioSpecificConfig => _audioSpecificConfig;
-    /// <summary>The window sequence of the last access unit (for tests).</summary>
-    internal WindowSequence LastWindowSequence => _sequencer.Previous;
 
     /// <summary>
     /// Encodes one frame: <paramref name="interleavedPcm"/> holds 1024 samples per channel. Writes one access unit

@@ -13,9 +13,6 @@ internal ref struct BitWriter
         _buffer = buffer;
     }
 
-    /// <summary>Bits written so far.</summary>
-    public readonly int BitCount => _bytes * 8 + _pendingBits;
-
     /// <summary>Writes the low <paramref name="count"/> bits of <paramref name="value"/> (count at most 32).</summary>
     public void Write(uint value, int count)
     {

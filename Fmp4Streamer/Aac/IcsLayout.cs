@@ -116,16 +116,4 @@ internal sealed class IcsLayout
             window += GroupLength[g];
         }
     }
-
-    /// <summary>Copies another channel's layout, for a channel pair sharing one window (common_window).</summary>
-    public void CopyFrom(IcsLayout other)
-    {
-        Sequence = other.Sequence;
-        Shape = other.Shape;
-        MaxSfb = other.MaxSfb;
-        GroupCount = other.GroupCount;
-        GroupingBits = other.GroupingBits;
-        other.GroupLength.CopyTo(GroupLength, 0);
-        other.BandStart.CopyTo(BandStart, 0);
-    }
 }

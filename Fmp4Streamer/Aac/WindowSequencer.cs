@@ -9,8 +9,6 @@ internal sealed class WindowSequencer
 {
     private WindowSequence _previous = WindowSequence.OnlyLong;
 
-    public WindowSequence Previous => _previous;
-
     public WindowSequence Next(bool shortHere, bool shortNext)
     {
         bool previousLeadsToShort = _previous is WindowSequence.LongStart or WindowSequence.EightShort;
