@@ -182,12 +182,14 @@ public static class Streamer
         ClientQueueBytes = (int)Math.Min(server.ClientQueueBytes, int.MaxValue),
         ClientStallTimeout = server.ClientStallTimeout,
         CorsOrigin = server.CorsOrigin,
-        Hls = new HlsOptions
-        {
-            MinSegmentDuration = server.HlsSegmentDuration,
-            WindowSegments = server.HlsWindow,
-            PartTarget = server.HlsPartDuration,
-        },
+    };
+
+    /// <summary>The [server] HLS keys: every stream's segmenter cuts and keeps segments by them.</summary>
+    internal static HlsOptions HlsOptions(ServerConfig server) => new()
+    {
+        MinSegmentDuration = server.HlsSegmentDuration,
+        WindowSegments = server.HlsWindow,
+        PartTarget = server.HlsPartDuration,
     };
 
     internal static RtspServerOptions RtspOptions(ServerConfig server) => new()
@@ -218,6 +220,7 @@ public static class Streamer
             Rotation = source.Rotation,
             AutoSleep = source.AutoSleep,
             SleepGraceUs = (long)(server.SleepGrace.TotalMilliseconds * 1000),
+            Hls = HlsOptions(server),
         });
     }
 }

@@ -236,8 +236,13 @@ internal sealed class HttpConnection
         if (Log.IsEnabled(Log.Level.Debug))
             Log.Debug(Component, request.Method + " " + Encoding.ASCII.GetString(request.Target(data)) + " -> " + (match.Route?.Name ?? "404"));
         if (!RequestGate.Admit(this, match, request, data)) return;
+        _server.Stats.RouteRequests[match.Route!.Kind].Increment();
         var routeRequest = new RouteRequest(match, request.Method, request.KeepAlive, request.Query(data),
-            ByteRange.Parse(request.Range.Of(data)));
+            ByteRange.Parse(request.Range.Of(data)))
+        {
+            IfNoneMatch = request.IfNoneMatch.Of(data),
+            IfModifiedSince = request.IfModifiedSince.Of(data),
+        };
         match.Route!.Handler(this, routeRequest);
     }
 

@@ -48,7 +48,7 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
     {
         var head = connection.BeginHead(200);
         head.Header("Content-Type", "video/mp4");
-        head.Append(ResponseHead.NoCache);
+        head.Append(CacheHeaders.Endless);
         // No Content-Length and no chunking: the body is ended by the close. Ranges of an endless body are ignored.
         connection.QueueHead(ref head, keepAlive: false);
         if (request.HeadOnly)
@@ -64,7 +64,7 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
     {
         var head = connection.BeginHead(200);
         head.Header("Content-Type", "video/h264");
-        head.Append(ResponseHead.NoCache);
+        head.Append(CacheHeaders.Endless);
         connection.QueueHead(ref head, keepAlive: false);
         if (request.HeadOnly)
         {

@@ -37,6 +37,25 @@ internal sealed class RouteTable
     /// <summary>"/name" of a camera without the trailing slash: redirect so relative links resolve under it.</summary>
     private static readonly Route s_addSlash = new("add-slash", "/", AllowedMethods.Read, StaticResources.AddSlash);
 
+    /// <summary>Every route name once, in table order (after the routes: static fields start in order): /metrics counts requests by them.</summary>
+    public static readonly string[] Names = NameKinds();
+
+    private static string[] NameKinds()
+    {
+        var names = new List<string>();
+        foreach (var route in s_routes.Append(s_addSlash))
+        {
+            int kind = names.IndexOf(route.Name);
+            if (kind < 0)
+            {
+                kind = names.Count;
+                names.Add(route.Name);
+            }
+            route.Kind = kind;
+        }
+        return names.ToArray();
+    }
+
     private readonly IReadOnlyList<ILiveStream> _streams;
 
     public RouteTable(IReadOnlyList<ILiveStream> streams)

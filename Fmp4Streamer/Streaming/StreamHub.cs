@@ -3,6 +3,7 @@ using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.H264;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Mp4;
+using Fmp4Streamer.Streaming.Hls;
 
 namespace Fmp4Streamer.Streaming;
 
@@ -22,6 +23,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     private readonly LoopTimer _sleepTimer;
     private readonly ParameterSets _parameterSets = new();
     private readonly PresentationOrder _presentationOrder;
+    private readonly EventLoop _loop;
+    private HlsSegmenter? _hls;
 
     // Copy-on-write arrays: delivery iterates a stable snapshot while callbacks may unsubscribe.
     private IFragmentSubscriber[] _active = Array.Empty<IFragmentSubscriber>();
@@ -37,6 +40,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     {
         _source = source;
         _options = options;
+        _loop = loop;
         _timeline = new SampleTimeline(Timescales.Video, source.FramesPerSecond);
         _sleepTimer = new LoopTimer(loop, this);
         _clock = loop.Clock;
@@ -49,6 +53,11 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     public int ConfiguredWidth => InitSegment.Displayed(_options.ConfiguredWidth, _options.ConfiguredHeight, _options.Rotation).Width;
     public int ConfiguredHeight => InitSegment.Displayed(_options.ConfiguredWidth, _options.ConfiguredHeight, _options.Rotation).Height;
     public IVideoSource Source => _source;
+
+    public HlsSegmenter Hls => _hls ??= new HlsSegmenter(_loop, this, _options.Hls);
+
+    /// <summary>The segmenter if HLS was ever requested (statistics, tests).</summary>
+    public HlsSegmenter? HlsIfCreated => _hls;
 
     /// <summary>Frames, bytes, key-frame requests, restarts and fan-out delay of this stream.</summary>
     public StreamStats Stats { get; } = new();
@@ -107,6 +116,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 
     public void Close()
     {
+        _hls?.Close();
         _sleepTimer.Stop();
         foreach (var s in _active) s.OnStreamReset();
         foreach (var s in _waiting) s.OnStreamReset();
