@@ -7,6 +7,7 @@ using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.H264.TestPattern;
 using Fmp4Streamer.Http;
 using Fmp4Streamer.Linux;
+using Fmp4Streamer.Pictures;
 using Fmp4Streamer.Rtsp;
 using Fmp4Streamer.Streaming;
 using Fmp4Streamer.Streaming.Hls;
@@ -59,6 +60,13 @@ public static class Streamer
         // Every number in one place; the HTTP server serves it at /metrics.
         var metrics = new MetricsRegistry();
         foreach (var hub in hubs) hub.Register(metrics);
+        var pictures = new List<PictureSource?>();
+        for (int i = 0; i < hubs.Count; i++)
+        {
+            var picture = new PictureSource(loop, hubs[i], PictureOptionsOf(config.Sources[i]));
+            picture.Register(metrics);
+            pictures.Add(picture);
+        }
 
         using var access = CreateAccess(loop, config.Server);
         if (access is null)
@@ -77,6 +85,7 @@ public static class Streamer
             return ExitCodes.Usage;
         }
         server.ServeMetrics(metrics);
+        server.ServePictures(pictures);
         Log.Info(Component, $"listening on {server.Endpoints}");
         using var rtsp = config.Server.RtspPort == 0 ? null : new RtspServer(loop, RtspOptions(config.Server), hubs,
             hubs.ConvertAll(h => h.Source.FramesPerSecond)) { Access = access };
@@ -94,7 +103,7 @@ public static class Streamer
         foreach (var hub in hubs)
         {
             Log.Info(hub.Name, $"{hub.Source.Description}, {hub.ConfiguredWidth}x{hub.ConfiguredHeight}, at /{hub.Name}/stream.mp4" +
-                (hubs[0] == hub ? " and /stream.mp4" : ""));
+                (hubs[0] == hub ? " and /stream.mp4" : "") + $"; pictures from {pictures[hubs.IndexOf(hub)]!.Kind}");
             hub.Open();
         }
 
@@ -104,6 +113,7 @@ public static class Streamer
         // After a failure the state may be inconsistent: still stop every source (no child process may outlive us),
         // each on its own, and keep the exit code.
         StopGuarded(server.Dispose, clean);
+        foreach (var picture in pictures) StopGuarded(() => picture?.Dispose(), clean);
         if (rtsp is not null) StopGuarded(rtsp.Dispose, clean);
         foreach (var hub in hubs)
         {
@@ -246,12 +256,22 @@ public static class Streamer
         ClientQueueBytes = (int)Math.Min(server.ClientQueueBytes, int.MaxValue),
         ClientStallTimeout = server.ClientStallTimeout,
         CorsOrigin = server.CorsOrigin,
-        Hls = new HlsOptions
-        {
-            MinSegmentDuration = server.HlsSegmentDuration,
-            WindowSegments = server.HlsWindow,
-            PartTarget = server.HlsPartDuration,
-        },
+    };
+
+    /// <summary>The [server] HLS keys: every stream's segmenter cuts and keeps segments by them.</summary>
+    internal static HlsOptions HlsOptions(ServerConfig server) => new()
+    {
+        MinSegmentDuration = server.HlsSegmentDuration,
+        WindowSegments = server.HlsWindow,
+        PartTarget = server.HlsPartDuration,
+    };
+
+    internal static PictureOptions PictureOptionsOf(SourceConfig source) => new()
+    {
+        Quality = source.SnapshotQuality,
+        MaxWidth = source.SnapshotWidth,
+        MjpegFps = source.MjpegFps,
+        Rotation = source.Rotation,
     };
 
     internal static RtspServerOptions RtspOptions(ServerConfig server) => new()
@@ -282,6 +302,7 @@ public static class Streamer
             Rotation = source.Rotation,
             AutoSleep = source.AutoSleep,
             SleepGraceUs = (long)(server.SleepGrace.TotalMilliseconds * 1000),
+            Hls = HlsOptions(server),
         });
     }
 }

@@ -67,7 +67,7 @@ public class AccessTests
     [
         "/", "/index.html", "/stream.mp4", "/stream.h264", "/manifest.json", "/logo.png", "/apple-touch-icon.png",
         "/favicon.ico", "/icon-192.png", "/icon-512.png", "/stream.m3u8", "/streaminf.m3u8", "/init.mp4", "/metrics",
-        "/pattern/", "/pattern/stream.mp4", "/pattern/streaminf.m3u8",
+        "/snapshot.jpg", "/stream.mjpg", "/pattern/", "/pattern/stream.mp4", "/pattern/streaminf.m3u8",
     ];
 
     [Test]
@@ -262,7 +262,8 @@ public class AccessTests
             if (n <= 0) break;
             all.Write(buffer, 0, n);
             string text = Encoding.ASCII.GetString(all.GetBuffer(), 0, (int)all.Length);
-            if (path.EndsWith(".mp4", StringComparison.Ordinal) && path.Contains("stream") || path.EndsWith(".h264", StringComparison.Ordinal))
+            if (path.EndsWith(".mp4", StringComparison.Ordinal) && path.Contains("stream") || path.EndsWith(".h264", StringComparison.Ordinal)
+                || path.EndsWith(".mjpg", StringComparison.Ordinal))
                 if (text.Contains("\r\n\r\n")) break;
         }
         return Encoding.ASCII.GetString(all.ToArray());

@@ -66,6 +66,8 @@ public static class RequestParser
             else if (EqualsIgnoreCase(name, "transfer-encoding"u8)) chunked = true;
             else if (EqualsIgnoreCase(name, "content-length"u8)) hasBody |= !IsZero(value);
             else if (EqualsIgnoreCase(name, "range"u8)) request.Range = Field(data, value);
+            else if (EqualsIgnoreCase(name, "if-none-match"u8)) request.IfNoneMatch = Field(data, value);
+            else if (EqualsIgnoreCase(name, "if-modified-since"u8)) request.IfModifiedSince = Field(data, value);
             else if (EqualsIgnoreCase(name, "access-control-request-headers"u8)) request.RequestedHeaders = Field(data, value);
             else if (EqualsIgnoreCase(name, "authorization"u8)) request.Authorization = Field(data, value);
             else if (EqualsIgnoreCase(name, "cookie"u8)) request.Cookie = Field(data, value);
