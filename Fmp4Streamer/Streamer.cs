@@ -70,6 +70,10 @@ public static class Streamer
             return ExitCodes.Usage;
         }
         server.ServeMetrics(metrics);
+        var settingsFile = CameraSettingsFactory.File(config, options.ConfigPath);
+        for (int i = 0; i < hubs.Count; i++)
+            if (hubs[i].Source is V4L2.CameraSource camera)
+                server.ServeSettings(i, CameraSettingsFactory.Create(hubs[i].Name, camera, config.Sources[i], settingsFile));
         Log.Info(Component, $"listening on {server.Endpoints}");
         using var rtsp = config.Server.RtspPort == 0 ? null : new RtspServer(loop, RtspOptions(config.Server), hubs,
             hubs.ConvertAll(h => h.Source.FramesPerSecond));

@@ -76,6 +76,9 @@ public static class ConfigKeys
     public static readonly ConfigKey RtspUdpPorts = new("rtsp_udp_ports", ConfigScope.Server, ConfigKeyType.Text,
         "8000-8999", "8000-8999", "UDP ports for RTP/RTCP over UDP, as even/odd pairs: first-last");
 
+    public static readonly ConfigKey PersistControls = new("persist_controls", ConfigScope.Server, ConfigKeyType.Boolean,
+        "yes", "yes", "write control values changed over HTTP into this config file; no = keep them until the daemon stops");
+
     // source sections
 
     public static readonly ConfigKey Name = new("name", ConfigScope.Source, ConfigKeyType.StreamName, null,
@@ -135,7 +138,7 @@ public static class ConfigKeys
     [
         Listen, Port, Priority, LogLevel, MaxClients, MaxConnectionsPerAddress, ClientQueueBytes, ClientStallTimeout, SleepGrace,
         CorsOrigin,
-        HlsSegmentDuration, HlsWindow, HlsPartDuration, RtspPort, RtspMtu, RtspUdpPorts,
+        HlsSegmentDuration, HlsWindow, HlsPartDuration, RtspPort, RtspMtu, RtspUdpPorts, PersistControls,
         Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation,
         CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,
         DecoderInputFormat, EncoderInputFormat,

@@ -108,6 +108,7 @@ public static class ConfigParser
             RtspPort = values.Integer(ConfigKeys.RtspPort),
             RtspMtu = values.Integer(ConfigKeys.RtspMtu),
             RtspUdpPorts = values.PortRange(ConfigKeys.RtspUdpPorts),
+            PersistControls = values.Boolean(ConfigKeys.PersistControls),
             Location = location,
             Entries = values.Entries,
         };

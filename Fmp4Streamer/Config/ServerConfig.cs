@@ -51,6 +51,9 @@ public sealed record ServerConfig
     /// <summary>Server ports for RTP over UDP (even RTP, odd RTCP).</summary>
     public (int First, int Last) RtspUdpPorts { get; init; } = (8000, 8999);
 
+    /// <summary>Control values changed over HTTP are written into the config file (persist_controls).</summary>
+    public bool PersistControls { get; init; } = true;
+
     /// <summary>The [server] header (or the file, line 0, when the section is absent).</summary>
     public required ConfigLocation Location { get; init; }
 

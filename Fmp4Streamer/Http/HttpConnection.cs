@@ -184,14 +184,17 @@ internal sealed class HttpConnection
                 SendError(reason.StatusCode());
                 return;
             }
-            start += request.HeadLength;
-            length -= request.HeadLength;
+            // A POST's body follows its head; wait for all of it (the parser capped its length).
+            int total = request.HeadLength + request.ContentLength;
+            if (length < total) break;
+            start += total;
+            length -= total;
             if (!_admitted && !Admit())
             {
                 ReleasePending();
                 return;
             }
-            Handle(data, request);
+            Handle(data[..total], request);
         }
 
         bool mayReadMore = _state == ConnectionState.Reading || _state == ConnectionState.Holding
@@ -237,7 +240,13 @@ internal sealed class HttpConnection
             Log.Debug(Component, request.Method + " " + Encoding.ASCII.GetString(request.Target(data)) + " -> " + (match.Route?.Name ?? "404"));
         if (!RequestGate.Admit(this, match, request, data)) return;
         var routeRequest = new RouteRequest(match, request.Method, request.KeepAlive, request.Query(data),
-            ByteRange.Parse(request.Range.Of(data)));
+            ByteRange.Parse(request.Range.Of(data)))
+        {
+            Body = data.Slice(request.HeadLength, request.ContentLength),
+            Host = request.Host.Of(data),
+            Origin = request.Origin.Of(data),
+            ContentType = request.ContentType.Of(data),
+        };
         match.Route!.Handler(this, routeRequest);
     }
 

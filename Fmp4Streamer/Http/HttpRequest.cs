@@ -22,6 +22,10 @@ public struct HttpRequest
     public HeaderValue Range;
     /// <summary>Access-Control-Request-Headers of a CORS preflight (empty: none).</summary>
     public HeaderValue RequestedHeaders;
+    /// <summary>Host, Origin and Content-Type (empty: none): a POST's origin check and body format.</summary>
+    public HeaderValue Host, Origin, ContentType;
+    /// <summary>Bytes of the body after the head (POST only; 0 otherwise).</summary>
+    public int ContentLength;
 
     /// <summary>A header value as offset and length in the request buffer.</summary>
     public readonly record struct HeaderValue(int Start, int Length)

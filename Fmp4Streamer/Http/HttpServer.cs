@@ -45,8 +45,10 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         CorsHeaders = CorsHeaderLines(options.CorsOrigin);
         _hls = new HlsSegmenter?[streams.Count];
         _raw = new AnnexBStream?[streams.Count];
+        _settings = new Settings.ICameraSettings?[streams.Count];
         HlsWaitUs = (long)(options.Hls.FirstSegmentTimeout.TotalMilliseconds * 1000);
-        ReadBuffer = new byte[Math.Max(options.MaxHeaderBytes, 4096)];
+        // Room for a whole request: the longest head and the longest body.
+        ReadBuffer = new byte[Math.Max(options.MaxHeaderBytes, 4096) + RequestParser.MaxBodyBytes];
         RequestTimeoutUs = (long)(options.RequestTimeout.TotalMilliseconds * 1000);
         StallTimeoutUs = (long)(options.ClientStallTimeout.TotalMilliseconds * 1000);
         LingerUs = Math.Min(RequestTimeoutUs, 2_000_000);
@@ -74,6 +76,16 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         Metrics = registry;
     }
     internal RouteTable Routes { get; }
+
+    private readonly Settings.ICameraSettings?[] _settings;
+
+    /// <summary>Serves <paramref name="settings"/> as stream <paramref name="index"/>'s controls.json and controls.</summary>
+    public void ServeSettings(int index, Settings.ICameraSettings settings) => _settings[index] = settings;
+
+    internal Settings.ICameraSettings? SettingsOf(int index) => _settings[index];
+
+    /// <summary>Who may change settings: loopback clients until access control replaces it.</summary>
+    internal Settings.SettingsPermission MayChangeSettings { get; set; } = Settings.SettingsAccess.LoopbackOnly;
 
     /// <summary>Stream <paramref name="index"/> as raw H264 for /stream.h264, made on first use.</summary>
     internal AnnexBStream RawStream(int index) => _raw[index] ??= new AnnexBStream(Routes.Streams[index], _loop.Clock);
