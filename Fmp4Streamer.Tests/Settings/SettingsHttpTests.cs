@@ -22,36 +22,24 @@ public class SettingsHttpTests
         brightness = 100
         """;
 
+    private SettingsServer _fixture = null!;
     private SimulatedV4l2Driver _camera = null!;
     private ServerFixture _server = null!;
-    private string _dir = null!;
     private string _configPath = null!;
-    private readonly List<ControlSetting> _remembered = new();
+    private List<ControlSetting> _remembered = null!;
 
     [SetUp]
     public void Start()
     {
-        _dir = Directory.CreateTempSubdirectory("settings-http").FullName;
-        _configPath = Path.Combine(_dir, "fmp4streamer.conf");
-        File.WriteAllText(_configPath, Config);
-        _camera = new SimulatedV4l2Driver("/dev/video0");
-        _server = new ServerFixture();
-        var device = new SettingsDevice
-        {
-            Role = "camera", Path = "/dev/video0", Section = "/dev/video0", PerContext = false,
-            Live = () => null, Remember = s => ControlSettingList.Remember(_remembered, s), Remembered = () => _remembered,
-        };
-        var settings = new CameraSettings("video0", _camera, [device], new SettingsFile(_configPath));
-        _server.LoopThread.Invoke(() => _server.Server.ServeSettings(0, settings));
+        _fixture = new SettingsServer(Config);
+        _camera = _fixture.Camera;
+        _server = _fixture.Server;
+        _configPath = _fixture.ConfigPath;
+        _remembered = _fixture.Remembered;
     }
 
     [TearDown]
-    public void Stop()
-    {
-        _server.Dispose();
-        _camera.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Stop() => _fixture.Dispose();
 
     private TestResponse Post(string body, string contentType = "application/json", string extra = "")
     {
