@@ -58,7 +58,18 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         _acceptRetryTimer = new LoopTimer(loop, this);
     }
 
-    public HttpServerOptions Options { get; }
+    public HttpServerOptions Options { get; private set; }
+
+    /// <summary>
+    /// A reload's new settings: the ones read per request or per connection (client limits, queue size, stall
+    /// timeout, CORS origin) take effect for the next decisions; the listening address and port stay.
+    /// </summary>
+    public void Reconfigure(HttpServerOptions options)
+    {
+        Options = options with { Listen = Options.Listen, Port = Options.Port, Hls = Options.Hls };
+        CorsHeaders = CorsHeaderLines(options.CorsOrigin);
+        StallTimeoutUs = (long)(options.ClientStallTimeout.TotalMilliseconds * 1000);
+    }
 
     /// <summary>Requests, refusals and what each kind of client was sent, for /metrics.</summary>
     internal HttpStats Stats { get; } = new();
@@ -80,7 +91,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     private readonly Settings.ICameraSettings?[] _settings;
 
     /// <summary>Serves <paramref name="settings"/> as stream <paramref name="index"/>'s controls.json and controls.</summary>
-    public void ServeSettings(int index, Settings.ICameraSettings settings) => _settings[index] = settings;
+    public void ServeSettings(int index, Settings.ICameraSettings? settings) => _settings[index] = settings;
 
     internal Settings.ICameraSettings? SettingsOf(int index) => _settings[index];
 
@@ -92,7 +103,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     internal Pages Pages { get; }
 
     /// <summary>The CORS header lines of every answer ("" when cors_origin is empty).</summary>
-    internal byte[] CorsHeaders { get; }
+    internal byte[] CorsHeaders { get; private set; }
 
     private static byte[] CorsHeaderLines(string origin)
     {
@@ -109,7 +120,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     internal byte[] ReadBuffer { get; }
 
     internal long RequestTimeoutUs { get; }
-    internal long StallTimeoutUs { get; }
+    internal long StallTimeoutUs { get; private set; }
     internal long LingerUs { get; }
     internal long HlsWaitUs { get; }
 

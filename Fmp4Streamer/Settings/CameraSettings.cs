@@ -17,7 +17,7 @@ public sealed class CameraSettings : ICameraSettings
 {
     private readonly ILinuxIo _io;
     private readonly string _component;
-    private readonly SettingsFile? _file;
+    private SettingsFile? _file;
 
     /// <param name="devices">The chain; the first is the camera.</param>
     /// <param name="file">Where changes are saved; null keeps them in memory (persist_controls = no).</param>
@@ -32,6 +32,13 @@ public sealed class CameraSettings : ICameraSettings
     /// <summary>The chain; replaced when a reload restarts the camera with another chain.</summary>
     public IReadOnlyList<SettingsDevice> Devices { get; set; }
 
+    /// <summary>Where changes are saved (null: kept in memory); a reload may switch persist_controls.</summary>
+    public SettingsFile? File
+    {
+        get => _file;
+        set => _file = value;
+    }
+
     public void WriteControls(JsonWriter json)
     {
         json.Bool("persist", _file is not null);
@@ -44,7 +51,22 @@ public sealed class CameraSettings : ICameraSettings
         json.EndArray();
     }
 
-    public bool Apply(IReadOnlyList<SettingChange> changes, string client, JsonWriter json)
+    public bool Apply(IReadOnlyList<SettingChange> changes, string client, JsonWriter json) => Apply(changes, client, json, persist: true, null);
+
+    /// <summary>
+    /// A reload's changed control lines, applied live like a request but not saved (they come from the file), each
+    /// refusal logged as a warning. Returns the number applied.
+    /// </summary>
+    public int ApplyFromConfig(IReadOnlyList<SettingChange> changes, string client)
+    {
+        var refusals = new List<string>();
+        var json = new JsonWriter().BeginObject();
+        Apply(changes, client, json, persist: false, refusals);
+        foreach (var refusal in refusals) Log.Warning(_component, $"{client}: {refusal}");
+        return changes.Count - refusals.Count;
+    }
+
+    private bool Apply(IReadOnlyList<SettingChange> changes, string client, JsonWriter json, bool persist, List<string>? refusals)
     {
         var sessions = new Dictionary<SettingsDevice, DeviceSession>();
         var saved = new List<SettingsFile.Change>();
@@ -63,6 +85,7 @@ public sealed class CameraSettings : ICameraSettings
                 {
                     all = false;
                     json.Bool("ok", false).String("error", error);
+                    refusals?.Add(change.Key + ": " + error);
                 }
                 json.EndObject();
             }
@@ -72,7 +95,7 @@ public sealed class CameraSettings : ICameraSettings
         {
             foreach (var session in sessions.Values) session.Dispose();
         }
-        if (saved.Count == 0) json.Bool("saved", false);
+        if (!persist || saved.Count == 0) json.Bool("saved", false);
         else if (_file is null) json.Bool("saved", false).String("saved_reason", "persist_controls = no: kept until the daemon stops");
         else if (_file.TrySave(saved, out string saveError)) json.Bool("saved", true);
         else

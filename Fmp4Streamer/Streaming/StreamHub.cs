@@ -14,11 +14,11 @@ namespace Fmp4Streamer.Streaming;
 /// </summary>
 public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 {
-    private readonly IVideoSource _source;
-    private readonly StreamHubOptions _options;
+    private IVideoSource _source;
+    private StreamHubOptions _options;
     private readonly FragmentPool _pool;
     private readonly IClock _clock;
-    private readonly SampleTimeline _timeline;
+    private SampleTimeline _timeline;
     private readonly LoopTimer _sleepTimer;
     private readonly ParameterSets _parameterSets = new();
     private readonly PresentationOrder _presentationOrder;
@@ -113,6 +113,20 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         _active = _waiting = Array.Empty<IFragmentSubscriber>();
         if (_sourceRunning) _source.Stop();
         _sourceRunning = false;
+    }
+
+    /// <summary>
+    /// A reload changed this camera's configuration: its clients are reset (pages reconnect), the old source is
+    /// stopped and released, and the new one runs under the same name and URLs.
+    /// </summary>
+    public void ReplaceSource(IVideoSource source, StreamHubOptions options)
+    {
+        Close();
+        _source.Dispose();
+        _source = source;
+        _options = options with { Name = _options.Name };
+        _timeline = new SampleTimeline(Timescales.Video, source.FramesPerSecond);
+        Open();
     }
 
     public void OnSourceInterrupted(string reason)
