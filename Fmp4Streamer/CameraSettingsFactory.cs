@@ -16,6 +16,7 @@ public static class CameraSettingsFactory
             new()
             {
                 Role = "camera", Path = camera.Options.DevicePath, Section = source.Section, PerContext = false,
+                SysfsRoot = camera.Options.SysfsRoot,
                 Live = () => camera.Device, Remember = camera.RememberControl, Remembered = () => camera.ControlSettings,
             },
         };

@@ -124,21 +124,23 @@ public sealed class ConfigReloader
         Entries = s_noEntries, Location = default,
     };
 
-    /// <summary>The UVC extension unit's configuration is committed before streaming: a change restarts the camera.</summary>
+    /// <summary>The UVC H.264 unit's configuration is committed before streaming: a change restarts the camera.</summary>
     private static bool UvcxChanged(SourceConfig a, SourceConfig b)
     {
         var before = new Dictionary<string, string>();
         foreach (var e in a.Controls)
-            if (UvcExtensions.IsUvcxKey(e.Key)) before[e.Key] = e.Value;
+            if (IsH264UnitKey(e.Key)) before[e.Key] = e.Value;
         int count = 0;
         foreach (var e in b.Controls)
         {
-            if (!UvcExtensions.IsUvcxKey(e.Key)) continue;
+            if (!IsH264UnitKey(e.Key)) continue;
             count++;
             if (!before.TryGetValue(e.Key, out var value) || value != e.Value) return true;
         }
         return count != before.Count;
     }
+
+    private static bool IsH264UnitKey(string key) => key.StartsWith("uvcx_h264_", StringComparison.Ordinal);
 
     private int ApplyControls(int index, SourceConfig old, SourceConfig fresh)
     {
@@ -155,7 +157,7 @@ public sealed class ConfigReloader
     {
         foreach (var e in after)
         {
-            if (UvcExtensions.IsUvcxKey(e.Key)) continue;
+            if (IsH264UnitKey(e.Key)) continue;
             string? was = null;
             foreach (var b in before)
                 if (b.Key == e.Key) was = b.Value;

@@ -3,6 +3,7 @@ using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Http.Settings;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.V4L2;
+using Fmp4Streamer.V4L2.Uvc;
 using static Fmp4Streamer.Linux.Native.videodev2;
 
 namespace Fmp4Streamer.Settings;
@@ -114,6 +115,7 @@ public sealed class CameraSettings : ICameraSettings
             error = why;
             return false;
         }
+        if (UvcExtensions.IsUvcxKey(change.Key)) return TryApplyExtensionUnit(change, client, sessions, saved, json, out error);
         if (!TryFind(change.Key, sessions, out var session, out var control, out error)) return false;
         var device = session.Device;
         string path = device.Path;
@@ -183,6 +185,59 @@ public sealed class CameraSettings : ICameraSettings
         control.Value = used;
         Log.Info(_component, $"{client}: {control.Name} = {text} on {path} (was {was}" +
             (adjusted ? $", asked {change.Value}" : "") + (session.Applies ? ")" : "; applied at the next start)"));
+        return true;
+    }
+
+    /// <summary>
+    /// A uvcx_ key: the Logitech LED is set live through its extension unit request (read-modify-write, read back); the
+    /// H.264 unit's configuration is committed before streaming, so it only changes with a restart.
+    /// </summary>
+    private bool TryApplyExtensionUnit(SettingChange change, string client, Dictionary<SettingsDevice, DeviceSession> sessions,
+        List<SettingsFile.Change> saved, JsonWriter json, out string error)
+    {
+        var device = Devices[0];
+        if (change.Key.StartsWith("uvcx_h264_", StringComparison.Ordinal))
+        {
+            error = $"'{change.Key}' is committed to the camera's H.264 unit before streaming: set it in the config file and reload (SIGHUP)";
+            return false;
+        }
+        if (!sessions.TryGetValue(device, out var session))
+        {
+            session = DeviceSession.Open(_io, device);
+            sessions[device] = session;
+        }
+        if (session.Handle is null || session.Controls is null)
+        {
+            error = session.Error ?? $"{device.Path} cannot be opened";
+            return false;
+        }
+        var warnings = new List<string>();
+        try
+        {
+            var setting = new ControlSetting(change.Key, change.Value.Trim(), "request");
+            var extensions = UvcExtensions.Open(session.Handle, device.SysfsRoot ?? "/", warnings);
+            if (extensions.Led is null)
+            {
+                error = $"{device.Path} has no Logitech LED extension unit";
+                return false;
+            }
+            extensions.Apply([setting], warnings);
+            if (warnings.Count > 0)
+            {
+                error = warnings[^1].StartsWith("request: ", StringComparison.Ordinal) ? warnings[^1]["request: ".Length..] : warnings[^1];
+                return false;
+            }
+            device.Remember(setting);
+            saved.Add(new SettingsFile.Change(device.Section, change.Key, setting.Value));
+        }
+        catch (Exception e) when (e is V4l2Exception or LinuxException)
+        {
+            error = e.Message.StartsWith("request: ", StringComparison.Ordinal) ? e.Message["request: ".Length..] : e.Message;
+            return false;
+        }
+        error = "";
+        json.String("name", change.Key).String("device", device.Path).String("value", change.Value.Trim()).Bool("clamped", false).Bool("live", true);
+        Log.Info(_component, $"{client}: {change.Key} = {change.Value.Trim()} on {device.Path}");
         return true;
     }
 

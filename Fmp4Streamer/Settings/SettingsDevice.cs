@@ -20,6 +20,9 @@ public sealed class SettingsDevice
     /// </summary>
     public required bool PerContext { get; init; }
 
+    /// <summary>Where the camera's UVC extension units are looked up ("/"; null for an M2M device, which has none).</summary>
+    public string? SysfsRoot { get; init; }
+
     /// <summary>The device the chain has open now, or null while it sleeps.</summary>
     public required Func<VideoDevice?> Live { get; init; }
 
