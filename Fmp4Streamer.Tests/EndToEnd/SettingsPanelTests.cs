@@ -28,7 +28,6 @@ public class SettingsPanelTests
         string url = $"http://127.0.0.1:{fixture.Server.Port}/video0/";
         var report = Drive(url, """{"slider":"brightness","value":200,"switch":"white_balance_automatic","menu":"power_line_frequency","item":"Disabled","button":"do_white_balance"}""");
         Assert.That(report.GetProperty("ok").GetBoolean(), Is.True, report.ToString());
-        TestContext.Out.WriteLine(report.ToString());
         Assert.Multiple(() =>
         {
             Assert.That(report.GetProperty("sliders").GetInt32(), Is.GreaterThanOrEqualTo(4), "integers are sliders");

@@ -135,6 +135,15 @@ public class SettingsHttpTests
     }
 
     [Test]
+    public void AValueBeyond32BitsIsClampedNotWrapped()
+    {
+        // 2^32 + 100 would become 100 if it were cut to the ioctl's 32-bit field.
+        var result = Result(Post("{\"brightness\": 4294967396}"));
+        Assert.That(result.GetProperty("value").GetInt64(), Is.EqualTo(255));
+        Assert.That(_camera.Control("Brightness").Value, Is.EqualTo(255));
+    }
+
+    [Test]
     public void TheDriversRoundingToTheStepIsReported()
     {
         var response = Post("{\"contrast\": 62}");
