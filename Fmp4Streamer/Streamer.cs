@@ -6,6 +6,7 @@ using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.H264.TestPattern;
 using Fmp4Streamer.Http;
 using Fmp4Streamer.Linux;
+using Fmp4Streamer.Pictures;
 using Fmp4Streamer.Rtsp;
 using Fmp4Streamer.Streaming;
 using Fmp4Streamer.Streaming.Hls;
@@ -65,6 +66,13 @@ public static class Streamer
         // Every number in one place; the HTTP server serves it at /metrics.
         var metrics = new MetricsRegistry();
         foreach (var hub in hubs) hub.Register(metrics);
+        var pictures = new List<PictureSource?>();
+        for (int i = 0; i < hubs.Count; i++)
+        {
+            var picture = new PictureSource(loop, hubs[i], PictureOptionsOf(config.Sources[i]));
+            picture.Register(metrics);
+            pictures.Add(picture);
+        }
 
         using var server = new HttpServer(loop, ServerOptions(config.Server), hubs);
         try
@@ -77,6 +85,7 @@ public static class Streamer
             return ExitCodes.Usage;
         }
         server.ServeMetrics(metrics);
+        server.ServePictures(pictures);
         var settingsFile = CameraSettingsFactory.File(config, options.ConfigPath);
         var settings = new Settings.CameraSettings?[hubs.Count];
         for (int i = 0; i < hubs.Count; i++)
@@ -102,7 +111,7 @@ public static class Streamer
         foreach (var hub in hubs)
         {
             Log.Info(hub.Name, $"{hub.Source.Description}, {hub.ConfiguredWidth}x{hub.ConfiguredHeight}, at /{hub.Name}/stream.mp4" +
-                (hubs[0] == hub ? " and /stream.mp4" : ""));
+                (hubs[0] == hub ? " and /stream.mp4" : "") + $"; pictures from {pictures[hubs.IndexOf(hub)]!.Kind}");
             hub.Open();
         }
 
@@ -112,6 +121,7 @@ public static class Streamer
         // After a failure the state may be inconsistent: still stop every source (no child process may outlive us),
         // each on its own, and keep the exit code.
         StopGuarded(server.Dispose, clean);
+        foreach (var picture in pictures) StopGuarded(() => picture?.Dispose(), clean);
         if (rtsp is not null) StopGuarded(rtsp.Dispose, clean);
         foreach (var hub in hubs)
         {
@@ -197,12 +207,22 @@ public static class Streamer
         ClientQueueBytes = (int)Math.Min(server.ClientQueueBytes, int.MaxValue),
         ClientStallTimeout = server.ClientStallTimeout,
         CorsOrigin = server.CorsOrigin,
-        Hls = new HlsOptions
-        {
-            MinSegmentDuration = server.HlsSegmentDuration,
-            WindowSegments = server.HlsWindow,
-            PartTarget = server.HlsPartDuration,
-        },
+    };
+
+    /// <summary>The [server] HLS keys: every stream's segmenter cuts and keeps segments by them.</summary>
+    internal static HlsOptions HlsOptions(ServerConfig server) => new()
+    {
+        MinSegmentDuration = server.HlsSegmentDuration,
+        WindowSegments = server.HlsWindow,
+        PartTarget = server.HlsPartDuration,
+    };
+
+    internal static PictureOptions PictureOptionsOf(SourceConfig source) => new()
+    {
+        Quality = source.SnapshotQuality,
+        MaxWidth = source.SnapshotWidth,
+        MjpegFps = source.MjpegFps,
+        Rotation = source.Rotation,
     };
 
     internal static RtspServerOptions RtspOptions(ServerConfig server) => new()
@@ -237,5 +257,6 @@ public static class Streamer
             Rotation = source.Rotation,
             AutoSleep = source.AutoSleep,
             SleepGraceUs = (long)(server.SleepGrace.TotalMilliseconds * 1000),
+            Hls = HlsOptions(server),
         };
 }

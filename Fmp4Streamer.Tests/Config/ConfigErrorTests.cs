@@ -114,9 +114,9 @@ public class ConfigErrorTests
         yield return Case("EmptyCommand", "[x]\ncommand =\n",
             "c.conf:2: command: is empty");
         yield return Case("ControlInCommandSection", "[x]\ncommand = cat a.h264\nbrightness = 5\n",
-            "c.conf:3: brightness: is not valid in the command section [x]; valid keys: name, command, test_pattern, width, height, fps, auto_sleep, rotation");
+            "c.conf:3: brightness: is not valid in the command section [x]; valid keys: name, command, test_pattern, width, height, fps, auto_sleep, rotation, snapshot_quality, snapshot_width, mjpeg_fps");
         yield return Case("DeviceKeyInTestPattern", "[x]\ntest_pattern = on\nencoder = /dev/video11\n",
-            "c.conf:3: encoder: is not valid in the test pattern section [x]; valid keys: name, command, test_pattern, width, height, fps, auto_sleep, rotation");
+            "c.conf:3: encoder: is not valid in the test pattern section [x]; valid keys: name, command, test_pattern, width, height, fps, auto_sleep, rotation, snapshot_quality, snapshot_width, mjpeg_fps");
         yield return Case("ConfigKeyInEncoderSection",
             "[/dev/video0]\ncapture_format = YUYV\nencoder = /dev/video11\n[/dev/video11]\nwidth = 640\n",
             "c.conf:5: width: is not valid in [/dev/video11], the encoder of [/dev/video0] (c.conf:3); an encoder or decoder section holds only V4L2 controls");

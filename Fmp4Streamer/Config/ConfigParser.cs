@@ -224,6 +224,9 @@ public static class ConfigParser
         int fps = values.Integer(ConfigKeys.Fps);
         bool autoSleep = values.Boolean(ConfigKeys.AutoSleep);
         int rotation = values.Rotation(ConfigKeys.Rotation);
+        int snapshotQuality = values.Integer(ConfigKeys.SnapshotQuality);
+        int snapshotWidth = values.Integer(ConfigKeys.SnapshotWidth);
+        int mjpegFps = values.Integer(ConfigKeys.MjpegFps);
         string? command = kind == SourceKind.Command ? ConfigValues.ParseText(values.Get(ConfigKeys.Command)!) : null;
 
         string captureFormat = values.CaptureFormat(ConfigKeys.CaptureFormat);
@@ -255,6 +258,9 @@ public static class ConfigParser
             Fps = fps,
             AutoSleep = autoSleep,
             Rotation = rotation,
+            SnapshotQuality = snapshotQuality,
+            SnapshotWidth = snapshotWidth,
+            MjpegFps = mjpegFps,
             CaptureFormat = captureFormat,
             Decoder = decoder,
             Encoder = encoder,

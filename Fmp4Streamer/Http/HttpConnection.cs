@@ -45,6 +45,10 @@ internal sealed class HttpConnection
 
     private ProgressiveResponder? _progressive;
     private HlsResponder? _hls;
+    private SnapshotResponder? _snapshot;
+    private MjpegResponder? _mjpeg;
+    // The responder of the endless answer being sent (fMP4, raw H264 or MJPEG).
+    private IStreamResponder? _streamer;
 
     public HttpConnection(HttpServer server, int fd, string peer, int index)
     {
@@ -78,7 +82,7 @@ internal sealed class HttpConnection
     public long QueuedBytes => Queue.QueuedBytes;
 
     /// <summary>Frames this streaming client did not get because it read too slowly.</summary>
-    public long Skipped => _progressive?.Skipped ?? 0;
+    public long Skipped => _streamer?.Skipped ?? 0;
 
     public long FragmentsSent => Queue.FragmentsSent;
 
@@ -87,6 +91,8 @@ internal sealed class HttpConnection
 
     internal ProgressiveResponder Progressive => _progressive ??= new ProgressiveResponder(this);
     internal HlsResponder Hls => _hls ??= new HlsResponder(this);
+    internal SnapshotResponder Snapshot => _snapshot ??= new SnapshotResponder(this);
+    internal MjpegResponder Mjpeg => _mjpeg ??= new MjpegResponder(this);
 
     // The loop's handler: keeps OnPoll off this type's public surface.
     private sealed class PollHandler(HttpConnection connection) : IPollable
@@ -239,6 +245,7 @@ internal sealed class HttpConnection
         if (Log.IsEnabled(Log.Level.Debug))
             Log.Debug(Component, request.Method + " " + Encoding.ASCII.GetString(request.Target(data)) + " -> " + (match.Route?.Name ?? "404"));
         if (!RequestGate.Admit(this, match, request, data)) return;
+        _server.Stats.RouteRequests[match.Route!.Kind].Increment();
         var routeRequest = new RouteRequest(match, request.Method, request.KeepAlive, request.Query(data),
             ByteRange.Parse(request.Range.Of(data)))
         {
@@ -246,6 +253,8 @@ internal sealed class HttpConnection
             Host = request.Host.Of(data),
             Origin = request.Origin.Of(data),
             ContentType = request.ContentType.Of(data),
+            IfNoneMatch = request.IfNoneMatch.Of(data),
+            IfModifiedSince = request.IfModifiedSince.Of(data),
         };
         match.Route!.Handler(this, routeRequest);
     }
@@ -400,8 +409,9 @@ internal sealed class HttpConnection
     // ---- the endless stream ----------------------------------------------------------------------------------
 
     /// <summary>The stream's head is queued: from now on fragments arrive from the hub; pipelined input is dropped.</summary>
-    internal void BeginStreaming()
+    internal void BeginStreaming(IStreamResponder responder)
     {
+        _streamer = responder;
         _state = ConnectionState.Streaming;
         _lastProgressUs = _loop.NowUs;
         ReleasePending();
@@ -419,7 +429,7 @@ internal sealed class HttpConnection
         var result = FlushQueue();
         if (result == FlushResult.Done)
         {
-            _progressive!.OnCaughtUp();
+            _streamer!.OnCaughtUp();
             SetEvents(StreamingReadEvents);
         }
         else if (result == FlushResult.WouldBlock)
@@ -430,14 +440,14 @@ internal sealed class HttpConnection
         else
         {
             // Maybe inside the hub's fan-out: unsubscribe and close after it (see OnDeferred).
-            _progressive!.OnSendFailed();
+            _streamer!.OnSendFailed();
         }
     }
 
     /// <summary>Runs after the dispatch that asked for it (<see cref="HttpServer.Defer"/>), outside any hub callback.</summary>
     internal void OnDeferred()
     {
-        if (_state == ConnectionState.Streaming) _progressive!.OnDeferred();
+        if (_state == ConnectionState.Streaming) _streamer!.OnDeferred();
     }
 
     /// <summary>The stream ended (new parameter sets): finish the whole fragments already queued, then close.</summary>
@@ -482,7 +492,14 @@ internal sealed class HttpConnection
                 if (nowUs > _deadlineUs) Close(null);
                 break;
             case ConnectionState.Holding:
-                if (nowUs > _deadlineUs)
+                if (nowUs > _deadlineUs && _snapshot is { IsWaiting: true })
+                {
+                    // The picture source answers first (503 after its own timeout): this is only a backstop.
+                    _snapshot.Expire();
+                    _state = ConnectionState.Reading;
+                    SendError(503);
+                }
+                else if (nowUs > _deadlineUs)
                 {
                     _hls!.Expire();
                     _server.Stats.HlsTimeouts.Increment();
@@ -493,7 +510,7 @@ internal sealed class HttpConnection
                 break;
             case ConnectionState.Responding:
             case ConnectionState.Streaming:
-                if (_progressive is { Failed: true }) Close(_closeReason);
+                if (_streamer is { Failed: true }) Close(_closeReason);
                 else if (_hls is not null && _hls.IsStale(nowUs, _server.StallTimeoutUs)) Close("too slow: its HLS segment left the playlist");
                 else if (!Queue.IsEmpty && nowUs - _lastProgressUs > _server.StallTimeoutUs)
                     Close("stalled: nothing accepted for " + _server.Options.ClientStallTimeout.TotalSeconds + " s");
@@ -507,13 +524,14 @@ internal sealed class HttpConnection
         if (_state == ConnectionState.Closed) return;
         _state = ConnectionState.Closed;
         _hls?.Stop();
+        _snapshot?.Stop();
         long fragments = Queue.FragmentsSent;
         Queue.Clear();
         ReleasePending();
         _loop.Remove(_fd);
         TcpSocket.Close(_fd);
         _server.OnClosed(this, _rejecting, _admitted);
-        if (_progressive is not null && _progressive.Stop(fragments, reason ?? _closeReason)) return;
+        if (_streamer is not null && _streamer.Stop(fragments, reason ?? _closeReason)) return;
         if (reason != null) Log.Debug(Component, "closed: " + reason);
     }
 }

@@ -20,6 +20,8 @@ public struct HttpRequest
     public bool KeepAlive;
     /// <summary>The Range header's value (empty: none).</summary>
     public HeaderValue Range;
+    /// <summary>If-None-Match and If-Modified-Since of a conditional request (empty: none).</summary>
+    public HeaderValue IfNoneMatch, IfModifiedSince;
     /// <summary>Access-Control-Request-Headers of a CORS preflight (empty: none).</summary>
     public HeaderValue RequestedHeaders;
     /// <summary>Host, Origin and Content-Type (empty: none): a POST's origin check and body format.</summary>

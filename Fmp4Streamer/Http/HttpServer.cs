@@ -3,7 +3,6 @@ using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Linux.Sockets;
 using Fmp4Streamer.Streaming;
-using Fmp4Streamer.Streaming.Hls;
 using static Tmds.Linux.LibC;
 
 namespace Fmp4Streamer.Http;
@@ -28,7 +27,6 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     private readonly Deferral _deferral;
     private readonly LoopTimer _acceptRetryTimer;
     private readonly long _sweepIntervalUs;
-    private readonly HlsSegmenter?[] _hls;
     private readonly AnnexBStream?[] _raw;
     private int _rejecting;
     // Connections with a complete request (the ones that count against MaxClients), and open connections per address.
@@ -43,10 +41,8 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         Routes = new RouteTable(streams);
         Pages = new Pages(streams);
         CorsHeaders = CorsHeaderLines(options.CorsOrigin);
-        _hls = new HlsSegmenter?[streams.Count];
         _raw = new AnnexBStream?[streams.Count];
         _settings = new Settings.ICameraSettings?[streams.Count];
-        HlsWaitUs = (long)(options.Hls.FirstSegmentTimeout.TotalMilliseconds * 1000);
         // Room for a whole request: the longest head and the longest body.
         ReadBuffer = new byte[Math.Max(options.MaxHeaderBytes, 4096) + RequestParser.MaxBodyBytes];
         RequestTimeoutUs = (long)(options.RequestTimeout.TotalMilliseconds * 1000);
@@ -66,7 +62,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     /// </summary>
     public void Reconfigure(HttpServerOptions options)
     {
-        Options = options with { Listen = Options.Listen, Port = Options.Port, Hls = Options.Hls };
+        Options = options with { Listen = Options.Listen, Port = Options.Port };
         CorsHeaders = CorsHeaderLines(options.CorsOrigin);
         StallTimeoutUs = (long)(options.ClientStallTimeout.TotalMilliseconds * 1000);
     }
@@ -98,6 +94,14 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     /// <summary>Who may change settings: loopback clients until access control replaces it.</summary>
     internal Settings.SettingsPermission MayChangeSettings { get; set; } = Settings.SettingsAccess.LoopbackOnly;
 
+    private IReadOnlyList<Pictures.PictureSource?>? _pictures;
+
+    /// <summary>Serves snapshots and MJPEG from these picture sources, one per stream (null: none for that stream).</summary>
+    public void ServePictures(IReadOnlyList<Pictures.PictureSource?> pictures) => _pictures = pictures;
+
+    /// <summary>The picture source of a stream, or null when pictures are not served for it.</summary>
+    internal Pictures.PictureSource? PicturesOf(int index) => _pictures is { } p && index < p.Count ? p[index] : null;
+
     /// <summary>Stream <paramref name="index"/> as raw H264 for /stream.h264, made on first use.</summary>
     internal AnnexBStream RawStream(int index) => _raw[index] ??= new AnnexBStream(Routes.Streams[index], _loop.Clock);
     internal Pages Pages { get; }
@@ -122,14 +126,6 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     internal long RequestTimeoutUs { get; }
     internal long StallTimeoutUs { get; private set; }
     internal long LingerUs { get; }
-    internal long HlsWaitUs { get; }
-
-    /// <summary>The HLS segmenter of a stream, created at the first HLS request (it subscribes only while used).</summary>
-    internal HlsSegmenter Hls(int streamIndex) =>
-        _hls[streamIndex] ??= new HlsSegmenter(_loop, Routes.Streams[streamIndex], Options.Hls);
-
-    /// <summary>The segmenter of a stream if HLS was ever requested (tests and statistics).</summary>
-    internal HlsSegmenter? HlsIfCreated(int streamIndex) => _hls[streamIndex];
 
     /// <summary>The bound port (the kernel's choice when <see cref="HttpServerOptions.Port"/> is 0).</summary>
     public int Port => _acceptors.Count > 0 ? _acceptors[0].Socket.Port : throw new InvalidOperationException("not started");
@@ -299,7 +295,6 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         {
             if (i < _connections.Count) _connections[i].Close("server stopping");
         }
-        foreach (var hls in _hls) hls?.Close();
         foreach (var a in _acceptors)
         {
             _loop.Remove(a.Socket.Fd);

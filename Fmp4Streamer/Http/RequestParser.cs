@@ -79,6 +79,8 @@ public static class RequestParser
             else if (EqualsIgnoreCase(name, "content-type"u8)) request.ContentType = Field(data, value);
             else if (EqualsIgnoreCase(name, "origin"u8)) request.Origin = Field(data, value);
             else if (EqualsIgnoreCase(name, "range"u8)) request.Range = Field(data, value);
+            else if (EqualsIgnoreCase(name, "if-none-match"u8)) request.IfNoneMatch = Field(data, value);
+            else if (EqualsIgnoreCase(name, "if-modified-since"u8)) request.IfModifiedSince = Field(data, value);
             else if (EqualsIgnoreCase(name, "access-control-request-headers"u8)) request.RequestedHeaders = Field(data, value);
             request.HeaderCount++;
             pos = next;

@@ -40,4 +40,8 @@ internal readonly ref struct RouteRequest
     public ReadOnlySpan<byte> Host { get; init; }
     public ReadOnlySpan<byte> Origin { get; init; }
     public ReadOnlySpan<byte> ContentType { get; init; }
+
+    /// <summary>The conditional request's validators (empty: none), see <see cref="ConditionalRequest"/>.</summary>
+    public ReadOnlySpan<byte> IfNoneMatch { get; init; }
+    public ReadOnlySpan<byte> IfModifiedSince { get; init; }
 }

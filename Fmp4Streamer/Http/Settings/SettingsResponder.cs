@@ -18,7 +18,7 @@ internal static class SettingsResponder
         if (c.Server.SettingsOf(r.StreamIndex) is { } settings) settings.WriteControls(json);
         else json.BeginArray("devices").EndArray();
         json.EndObject();
-        FixedResponder.Send(c, Json, json.ToUtf8(), FixedResponder.NoCache, r.HeadOnly, r.KeepAlive, default);
+        FixedResponder.Send(c, r, Json, json.ToUtf8(), FixedResponder.NoCache);
     }
 
     public static void Change(HttpConnection c, scoped in RouteRequest r)
@@ -68,7 +68,7 @@ internal static class SettingsResponder
     {
         var head = c.BeginHead(status);
         head.Header("Content-Type", Json);
-        head.Append(ResponseHead.NoCache);
+        head.Append(CacheHeaders.NoStore);
         head.ContentLength(body.Length);
         c.QueueHead(ref head, r.KeepAlive);
         c.Queue.EnqueuePlain(body, 0, body.Length);
