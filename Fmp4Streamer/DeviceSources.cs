@@ -13,7 +13,7 @@ public static class DeviceSources
     /// Builds the camera and checks it once against the device (capabilities, format, controls). What no retry can
     /// fix throws <see cref="SourceSetupException"/>; a camera that is missing or busy now is waited for.
     /// </summary>
-    public static IVideoSource Create(EventLoop loop, SourceConfig source)
+    public static IVideoSource Create(EventLoop loop, SourceConfig source, bool probe = true)
     {
         string path = source.DevicePath!;
         try
@@ -25,7 +25,8 @@ public static class DeviceSources
                 Encoder = EncoderStage(source),
                 Decoder = DecoderStage(source),
             });
-            camera.Probe();
+            // A reload replaces a running camera: the old one still holds the device, so its first open checks instead.
+            if (probe) camera.Probe();
             return camera;
         }
         catch (V4l2Exception e)

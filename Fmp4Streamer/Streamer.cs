@@ -39,6 +39,13 @@ public static class Streamer
         // with its default action instead of stopping it cleanly (Run returns at once after an early request).
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
+        // SIGHUP re-reads the config (systemctl reload); before the reloader exists it is ignored, not fatal.
+        ConfigReloader? reloader = null;
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            loop.Post(() => reloader?.Reload());
+        });
         void OnStopSignal(PosixSignalContext context)
         {
             context.Cancel = true;
@@ -86,6 +93,15 @@ public static class Streamer
         }
         server.ServeMetrics(metrics);
         server.ServePictures(pictures);
+        var settingsFile = CameraSettingsFactory.File(config, options.ConfigPath);
+        var settings = new Settings.CameraSettings?[hubs.Count];
+        for (int i = 0; i < hubs.Count; i++)
+            if (hubs[i].Source is V4L2.CameraSource camera)
+                server.ServeSettings(i, settings[i] = CameraSettingsFactory.Create(hubs[i].Name, camera, config.Sources[i], settingsFile));
+        // The file is read again on the loop thread, between events.
+        reloader = new ConfigReloader(loop, config, options.LoadConfig, server, hubs, settings, options.Verbose,
+            c => CameraSettingsFactory.File(c, options.ConfigPath));
+        reloader.Reloaded += next => ReloadAccessOrKeep(access, next.Server);
         Log.Info(Component, $"listening on {server.Endpoints}");
         using var rtsp = config.Server.RtspPort == 0 ? null : new RtspServer(loop, RtspOptions(config.Server), hubs,
             hubs.ConvertAll(h => h.Source.FramesPerSecond)) { Access = access };
@@ -153,6 +169,18 @@ public static class Streamer
         var users = server.Htpasswd is string path ? HtpasswdFile.Load(path) : null;
         access.Replace(AccessOptions(server, users));
         AccessStartupNotes(server, users);
+    }
+
+    private static void ReloadAccessOrKeep(AccessControl access, ServerConfig server)
+    {
+        try
+        {
+            ReloadAccess(access, server);
+        }
+        catch (HtpasswdException e)
+        {
+            Log.Error(Component, e.Message + "; the running users stay");
+        }
     }
 
     internal static AccessOptions AccessOptions(ServerConfig server, UserTable? users) => new()
@@ -286,15 +314,19 @@ public static class Streamer
         StallTimeoutUs = (long)(server.ClientStallTimeout.TotalMilliseconds * 1000),
     };
 
-    private static StreamHub CreateHub(EventLoop loop, ServerConfig server, SourceConfig source)
+    private static StreamHub CreateHub(EventLoop loop, ServerConfig server, SourceConfig source) =>
+        new(loop, CreateSource(loop, source, probe: true), HubOptions(server, source));
+
+    /// <summary>The source of a section; throws <see cref="ConfigException"/> or <see cref="SourceSetupException"/>.</summary>
+    internal static IVideoSource CreateSource(EventLoop loop, SourceConfig source, bool probe) => source.Kind switch
     {
-        IVideoSource video = source.Kind switch
-        {
-            SourceKind.TestPattern => CreateTestPattern(loop, source),
-            SourceKind.Command => new CommandSource(loop, source.Name, source.Command!, source.Fps),
-            _ => DeviceSources.Create(loop, source),
-        };
-        return new StreamHub(loop, video, new StreamHubOptions
+        SourceKind.TestPattern => CreateTestPattern(loop, source),
+        SourceKind.Command => new CommandSource(loop, source.Name, source.Command!, source.Fps),
+        _ => DeviceSources.Create(loop, source, probe),
+    };
+
+    internal static StreamHubOptions HubOptions(ServerConfig server, SourceConfig source) =>
+        new()
         {
             Name = source.Name,
             ConfiguredWidth = source.Width,
@@ -303,6 +335,5 @@ public static class Streamer
             AutoSleep = source.AutoSleep,
             SleepGraceUs = (long)(server.SleepGrace.TotalMilliseconds * 1000),
             Hls = HlsOptions(server),
-        });
-    }
+        };
 }

@@ -57,7 +57,7 @@ public class ConfigErrorTests
         yield return Case("HlsKeyInDevice", "[/dev/video0]\nhls_window = 6\n",
             "c.conf:2: hls_window: belongs in [server], not in [/dev/video0]");
         yield return Case("UnknownServerKey", "[server]\nlisten =\nbogus = 1\n",
-            "c.conf:3: bogus: unknown key in [server]; valid keys: listen, port, priority, log_level, max_clients, max_connections_per_address, client_queue_bytes, client_stall_timeout, sleep_grace, cors_origin, hls_segment_duration, hls_window, hls_part_duration, rtsp_port, rtsp_mtu, rtsp_udp_ports, htpasswd, auth_exempt, admins, trusted_proxies");
+            "c.conf:3: bogus: unknown key in [server]; valid keys: listen, port, priority, log_level, max_clients, max_connections_per_address, client_queue_bytes, client_stall_timeout, sleep_grace, cors_origin, hls_segment_duration, hls_window, hls_part_duration, rtsp_port, rtsp_mtu, rtsp_udp_ports, htpasswd, auth_exempt, admins, trusted_proxies, persist_controls");
         yield return Case("SourceKeyInServer", "[server]\ncapture_format = H264\n",
             "c.conf:2: capture_format: belongs in a source section such as [/dev/video0], not in [server]");
         yield return Case("ServerKeyInDevice", "[/dev/video0]\nport = 8000\n",

@@ -28,7 +28,11 @@ public class RequestParserTests
         yield return Reject("two Host headers", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", RejectReason.MissingHost, 400);
         yield return Reject("a body", "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello", RejectReason.UnexpectedBody, 400);
         yield return Reject("chunked body", "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", RejectReason.UnexpectedBody, 400);
-        yield return Reject("POST", "POST / HTTP/1.1\r\nHost: a\r\n\r\n", RejectReason.MethodNotAllowed, 405);
+        yield return Reject("PUT", "PUT / HTTP/1.1\r\nHost: a\r\n\r\n", RejectReason.MethodNotAllowed, 405);
+        yield return Reject("chunked POST", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", RejectReason.LengthRequired, 411);
+        yield return Reject("two lengths", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", RejectReason.LengthRequired, 411);
+        yield return Reject("signed length", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +1\r\n\r\na", RejectReason.LengthRequired, 411);
+        yield return Reject("large body", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4097\r\n\r\n", RejectReason.PayloadTooLarge, 413);
         yield return Reject("lower-case get", "get / HTTP/1.1\r\nHost: a\r\n\r\n", RejectReason.MethodNotAllowed, 405);
         yield return Reject("asterisk-form without OPTIONS", "GET * HTTP/1.1\r\nHost: a\r\n\r\n", RejectReason.MalformedRequestLine, 400);
         yield return Reject("long request line", "GET /" + new string('a', Max) + " HTTP/1.1\r\n\r\n", RejectReason.UriTooLong, 414);
@@ -95,6 +99,27 @@ public class RequestParserTests
             var result = RequestParser.TryParse(bytes.AsSpan(0, n), Max, out _, out var reason);
             Assert.That(result, Is.EqualTo(ParseStatus.Incomplete), $"prefix {n}: {reason}");
         }
+    }
+
+    [Test]
+    public void APostKeepsItsLengthOriginAndContentType()
+    {
+        var bytes = Encoding.ASCII.GetBytes("POST /controls HTTP/1.1\r\nHost: cam:8000\r\nOrigin: http://cam:8000\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+        Assert.That(RequestParser.TryParse(bytes, Max, out var request, out _), Is.EqualTo(ParseStatus.Complete));
+        Assert.That(request.Method, Is.EqualTo(RequestMethod.Post));
+        Assert.That(request.ContentLength, Is.EqualTo(2));
+        Assert.That(request.HeadLength, Is.EqualTo(bytes.Length - 2), "the body is not part of the head");
+        Assert.That(Encoding.ASCII.GetString(request.Origin.Of(bytes)), Is.EqualTo("http://cam:8000"));
+        Assert.That(Encoding.ASCII.GetString(request.Host.Of(bytes)), Is.EqualTo("cam:8000"));
+        Assert.That(Encoding.ASCII.GetString(request.ContentType.Of(bytes)), Is.EqualTo("application/json"));
+    }
+
+    [Test]
+    public void APostWithoutLengthHasAnEmptyBody()
+    {
+        var bytes = Encoding.ASCII.GetBytes("POST /controls HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.That(RequestParser.TryParse(bytes, Max, out var request, out _), Is.EqualTo(ParseStatus.Complete));
+        Assert.That(request.ContentLength, Is.EqualTo(0));
     }
 
     [Test]

@@ -90,6 +90,9 @@ public static class ConfigKeys
     public static readonly ConfigKey TrustedProxies = new("trusted_proxies", ConfigScope.Server, ConfigKeyType.Networks, "",
         "none", "proxies whose X-Forwarded-For and Forwarded headers name the real client (addresses or networks)");
 
+    public static readonly ConfigKey PersistControls = new("persist_controls", ConfigScope.Server, ConfigKeyType.Boolean,
+        "yes", "yes", "write control values changed over HTTP into this config file; no = keep them until the daemon stops");
+
     // source sections
 
     public static readonly ConfigKey Name = new("name", ConfigScope.Source, ConfigKeyType.StreamName, null,
@@ -161,7 +164,7 @@ public static class ConfigKeys
         Listen, Port, Priority, LogLevel, MaxClients, MaxConnectionsPerAddress, ClientQueueBytes, ClientStallTimeout, SleepGrace,
         CorsOrigin,
         HlsSegmentDuration, HlsWindow, HlsPartDuration, RtspPort, RtspMtu, RtspUdpPorts,
-        Htpasswd, AuthExempt, Admins, TrustedProxies,
+        Htpasswd, AuthExempt, Admins, TrustedProxies, PersistControls,
         Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation, SnapshotQuality, SnapshotWidth, MjpegFps,
         CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,
         DecoderInputFormat, EncoderInputFormat,

@@ -112,6 +112,7 @@ public static class ConfigParser
             AuthExempt = values.Networks(ConfigKeys.AuthExempt),
             Admins = values.NameList(ConfigKeys.Admins),
             TrustedProxies = values.Networks(ConfigKeys.TrustedProxies),
+            PersistControls = values.Boolean(ConfigKeys.PersistControls),
             Location = location,
             Entries = values.Entries,
         };

@@ -62,6 +62,8 @@ public sealed record ServerConfig
 
     /// <summary>Peers whose forwarded client addresses are believed.</summary>
     public Access.NetworkList TrustedProxies { get; init; } = Access.NetworkList.Empty;
+    /// <summary>Control values changed over HTTP are written into the config file (persist_controls).</summary>
+    public bool PersistControls { get; init; } = true;
 
     /// <summary>The [server] header (or the file, line 0, when the section is absent).</summary>
     public required ConfigLocation Location { get; init; }

@@ -8,6 +8,8 @@ public enum AllowedMethods
     Head = 2,
     /// <summary>CORS preflights (answered by the gate itself).</summary>
     Options = 4,
+    /// <summary>Changing settings (the body is read before the handler runs).</summary>
+    Post = 8,
     /// <summary>What every resource of this server allows: reading, and preflights for reading cross-origin.</summary>
     Read = Get | Head | Options,
 }

@@ -212,19 +212,22 @@ internal sealed class HttpConnection
                 SendError(reason.StatusCode());
                 return;
             }
-            start += request.HeadLength;
-            length -= request.HeadLength;
+            // A POST's body follows its head; wait for all of it (the parser capped its length).
+            int total = request.HeadLength + request.ContentLength;
+            if (length < total) break;
+            start += total;
+            length -= total;
             if (!_admitted && !Admit())
             {
                 ReleasePending();
                 return;
             }
-            Handle(data, request);
+            Handle(data[..total], request);
             if (_state == ConnectionState.Authenticating)
             {
-                // Held by the access gate: the request stays first in the pending bytes, to run again when decided.
-                start -= request.HeadLength;
-                length += request.HeadLength;
+                // Held by the access gate: the request (head and body) stays first in the pending bytes, to run again when decided.
+                start -= total;
+                length += total;
                 break;
             }
         }
@@ -275,6 +278,10 @@ internal sealed class HttpConnection
         var routeRequest = new RouteRequest(match, request.Method, request.KeepAlive, request.Query(data),
             ByteRange.Parse(request.Range.Of(data)))
         {
+            Body = data.Slice(request.HeadLength, request.ContentLength),
+            Host = request.Host.Of(data),
+            Origin = request.Origin.Of(data),
+            ContentType = request.ContentType.Of(data),
             IfNoneMatch = request.IfNoneMatch.Of(data),
             IfModifiedSince = request.IfModifiedSince.Of(data),
         };

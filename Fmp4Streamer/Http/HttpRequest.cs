@@ -24,9 +24,12 @@ public struct HttpRequest
     public HeaderValue IfNoneMatch, IfModifiedSince;
     /// <summary>Access-Control-Request-Headers of a CORS preflight (empty: none).</summary>
     public HeaderValue RequestedHeaders;
-    /// <summary>Authorization, Cookie, Origin and Host (empty: none); X-Forwarded-For seen (a proxy in front).</summary>
-    public HeaderValue Authorization, Cookie, Origin, Host;
+    /// <summary>Authorization, Cookie, Origin, Host and Content-Type (empty: none).</summary>
+    public HeaderValue Authorization, Cookie, Origin, Host, ContentType;
+    /// <summary>X-Forwarded-For or Forwarded seen (a proxy in front).</summary>
     public bool Forwarded;
+    /// <summary>Bytes of the body after the head (POST only; 0 otherwise).</summary>
+    public int ContentLength;
 
     /// <summary>A header value as offset and length in the request buffer.</summary>
     public readonly record struct HeaderValue(int Start, int Length)

@@ -44,7 +44,9 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         Pages = new Pages(streams);
         CorsHeaders = CorsHeaderLines(options.CorsOrigin);
         _raw = new AnnexBStream?[streams.Count];
-        ReadBuffer = new byte[Math.Max(options.MaxHeaderBytes, 4096)];
+        _settings = new Settings.ICameraSettings?[streams.Count];
+        // Room for a whole request: the longest head and the longest body.
+        ReadBuffer = new byte[Math.Max(options.MaxHeaderBytes, 4096) + RequestParser.MaxBodyBytes];
         RequestTimeoutUs = (long)(options.RequestTimeout.TotalMilliseconds * 1000);
         StallTimeoutUs = (long)(options.ClientStallTimeout.TotalMilliseconds * 1000);
         LingerUs = Math.Min(RequestTimeoutUs, 2_000_000);
@@ -67,7 +69,18 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     /// <summary>Requests the access gate holds for a time (a wrong password's delay).</summary>
     internal AccessHolds AccessHolds { get; }
 
-    public HttpServerOptions Options { get; }
+    public HttpServerOptions Options { get; private set; }
+
+    /// <summary>
+    /// A reload's new settings: the ones read per request or per connection (client limits, queue size, stall
+    /// timeout, CORS origin) take effect for the next decisions; the listening address and port stay.
+    /// </summary>
+    public void Reconfigure(HttpServerOptions options)
+    {
+        Options = options with { Listen = Options.Listen, Port = Options.Port };
+        CorsHeaders = CorsHeaderLines(options.CorsOrigin);
+        StallTimeoutUs = (long)(options.ClientStallTimeout.TotalMilliseconds * 1000);
+    }
 
     /// <summary>Requests, refusals and what each kind of client was sent, for /metrics.</summary>
     internal HttpStats Stats { get; } = new();
@@ -86,6 +99,16 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     }
     internal RouteTable Routes { get; }
 
+    private readonly Settings.ICameraSettings?[] _settings;
+
+    /// <summary>Serves <paramref name="settings"/> as stream <paramref name="index"/>'s controls.json and controls.</summary>
+    public void ServeSettings(int index, Settings.ICameraSettings? settings) => _settings[index] = settings;
+
+    internal Settings.ICameraSettings? SettingsOf(int index) => _settings[index];
+
+    /// <summary>Who may change settings: loopback clients until access control replaces it.</summary>
+    internal Settings.SettingsPermission MayChangeSettings { get; set; } = Settings.SettingsAccess.FromAccessDecision;
+
     private IReadOnlyList<Pictures.PictureSource?>? _pictures;
 
     /// <summary>Serves snapshots and MJPEG from these picture sources, one per stream (null: none for that stream).</summary>
@@ -99,7 +122,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     internal Pages Pages { get; }
 
     /// <summary>The CORS header lines of every answer ("" when cors_origin is empty).</summary>
-    internal byte[] CorsHeaders { get; }
+    internal byte[] CorsHeaders { get; private set; }
 
     private static byte[] CorsHeaderLines(string origin)
     {
@@ -116,7 +139,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     internal byte[] ReadBuffer { get; }
 
     internal long RequestTimeoutUs { get; }
-    internal long StallTimeoutUs { get; }
+    internal long StallTimeoutUs { get; private set; }
     internal long LingerUs { get; }
 
     /// <summary>The bound port (the kernel's choice when <see cref="HttpServerOptions.Port"/> is 0).</summary>

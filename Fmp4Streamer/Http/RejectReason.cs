@@ -12,12 +12,16 @@ public enum RejectReason
     MissingHost,
     /// <summary>A body (Content-Length &gt; 0 or Transfer-Encoding) on GET/HEAD would desynchronise pipelining (400).</summary>
     UnexpectedBody,
-    /// <summary>Anything but GET, HEAD and OPTIONS (405).</summary>
+    /// <summary>Anything but GET, HEAD, OPTIONS and POST (405).</summary>
     MethodNotAllowed,
     /// <summary>Request line longer than the header limit (414).</summary>
     UriTooLong,
     /// <summary>Request line and headers together longer than the header limit (431).</summary>
     HeadersTooLarge,
+    /// <summary>A POST with Transfer-Encoding or a Content-Length that is not one number (411).</summary>
+    LengthRequired,
+    /// <summary>A POST body longer than <see cref="RequestParser.MaxBodyBytes"/> (413).</summary>
+    PayloadTooLarge,
     /// <summary>HTTP/x.y other than 1.0 and 1.1 (505).</summary>
     VersionNotSupported,
 }

@@ -10,6 +10,9 @@ public static class RequestParser
     /// <summary>CR and LF bytes accepted before the request line: eight empty lines.</summary>
     public const int MaxLeadingBlankBytes = 16;
 
+    /// <summary>The largest request body (a settings change of a few dozen controls fits many times over).</summary>
+    public const int MaxBodyBytes = 4096;
+
     public static ParseStatus TryParse(ReadOnlySpan<byte> data, int maxHeaderBytes, out HttpRequest request, out RejectReason reason)
     {
         request = default;
@@ -35,7 +38,8 @@ public static class RequestParser
         if (rejected != RejectReason.None) return Reject(rejected, out reason);
 
         // Header lines up to the empty line.
-        bool close = false, chunked = false, hasBody = false;
+        bool close = false, chunked = false, hasBody = false, badLength = false;
+        long contentLength = -1;
         int hosts = 0;
         int pos = next;
         while (true)
@@ -64,21 +68,37 @@ public static class RequestParser
             }
             else if (EqualsIgnoreCase(name, "connection"u8)) close |= ContainsToken(value, "close"u8);
             else if (EqualsIgnoreCase(name, "transfer-encoding"u8)) chunked = true;
-            else if (EqualsIgnoreCase(name, "content-length"u8)) hasBody |= !IsZero(value);
+            else if (EqualsIgnoreCase(name, "content-length"u8))
+            {
+                hasBody |= !IsZero(value);
+                // Two different lengths are a smuggling attempt (RFC 9112 6.3): refuse them.
+                long length = ParseLength(value);
+                badLength |= length < 0 || (contentLength >= 0 && length != contentLength);
+                contentLength = length;
+            }
+            else if (EqualsIgnoreCase(name, "content-type"u8)) request.ContentType = Field(data, value);
+            else if (EqualsIgnoreCase(name, "origin"u8)) request.Origin = Field(data, value);
             else if (EqualsIgnoreCase(name, "range"u8)) request.Range = Field(data, value);
             else if (EqualsIgnoreCase(name, "if-none-match"u8)) request.IfNoneMatch = Field(data, value);
             else if (EqualsIgnoreCase(name, "if-modified-since"u8)) request.IfModifiedSince = Field(data, value);
             else if (EqualsIgnoreCase(name, "access-control-request-headers"u8)) request.RequestedHeaders = Field(data, value);
             else if (EqualsIgnoreCase(name, "authorization"u8)) request.Authorization = Field(data, value);
             else if (EqualsIgnoreCase(name, "cookie"u8)) request.Cookie = Field(data, value);
-            else if (EqualsIgnoreCase(name, "origin"u8)) request.Origin = Field(data, value);
             else if (EqualsIgnoreCase(name, "x-forwarded-for"u8) || EqualsIgnoreCase(name, "forwarded"u8)) request.Forwarded = true;
             request.HeaderCount++;
             pos = next;
         }
 
         if (request.MinorVersion == 1 && hosts != 1) return Reject(RejectReason.MissingHost, out reason);
-        if (chunked || hasBody) return Reject(RejectReason.UnexpectedBody, out reason);
+        if (request.Method == RequestMethod.Post)
+        {
+            // Bodies come with a length only: no chunked decoder for the few small forms this server takes. No
+            // length and no Transfer-Encoding is an empty body (RFC 9112 6.3).
+            if (chunked || badLength) return Reject(RejectReason.LengthRequired, out reason);
+            if (contentLength > MaxBodyBytes) return Reject(RejectReason.PayloadTooLarge, out reason);
+            request.ContentLength = (int)Math.Max(contentLength, 0);
+        }
+        else if (chunked || hasBody) return Reject(RejectReason.UnexpectedBody, out reason);
         request.KeepAlive = request.MinorVersion == 1 && !close;
         request.HeadLength = next;
         return ParseStatus.Complete;
@@ -149,6 +169,7 @@ public static class RequestParser
         if (method.SequenceEqual("GET"u8)) request.Method = RequestMethod.Get;
         else if (method.SequenceEqual("HEAD"u8)) request.Method = RequestMethod.Head;
         else if (method.SequenceEqual("OPTIONS"u8)) request.Method = RequestMethod.Options;
+        else if (method.SequenceEqual("POST"u8)) request.Method = RequestMethod.Post;
         else return RejectReason.MethodNotAllowed;
         if (pathOffset == 1 && target.Length == 1 && request.Method != RequestMethod.Options) return RejectReason.MalformedRequestLine;
         return RejectReason.None;
@@ -201,6 +222,19 @@ public static class RequestParser
         while (a < b && (s[a] == ' ' || s[a] == '\t')) a++;
         while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) b--;
         return s[a..b];
+    }
+
+    /// <summary>1*DIGIT (RFC 9110 8.6), at most 9 digits; -1 when it is not one.</summary>
+    private static long ParseLength(ReadOnlySpan<byte> s)
+    {
+        if (s.IsEmpty || s.Length > 9) return -1;
+        long n = 0;
+        foreach (byte b in s)
+        {
+            if (!IsDigit(b)) return -1;
+            n = n * 10 + (b - '0');
+        }
+        return n;
     }
 
     private static bool IsZero(ReadOnlySpan<byte> s)

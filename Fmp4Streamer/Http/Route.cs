@@ -32,6 +32,7 @@ internal sealed class Route
         RequestMethod.Get => (Methods & AllowedMethods.Get) != 0,
         RequestMethod.Head => (Methods & AllowedMethods.Head) != 0,
         RequestMethod.Options => (Methods & AllowedMethods.Options) != 0,
+        RequestMethod.Post => (Methods & AllowedMethods.Post) != 0,
         _ => false,
     };
 
@@ -39,10 +40,11 @@ internal sealed class Route
 
     internal static string AllowList(AllowedMethods methods)
     {
-        var names = new List<string>(3);
+        var names = new List<string>(4);
         if ((methods & AllowedMethods.Get) != 0) names.Add("GET");
         if ((methods & AllowedMethods.Head) != 0) names.Add("HEAD");
         if ((methods & AllowedMethods.Options) != 0) names.Add("OPTIONS");
+        if ((methods & AllowedMethods.Post) != 0) names.Add("POST");
         return string.Join(", ", names);
     }
 }

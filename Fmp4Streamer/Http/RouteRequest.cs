@@ -33,6 +33,14 @@ internal readonly ref struct RouteRequest
     /// <summary>The Range header, parsed (not present: none, or one served whole).</summary>
     public ByteRange Range { get; }
 
+    /// <summary>A POST's body (empty otherwise).</summary>
+    public ReadOnlySpan<byte> Body { get; init; }
+
+    /// <summary>The Host, Origin and Content-Type headers' values (empty when absent).</summary>
+    public ReadOnlySpan<byte> Host { get; init; }
+    public ReadOnlySpan<byte> Origin { get; init; }
+    public ReadOnlySpan<byte> ContentType { get; init; }
+
     /// <summary>The conditional request's validators (empty: none), see <see cref="ConditionalRequest"/>.</summary>
     public ReadOnlySpan<byte> IfNoneMatch { get; init; }
     public ReadOnlySpan<byte> IfModifiedSince { get; init; }

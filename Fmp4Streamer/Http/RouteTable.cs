@@ -35,6 +35,9 @@ internal sealed class RouteTable
         new("part", "/seg{n}.{p}.m4s", AllowedMethods.Read, HlsResponder.Part),
         // Every stream's and the server's numbers in the Prometheus text format (the same under every camera's prefix).
         new("metrics", "/metrics", AllowedMethods.Read, StaticResources.Metrics),
+        // The camera's controls, and changes to them (POST from the page's settings panel).
+        new("controls", "/controls.json", AllowedMethods.Read, Settings.SettingsResponder.Describe),
+        new("change-controls", "/controls", AllowedMethods.Post | AllowedMethods.Options, Settings.SettingsResponder.Change),
     ];
 
     /// <summary>"/name" of a camera without the trailing slash: redirect so relative links resolve under it.</summary>

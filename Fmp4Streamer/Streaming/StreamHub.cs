@@ -16,11 +16,11 @@ namespace Fmp4Streamer.Streaming;
 /// </summary>
 public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 {
-    private readonly IVideoSource _source;
-    private readonly StreamHubOptions _options;
+    private IVideoSource _source;
+    private StreamHubOptions _options;
     private readonly FragmentPool _pool;
     private readonly IClock _clock;
-    private readonly SampleTimeline _timeline;
+    private SampleTimeline _timeline;
     private readonly LoopTimer _sleepTimer;
     private readonly ParameterSets _parameterSets = new();
     private readonly PresentationOrder _presentationOrder;
@@ -155,6 +155,20 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         if (_sourceRunning) _source.Stop();
         _sourceRunning = false;
         _outputs.Discontinue();
+    }
+
+    /// <summary>
+    /// A reload changed this camera's configuration: its clients are reset (pages reconnect), the old source is
+    /// stopped and released, and the new one runs under the same name and URLs.
+    /// </summary>
+    public void ReplaceSource(IVideoSource source, StreamHubOptions options)
+    {
+        Close();
+        _source.Dispose();
+        _source = source;
+        _options = options with { Name = _options.Name };
+        _timeline = new SampleTimeline(Timescales.Video, source.FramesPerSecond);
+        Open();
     }
 
     public void OnSourceInterrupted(string reason)

@@ -89,6 +89,20 @@ public sealed class CameraSource : IVideoSource, ICameraFrameOffer, IPollable, I
 
     public int FramesPerSecond => _options.Fps;
 
+    public CameraOptions Options => _options;
+
+    /// <summary>The open camera while streaming (controls can be read and set through it), else null.</summary>
+    internal VideoDevice? Device => _device;
+
+    /// <summary>
+    /// A control value changed while running: applied again on every later open (drivers forget values when closed).
+    /// </summary>
+    public void RememberControl(ControlSetting setting) =>
+        ControlSettingList.Remember(UvcExtensions.IsUvcxKey(setting.Key) ? _uvcxControls : _v4l2Controls, setting);
+
+    /// <summary>The V4L2 controls applied at each open: the section's, then the ones changed since.</summary>
+    public IReadOnlyList<ControlSetting> ControlSettings => _v4l2Controls;
+
     public bool IsStreaming => _queue?.IsStreaming ?? false;
 
     /// <summary>True while the device is released and a reopen is scheduled.</summary>

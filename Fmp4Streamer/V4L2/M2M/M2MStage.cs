@@ -35,6 +35,7 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
     private uint _outputType;
     private uint _captureType;
     private bool _keyFrameWarned;
+    private readonly List<ControlSetting> _controls;
 
     public M2MStage(ILinuxIo io, M2MStageOptions options, IM2MStageOwner owner)
     {
@@ -50,7 +51,17 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
         // re-encoded, FWHT from vicodec): one lost frame spoils every frame after it until the next key frame.
         _inputIsInterCoded = options.Role == M2MRole.Decoder && !jpegInput;
         _inputIsH264 = _inputFourCc == V4L2_PIX_FMT_H264;
+        _controls = new List<ControlSetting>(options.Controls);
     }
+
+    /// <summary>The open device while the chain runs (its controls belong to this open context), else null.</summary>
+    internal VideoDevice? Device => _device;
+
+    /// <summary>A control value changed while running: applied again on every later open.</summary>
+    public void RememberControl(ControlSetting setting) => ControlSettingList.Remember(_controls, setting);
+
+    /// <summary>The controls applied at each open: the section's, then the ones changed since.</summary>
+    public IReadOnlyList<ControlSetting> ControlSettings => _controls;
 
     public M2MStageOptions Options => _options;
 
@@ -100,7 +111,7 @@ public sealed unsafe class M2MStage : IPollable, IFrameReceiver, IDisposable
                 $"usable as {(_options.Role == M2MRole.Encoder ? "an encoder" : "a decoder")} (capabilities 0x{caps.Caps:x8})");
         }
         var controls = Controls.Enumerate(device, warnings, readValues: false);
-        controls.Apply(_options.Controls, warnings);
+        controls.Apply(_controls, warnings);
 
         uint inputSize = _options.Role == M2MRole.Decoder ? (uint)upstreamFormat.SizeImage : 0;
         InputFormat = SetFormat(_outputType, upstreamFormat.Width, upstreamFormat.Height, _inputFourCc, inputSize, "input");
