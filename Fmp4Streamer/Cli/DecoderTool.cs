@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Fmp4Streamer.H264;
+using Fmp4Streamer.H264.Decoding;
+
+namespace Fmp4Streamer.Cli;
+
+/// <summary>
+/// Two hidden command-line modes for the benchmark and the arm64 test: time the in-binary decoder over an Annex B
+/// file, or write its decoded frames as raw yuv420p (the layout of ffmpeg's <c>-f rawvideo -pix_fmt yuv420p</c>).
+/// </summary>
+public static class DecoderTool
+{
+    /// <summary>
+    /// Decodes the whole file <paramref name="passes"/> times (the first also warms up) and prints the best pass as
+    /// milliseconds of CPU time per frame; the first picture's time is printed apart (a key frame).
+    /// </summary>
+    public static int Bench(string path, int passes, TextWriter output, TextWriter error)
+    {
+        List<byte[]>? units = ReadUnits(path, error);
+        if (units == null) return ExitCodes.Usage;
+        double best = double.MaxValue, bestWall = double.MaxValue, firstFrame = double.MaxValue;
+        int frames = 0, errors = 0;
+        for (int pass = 0; pass < Math.Max(1, passes); pass++)
+        {
+            var decoder = new H264Decoder();
+            frames = 0;
+            TimeSpan cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+            long wallStart = Stopwatch.GetTimestamp();
+            for (int i = 0; i < units.Count; i++)
+            {
+                long unitStart = Stopwatch.GetTimestamp();
+                decoder.Decode(units[i], i);
+                if (i == 0) firstFrame = Math.Min(firstFrame, Stopwatch.GetElapsedTime(unitStart).TotalMilliseconds);
+                frames += Drain(decoder);
+            }
+            decoder.Flush();
+            frames += Drain(decoder);
+            double wall = Stopwatch.GetElapsedTime(wallStart).TotalMilliseconds;
+            double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds;
+            best = Math.Min(best, cpu);
+            bestWall = Math.Min(bestWall, wall);
+            errors = decoder.Errors;
+            if (decoder.Refusal != null) error.WriteLine(decoder.Refusal);
+        }
+        if (frames == 0)
+        {
+            error.WriteLine($"{CommandLine.ProgramName}: no picture decoded from {path}");
+            return ExitCodes.Usage;
+        }
+        output.WriteLine($"frames {frames} errors {errors} cpu_ms {best:0.0} wall_ms {bestWall:0.0} " +
+            $"ms_per_frame {best / frames:0.00} fps {frames * 1000 / best:0.0} first_frame_ms {firstFrame:0.00}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Writes every decoded frame, cropped, as planar yuv420p to <paramref name="output"/>.</summary>
+    public static int WriteYuv(string path, Stream output, TextWriter error)
+    {
+        List<byte[]>? units = ReadUnits(path, error);
+        if (units == null) return ExitCodes.Usage;
+        var decoder = new H264Decoder();
+        byte[] frame = [];
+        void Write()
+        {
+            while (decoder.TryGetPicture(out DecodedPicture picture))
+            {
+                if (frame.Length != picture.I420Size) frame = new byte[picture.I420Size];
+                picture.CopyI420(frame);
+                output.Write(frame);
+                decoder.Return(picture);
+            }
+        }
+        for (int i = 0; i < units.Count; i++)
+        {
+            decoder.Decode(units[i], i);
+            Write();
+        }
+        decoder.Flush();
+        Write();
+        output.Flush();
+        if (decoder.Errors > 0 || decoder.Refusal != null)
+        {
+            error.WriteLine($"{CommandLine.ProgramName}: {decoder.Errors} pictures dropped {decoder.Refusal}");
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static int Drain(H264Decoder decoder)
+    {
+        int count = 0;
+        while (decoder.TryGetPicture(out DecodedPicture picture))
+        {
+            decoder.Return(picture);
+            count++;
+        }
+        return count;
+    }
+
+    private static List<byte[]>? ReadUnits(string path, TextWriter error)
+    {
+        byte[] stream;
+        try
+        {
+            stream = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"{CommandLine.ProgramName}: {path}: {e.Message}");
+            return null;
+        }
+        var units = new List<byte[]>();
+        var splitter = new AccessUnitSplitter(maxBufferedBytes: Math.Max(16, stream.Length + 16));
+        splitter.Append(stream);
+        while (splitter.TryTakeAccessUnit(out ReadOnlySpan<byte> unit)) units.Add(unit.ToArray());
+        ReadOnlySpan<byte> last = splitter.Flush();
+        if (!last.IsEmpty) units.Add(last.ToArray());
+        return units;
+    }
+}
