@@ -39,7 +39,9 @@ public sealed class DeblockingFilter
         bool transform8x8 = grid.Transform8x8[addr];
         int qpQ = QpOf(grid, addr);
         Span<int> bs = _bs;
-        for (int edge = 0; edge < 4; edge++)
+        // A P_Skip macroblock has one vector, one reference and no residual: bS is 0 on its inner edges.
+        int edges = grid.Kind[addr] == MacroblockKind.PSkip ? 1 : 4;
+        for (int edge = 0; edge < edges; edge++)
         {
             if (edge == 0 && !filterOuterEdge) continue;
             if (transform8x8 && (edge & 1) != 0) continue;
