@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Fmp4Streamer.H264;
+using Fmp4Streamer.Linux;
 using Fmp4Streamer.H264.Decoding;
 
 namespace Fmp4Streamer.Cli;
@@ -12,7 +12,7 @@ public static class DecoderTool
 {
     /// <summary>
     /// Decodes the whole file <paramref name="passes"/> times with one decoder and prints the best pass as CPU time per
-    /// frame, the average wall time of its key frames (access units holding an IDR), and the first key frame of the
+    /// frame (the thread's CPU time), the average time of its key frames (access units holding an IDR), and the first key frame of the
     /// first pass apart (pictures and grids allocated then, memory touched for the first time).
     /// </summary>
     public static int Bench(string path, int passes, TextWriter output, TextWriter error)
@@ -27,12 +27,12 @@ public static class DecoderTool
         {
             frames = keyFrames = 0;
             double keyMs = 0;
-            TimeSpan cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+            long passStart = ThreadCpuClock.NowNs;
             for (int i = 0; i < units.Count; i++)
             {
-                long unitStart = Stopwatch.GetTimestamp();
+                long unitStart = ThreadCpuClock.NowNs;
                 decoder.Decode(units[i], i);
-                double ms = Stopwatch.GetElapsedTime(unitStart).TotalMilliseconds;
+                double ms = (ThreadCpuClock.NowNs - unitStart) / 1e6;
                 if (idr[i])
                 {
                     keyMs += ms;
@@ -43,7 +43,7 @@ public static class DecoderTool
             }
             decoder.Flush();
             frames += Drain(decoder);
-            best = Math.Min(best, (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds);
+            best = Math.Min(best, (ThreadCpuClock.NowNs - passStart) / 1e6);
             if (keyFrames > 0) bestKey = Math.Min(bestKey, keyMs / keyFrames);
         }
         if (decoder.Refusal != null) error.WriteLine(decoder.Refusal);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The in-binary H264 decoder beside ffmpeg's, both on one core: the 1080p ~8 Mbit/s High-profile CABAC stream of
 # the other benchmarks (x264 veryfast, zerolatency: P frames, a key frame a second) and an intra-only 1080p stream.
-# Ours: the binary's hidden --decode-bench mode (CPU time of the best of 3 passes, decoding only; key frames: the
-# average wall time of an access unit holding an IDR, warm, and the very first one, cold). ffmpeg:
+# Ours: the binary's hidden --decode-bench mode (the thread's CPU time, best of 3 passes, decoding only; key frames:
+# the average CPU time of an access unit holding an IDR, warm, and the very first one, cold: pictures allocated). ffmpeg:
 # `-threads 1 -f null -` with -benchmark (CPU time of the whole process, best of 3).
 # usage: tests/bench/decode.sh
 set -euo pipefail
