@@ -57,6 +57,10 @@ public static class CommandLine
             Description = "write debug lines too (as [server] log_level = debug)",
         };
 
+        // Hidden: the decoder benchmark (make bench) and the arm64 decode test, not for users.
+        var decodeBench = new Option<string>("--decode-bench") { Hidden = true };
+        var decodeYuv = new Option<string>("--decode-yuv") { Hidden = true };
+
         var help = new HelpOption();
         help.Action = new ConfigKeysHelp(help.Action);
 
@@ -71,6 +75,8 @@ public static class CommandLine
             listen,
             port,
             verbose,
+            decodeBench,
+            decodeYuv,
         };
 
         ParseResult parsed = root.Parse(args);
@@ -95,6 +101,12 @@ public static class CommandLine
 
         root.SetAction(_ =>
         {
+            if (parsed.GetValue(decodeBench) is string benchPath) return DecoderTool.Bench(benchPath, 3, output, error);
+            if (parsed.GetValue(decodeYuv) is string yuvPath)
+            {
+                using Stream stdout = Console.OpenStandardOutput();
+                return DecoderTool.WriteYuv(yuvPath, stdout, error);
+            }
             try
             {
                 return run(options);

@@ -7,7 +7,8 @@ namespace Fmp4Streamer.Tests.H264.Decoding;
 /// <summary>Once warmed up, decoding allocates nothing per frame: pictures, grids and buffers are reused.</summary>
 public class DecoderAllocationTests
 {
-    [TestCase("keyint=10:cabac=0:bframes=0:ref=2:8x8dct=1:weightp=2", TestName = "CAVLC P frames allocate nothing")]
+    [TestCase("keyint=10:cabac=0:bframes=0:ref=2:8x8dct=1:weightp=2", TestName = "CAVLC group of pictures allocates nothing")]
+    [TestCase("keyint=10:bframes=0:ref=3:8x8dct=1:weightp=2:slices=2", TestName = "CABAC P frames allocate nothing")]
     [TestCase("keyint=10:bframes=3:ref=3:8x8dct=1:weightb=1:direct=temporal", TestName = "CABAC B frames allocate nothing")]
     public void DecodingAGroupOfPicturesAllocatesNothing(string x264Params)
     {

@@ -20,6 +20,9 @@ public static class CabacResidualReader
         7, 6, 11, 12, 13, 11, 6, 7, 8, 9, 14, 10, 9, 8, 6, 11, 12, 13, 11, 6, 9, 14, 10, 9, 11, 12, 13, 11, 14, 10, 12,
     ];
 
+    private static ReadOnlySpan<byte> Identity => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+    private static ReadOnlySpan<byte> ChromaDcInc => [0, 1, 2];
+
     private static ReadOnlySpan<byte> Last8x8 =>
     [
         0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
@@ -35,15 +38,17 @@ public static class CabacResidualReader
         if (cat != Luma8x8 && cabac.DecodeDecision(CodedBlockFlagBase[cat] + cbfInc) == 0) return 0;
 
         int sigBase = SignificantBase[cat], lastBase = LastBase[cat];
+        // ctxIdxInc by scan position (9.3.3.1.3): the position itself, capped for chroma DC, from Table 9-43 for 8x8.
+        ReadOnlySpan<byte> sigInc = cat == Luma8x8 ? Significant8x8 : cat == ChromaDc ? ChromaDcInc : Identity;
+        ReadOnlySpan<byte> lastInc = cat == Luma8x8 ? Last8x8 : cat == ChromaDc ? ChromaDcInc : Identity;
         int count = 0;
         int i = 0;
-        for (; i < maxNumCoeff - 1; i++)
+        int end = Math.Min(maxNumCoeff, sigInc.Length + 1) - 1;
+        for (; i < end; i++)
         {
-            int sigInc = cat == Luma8x8 ? Significant8x8[i] : cat == ChromaDc ? Math.Min(i, 2) : i;
-            if (cabac.DecodeDecision(sigBase + sigInc) == 0) continue;
+            if (cabac.DecodeDecision(sigBase + sigInc[i]) == 0) continue;
             positions[count++] = (byte)i;
-            int lastInc = cat == Luma8x8 ? Last8x8[i] : cat == ChromaDc ? Math.Min(i, 2) : i;
-            if (cabac.DecodeDecision(lastBase + lastInc) != 0) break;
+            if (cabac.DecodeDecision(lastBase + lastInc[i]) != 0) break;
         }
         if (i == maxNumCoeff - 1) positions[count++] = (byte)i;   // the last coefficient, inferred significant
 

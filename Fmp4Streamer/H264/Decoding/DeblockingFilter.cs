@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Fmp4Streamer.H264.Decoding;
 
 /// <summary>
@@ -37,7 +39,9 @@ public sealed class DeblockingFilter
         bool transform8x8 = grid.Transform8x8[addr];
         int qpQ = QpOf(grid, addr);
         Span<int> bs = _bs;
-        for (int edge = 0; edge < 4; edge++)
+        // A P_Skip macroblock has one vector, one reference and no residual: bS is 0 on its inner edges.
+        int edges = grid.Kind[addr] == MacroblockKind.PSkip ? 1 : 4;
+        for (int edge = 0; edge < edges; edge++)
         {
             if (edge == 0 && !filterOuterEdge) continue;
             if (transform8x8 && (edge & 1) != 0) continue;
@@ -48,20 +52,17 @@ public sealed class DeblockingFilter
             int lumaOffset = vertical
                 ? luma.IndexOf(mbX * 16 + edge * 4, mbY * 16)
                 : luma.IndexOf(mbX * 16, mbY * 16 + edge * 4);
-            FilterEdge(luma, lumaOffset, vertical, bs, (qpP + qpQ + 1) >> 1, slice, chroma: false);
+            FilterLumaEdge(luma, lumaOffset, vertical, bs, (qpP + qpQ + 1) >> 1, slice);
 
             if ((edge & 1) != 0) continue;
-            for (int c = 0; c < 2; c++)
-            {
-                int offset = c == 0 ? slice.ChromaQpIndexOffset : slice.SecondChromaQpIndexOffset;
-                int qpcP = BlockLayout.ChromaQpFor(qpP, offset);
-                int qpcQ = BlockLayout.ChromaQpFor(qpQ, offset);
-                Plane plane = c == 0 ? picture.Cb : picture.Cr;
-                int chromaOffset = vertical
-                    ? plane.IndexOf(mbX * 8 + edge * 2, mbY * 8)
-                    : plane.IndexOf(mbX * 8, mbY * 8 + edge * 2);
-                FilterEdge(plane, chromaOffset, vertical, bs, (qpcP + qpcQ + 1) >> 1, slice, chroma: true);
-            }
+            int qpcP = BlockLayout.ChromaQpFor(qpP, slice.ChromaQpIndexOffset);
+            int qpcQ = BlockLayout.ChromaQpFor(qpQ, slice.ChromaQpIndexOffset);
+            int qpcPCr = BlockLayout.ChromaQpFor(qpP, slice.SecondChromaQpIndexOffset);
+            int qpcQCr = BlockLayout.ChromaQpFor(qpQ, slice.SecondChromaQpIndexOffset);
+            int chromaOffset = vertical
+                ? picture.Cb.IndexOf(mbX * 8 + edge * 2, mbY * 8)
+                : picture.Cb.IndexOf(mbX * 8, mbY * 8 + edge * 2);
+            FilterChromaEdge(picture, chromaOffset, vertical, bs, (qpcP + qpcQ + 1) >> 1, (qpcPCr + qpcQCr + 1) >> 1, slice);
         }
     }
 
@@ -117,87 +118,38 @@ public sealed class DeblockingFilter
     private static bool Far(MotionField m, int listP, int p, int listQ, int q) =>
         Math.Abs(m.MvX[listP][p] - m.MvX[listQ][q]) >= 4 || Math.Abs(m.MvY[listP][p] - m.MvY[listQ][q]) >= 4;
 
-    private static void FilterEdge(Plane plane, int offset, bool vertical, Span<int> bs, int qpAv, in SliceParameters slice, bool chroma)
+    /// <summary>The 16 lines across one luma edge (8.7.2.3, 8.7.2.4); bS 4 comes for all four segments or none.</summary>
+    private static void FilterLumaEdge(Plane plane, int offset, bool vertical, Span<int> bs, int qpAv, in SliceParameters slice)
     {
         int indexA = Math.Clamp(qpAv + slice.FilterOffsetA, 0, 51);
         int indexB = Math.Clamp(qpAv + slice.FilterOffsetB, 0, 51);
         int alpha = DeblockingTables.Alpha[indexA];
         int beta = DeblockingTables.Beta[indexB];
         if (alpha == 0 || beta == 0) return;
-        byte[] d = plane.Data;
-        int across = vertical ? 1 : plane.Stride;
-        int along = vertical ? plane.Stride : 1;
-        int linesPerSegment = chroma ? 2 : 4;
-        for (int segment = 0; segment < 4; segment++)
-        {
-            int strength = bs[segment];
-            if (strength == 0) continue;
-            int tc0 = strength < 4 ? DeblockingTables.Tc0[indexA * 3 + strength - 1] : 0;
-            for (int line = 0; line < linesPerSegment; line++)
-            {
-                int o = offset + (segment * linesPerSegment + line) * along;
-                if (chroma) FilterChromaLine(d, o, across, strength, alpha, beta, tc0);
-                else FilterLumaLine(d, o, across, strength, alpha, beta, tc0);
-            }
-        }
+        short t0 = Tc0(indexA, bs[0]), t1 = Tc0(indexA, bs[1]), t2 = Tc0(indexA, bs[2]), t3 = Tc0(indexA, bs[3]);
+        DeblockingKernels.Luma(plane.Data, offset, plane.Stride, vertical, bs[0] == 4,
+            Vector128.Create(t0, t0, t0, t0, t1, t1, t1, t1), Vector128.Create(t2, t2, t2, t2, t3, t3, t3, t3), alpha, beta);
     }
 
-    private static void FilterLumaLine(byte[] d, int o, int step, int bs, int alpha, int beta, int tc0)
+    /// <summary>The 8 lines of the Cb edge and of the Cr edge at the same place, two lines per bS segment.</summary>
+    private static void FilterChromaEdge(DecodedPicture picture, int offset, bool vertical, Span<int> bs, int qpAvCb, int qpAvCr,
+        in SliceParameters slice)
     {
-        int p0 = d[o - step], p1 = d[o - 2 * step], p2 = d[o - 3 * step];
-        int q0 = d[o], q1 = d[o + step], q2 = d[o + 2 * step];
-        if (Math.Abs(p0 - q0) >= alpha || Math.Abs(p1 - p0) >= beta || Math.Abs(q1 - q0) >= beta) return;
-        bool ap = Math.Abs(p2 - p0) < beta;
-        bool aq = Math.Abs(q2 - q0) < beta;
-        if (bs < 4)
-        {
-            int tc = tc0 + (ap ? 1 : 0) + (aq ? 1 : 0);
-            int delta = Math.Clamp((((q0 - p0) << 2) + (p1 - q1) + 4) >> 3, -tc, tc);
-            d[o - step] = InverseTransform.Clip(p0 + delta);
-            d[o] = InverseTransform.Clip(q0 - delta);
-            if (ap) d[o - 2 * step] = (byte)(p1 + Math.Clamp((p2 + ((p0 + q0 + 1) >> 1) - (p1 << 1)) >> 1, -tc0, tc0));
-            if (aq) d[o + step] = (byte)(q1 + Math.Clamp((q2 + ((p0 + q0 + 1) >> 1) - (q1 << 1)) >> 1, -tc0, tc0));
-            return;
-        }
-        bool strong = Math.Abs(p0 - q0) < ((alpha >> 2) + 2);
-        if (ap && strong)
-        {
-            int p3 = d[o - 4 * step];
-            d[o - step] = (byte)((p2 + 2 * p1 + 2 * p0 + 2 * q0 + q1 + 4) >> 3);
-            d[o - 2 * step] = (byte)((p2 + p1 + p0 + q0 + 2) >> 2);
-            d[o - 3 * step] = (byte)((2 * p3 + 3 * p2 + p1 + p0 + q0 + 4) >> 3);
-        }
-        else
-        {
-            d[o - step] = (byte)((2 * p1 + p0 + q1 + 2) >> 2);
-        }
-        if (aq && strong)
-        {
-            int q3 = d[o + 3 * step];
-            d[o] = (byte)((p1 + 2 * p0 + 2 * q0 + 2 * q1 + q2 + 4) >> 3);
-            d[o + step] = (byte)((p0 + q0 + q1 + q2 + 2) >> 2);
-            d[o + 2 * step] = (byte)((2 * q3 + 3 * q2 + q1 + q0 + p0 + 4) >> 3);
-        }
-        else
-        {
-            d[o] = (byte)((2 * q1 + q0 + p1 + 2) >> 2);
-        }
+        int indexA = Math.Clamp(qpAvCb + slice.FilterOffsetA, 0, 51);
+        int indexB = Math.Clamp(qpAvCb + slice.FilterOffsetB, 0, 51);
+        int indexACr = Math.Clamp(qpAvCr + slice.FilterOffsetA, 0, 51);
+        int indexBCr = Math.Clamp(qpAvCr + slice.FilterOffsetB, 0, 51);
+        int alpha = DeblockingTables.Alpha[indexA], beta = DeblockingTables.Beta[indexB];
+        int alphaCr = DeblockingTables.Alpha[indexACr], betaCr = DeblockingTables.Beta[indexBCr];
+        if ((alpha == 0 || beta == 0) && (alphaCr == 0 || betaCr == 0)) return;   // a zero threshold stops every line
+        short t0 = Tc0(indexA, bs[0]), t1 = Tc0(indexA, bs[1]), t2 = Tc0(indexA, bs[2]), t3 = Tc0(indexA, bs[3]);
+        short u0 = Tc0(indexACr, bs[0]), u1 = Tc0(indexACr, bs[1]), u2 = Tc0(indexACr, bs[2]), u3 = Tc0(indexACr, bs[3]);
+        DeblockingKernels.Chroma(picture.Cb.Data, picture.Cr.Data, offset, picture.Cb.Stride, vertical, bs[0] == 4,
+            Vector128.Create(t0, t0, t1, t1, t2, t2, t3, t3), Vector128.Create(u0, u0, u1, u1, u2, u2, u3, u3),
+            alpha, beta, alphaCr, betaCr);
     }
 
-    private static void FilterChromaLine(byte[] d, int o, int step, int bs, int alpha, int beta, int tc0)
-    {
-        int p0 = d[o - step], p1 = d[o - 2 * step];
-        int q0 = d[o], q1 = d[o + step];
-        if (Math.Abs(p0 - q0) >= alpha || Math.Abs(p1 - p0) >= beta || Math.Abs(q1 - q0) >= beta) return;
-        if (bs < 4)
-        {
-            int tc = tc0 + 1;
-            int delta = Math.Clamp((((q0 - p0) << 2) + (p1 - q1) + 4) >> 3, -tc, tc);
-            d[o - step] = InverseTransform.Clip(p0 + delta);
-            d[o] = InverseTransform.Clip(q0 - delta);
-            return;
-        }
-        d[o - step] = (byte)((2 * p1 + p0 + q1 + 2) >> 2);
-        d[o] = (byte)((2 * q1 + q0 + p1 + 2) >> 2);
-    }
+    /// <summary>tC0 of a segment (Table 8-17), -1 for bS 0 (the kernels leave those lines alone), 0 for bS 4 (unused).</summary>
+    private static short Tc0(int indexA, int bs) =>
+        bs == 0 ? (short)-1 : bs < 4 ? DeblockingTables.Tc0[indexA * 3 + bs - 1] : (short)0;
 }

@@ -71,6 +71,14 @@ public sealed class DecodedPicture
         IsShortTermReference = IsLongTermReference = IsOutstanding = false;
     }
 
+    /// <summary>Copies the edge samples of every plane into its border, as a reference picture needs.</summary>
+    internal void ExtendEdges()
+    {
+        Luma.ExtendEdges();
+        Cb.ExtendEdges();
+        Cr.ExtendEdges();
+    }
+
     internal void SetCrop(int left, int top, int width, int height)
     {
         CropLeft = left;

@@ -283,6 +283,7 @@ public sealed class H264Decoder
             return;
         }
         _deblocking.FilterPicture(picture, _grid, _slices);
+        if (_pictureHeader.IsReference) picture.ExtendEdges();   // motion compensation reads the border unclamped
         if (_pictureHeader.IsReference) _dpb.MarkDecoded(picture, _pictureHeader, _maxNumRefFrames, _maxFrameNum);
         // C.4.4: an IDR or a memory_management_control_operation 5 outputs every earlier picture before it.
         if (_pictureHeader.IdrPicFlag || _pictureHeader.HasMmco5) _reorder.Flush(_output);

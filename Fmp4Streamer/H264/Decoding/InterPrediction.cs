@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Fmp4Streamer.H264.Decoding;
 
 /// <summary>
@@ -7,131 +10,105 @@ namespace Fmp4Streamer.H264.Decoding;
 /// </summary>
 public sealed class InterPrediction
 {
-    private const int MaxWindow = 21;  // 16 + 5 filter taps
-    private readonly int[] _window = new int[MaxWindow * MaxWindow];
-    private readonly int[] _b1 = new int[MaxWindow * MaxWindow];
+    private const int EdgeStride = 32;
+    private const int EdgeRows = 24;                                 // 16 + 5 filter taps, and one spare
+    private readonly byte[] _edge = new byte[EdgeStride * EdgeRows];   // the window of a vector pointing outside the border
+    private readonly byte[] _half = new byte[16 * 16];
+    private readonly byte[] _quarter = new byte[16 * 16];
+    private readonly short[] _rows = new short[16 * 21];
 
     /// <summary>
     /// Predicts a <paramref name="w"/>x<paramref name="h"/> luma block whose top-left sample is at
     /// (<paramref name="x"/>, <paramref name="y"/>) in the picture, moved by the quarter-sample vector (mvx, mvy).
+    /// The reference's border must hold copies of its edge samples (<see cref="Plane.ExtendEdges"/>).
     /// </summary>
     public void Luma(Plane reference, int x, int y, int mvx, int mvy, int w, int h, byte[] dst, int dstOffset, int dstStride)
     {
         int xInt = x + (mvx >> 2), yInt = y + (mvy >> 2);
         int xFrac = mvx & 3, yFrac = mvy & 3;
-        int ww = w + 5, wh = h + 5;
-        Gather(reference, xInt - 2, yInt - 2, ww, wh, _window);
-        int[] s = _window;
-
-        if (xFrac == 0 && yFrac == 0)
+        ref byte src = ref Window(reference, xInt, yInt, 2, Math.Max(w, 8) + 3, 2, h + 4, out nint ss);
+        ref byte d = ref dst[dstOffset];
+        nint ds = dstStride;
+        ref byte half = ref MemoryMarshal.GetArrayDataReference(_half);
+        ref byte quarter = ref MemoryMarshal.GetArrayDataReference(_quarter);
+        // Letters as in Figure 8-4: G integer, b/s horizontal half (rows y, y+1), h/m vertical half (columns x, x+1), j centre.
+        switch (xFrac | (yFrac << 2))
         {
-            for (int j = 0; j < h; j++)
-            {
-                for (int i = 0; i < w; i++) dst[dstOffset + j * dstStride + i] = (byte)s[(j + 2) * ww + i + 2];
-            }
-            return;
+            case 0:
+                InterpolationKernels.Copy(ref src, ss, ref d, ds, w, h);
+                break;
+            case 2:   // b
+                InterpolationKernels.HalfH(ref src, ss, ref d, ds, w, h);
+                break;
+            case 8:   // h
+                InterpolationKernels.HalfV(ref src, ss, ref d, ds, w, h);
+                break;
+            case 10:  // j
+                InterpolationKernels.HalfHV(ref src, ss, ref d, ds, w, h, _rows);
+                break;
+            case 1:   // a = (G + b + 1) >> 1
+            case 3:   // c = (G right + b + 1) >> 1
+                InterpolationKernels.HalfH(ref src, ss, ref half, 16, w, h);
+                InterpolationKernels.Average(ref Unsafe.Add(ref src, xFrac >> 1), ss, ref half, 16, ref d, ds, w, h);
+                break;
+            case 4:   // d = (G + h + 1) >> 1
+            case 12:  // n = (G below + h + 1) >> 1
+                InterpolationKernels.HalfV(ref src, ss, ref half, 16, w, h);
+                InterpolationKernels.Average(ref Unsafe.Add(ref src, (yFrac >> 1) * ss), ss, ref half, 16, ref d, ds, w, h);
+                break;
+            case 5:   // e = (b + h + 1) >> 1
+            case 7:   // g = (b + m + 1) >> 1
+            case 13:  // p = (s + h + 1) >> 1
+            case 15:  // r = (s + m + 1) >> 1
+                InterpolationKernels.HalfH(ref Unsafe.Add(ref src, (yFrac >> 1) * ss), ss, ref half, 16, w, h);
+                InterpolationKernels.HalfV(ref Unsafe.Add(ref src, xFrac >> 1), ss, ref quarter, 16, w, h);
+                InterpolationKernels.Average(ref half, 16, ref quarter, 16, ref d, ds, w, h);
+                break;
+            case 6:   // f = (b + j + 1) >> 1
+            case 14:  // q = (s + j + 1) >> 1
+                InterpolationKernels.HalfHV(ref src, ss, ref quarter, 16, w, h, _rows);
+                InterpolationKernels.HalfH(ref Unsafe.Add(ref src, (yFrac >> 1) * ss), ss, ref half, 16, w, h);
+                InterpolationKernels.Average(ref half, 16, ref quarter, 16, ref d, ds, w, h);
+                break;
+            default:  // 9: i = (h + j + 1) >> 1, 11: k = (m + j + 1) >> 1
+                InterpolationKernels.HalfHV(ref src, ss, ref quarter, 16, w, h, _rows);
+                InterpolationKernels.HalfV(ref Unsafe.Add(ref src, xFrac >> 1), ss, ref half, 16, w, h);
+                InterpolationKernels.Average(ref half, 16, ref quarter, 16, ref d, ds, w, h);
+                break;
         }
-
-        // Horizontal intermediates b1 for every window row (needed by b, s and j).
-        int[] b1 = _b1;
-        if (xFrac != 0)
-        {
-            for (int j = 0; j < wh; j++)
-            {
-                int row = j * ww;
-                for (int i = 0; i < w; i++)
-                {
-                    int o = row + i;
-                    b1[j * w + i] = s[o] - 5 * s[o + 1] + 20 * s[o + 2] + 20 * s[o + 3] - 5 * s[o + 4] + s[o + 5];
-                }
-            }
-        }
-
-        for (int j = 0; j < h; j++)
-        {
-            for (int i = 0; i < w; i++)
-            {
-                int value;
-                switch (xFrac | (yFrac << 2))
-                {
-                    case 1: value = (G(s, ww, i, j) + B(b1, w, i, j) + 1) >> 1; break;                    // a
-                    case 2: value = B(b1, w, i, j); break;                                                  // b
-                    case 3: value = (G(s, ww, i + 1, j) + B(b1, w, i, j) + 1) >> 1; break;                // c
-                    case 4: value = (G(s, ww, i, j) + H(s, ww, i, j) + 1) >> 1; break;                    // d
-                    case 8: value = H(s, ww, i, j); break;                                                  // h
-                    case 12: value = (G(s, ww, i, j + 1) + H(s, ww, i, j) + 1) >> 1; break;               // n
-                    case 5: value = (B(b1, w, i, j) + H(s, ww, i, j) + 1) >> 1; break;                    // e
-                    case 7: value = (B(b1, w, i, j) + H(s, ww, i + 1, j) + 1) >> 1; break;                // g
-                    case 13: value = (H(s, ww, i, j) + B(b1, w, i, j + 1) + 1) >> 1; break;               // p
-                    case 15: value = (H(s, ww, i + 1, j) + B(b1, w, i, j + 1) + 1) >> 1; break;           // r
-                    case 6: value = (B(b1, w, i, j) + J(b1, w, i, j) + 1) >> 1; break;                    // f
-                    case 10: value = J(b1, w, i, j); break;                                                 // j
-                    case 14: value = (B(b1, w, i, j + 1) + J(b1, w, i, j) + 1) >> 1; break;               // q
-                    case 9: value = (H(s, ww, i, j) + J(b1, w, i, j) + 1) >> 1; break;                    // i
-                    default: value = (H(s, ww, i + 1, j) + J(b1, w, i, j) + 1) >> 1; break;               // k (11)
-                }
-                dst[dstOffset + j * dstStride + i] = (byte)value;
-            }
-        }
-    }
-
-    // G: the integer sample at block position (i, j); B: horizontal half sample right of it; H: vertical half sample
-    // below it; J: the centre half sample (from the horizontal intermediates, 8-241).
-    private static int G(int[] s, int ww, int i, int j) => s[(j + 2) * ww + i + 2];
-
-    private static int B(int[] b1, int w, int i, int j) => InverseTransform.Clip((b1[(j + 2) * w + i] + 16) >> 5);
-
-    private static int H(int[] s, int ww, int i, int j)
-    {
-        int o = j * ww + i + 2;
-        int h1 = s[o] - 5 * s[o + ww] + 20 * s[o + 2 * ww] + 20 * s[o + 3 * ww] - 5 * s[o + 4 * ww] + s[o + 5 * ww];
-        return InverseTransform.Clip((h1 + 16) >> 5);
-    }
-
-    private static int J(int[] b1, int w, int i, int j)
-    {
-        int o = j * w + i;
-        int j1 = b1[o] - 5 * b1[o + w] + 20 * b1[o + 2 * w] + 20 * b1[o + 3 * w] - 5 * b1[o + 4 * w] + b1[o + 5 * w];
-        return InverseTransform.Clip((j1 + 512) >> 10);
     }
 
     /// <summary>A 4:2:0 chroma block: (x, y) in chroma samples, the vector in luma quarter samples (eighth chroma samples).</summary>
     public void Chroma(Plane reference, int x, int y, int mvx, int mvy, int w, int h, byte[] dst, int dstOffset, int dstStride)
     {
         int xInt = x + (mvx >> 3), yInt = y + (mvy >> 3);
-        int xFrac = mvx & 7, yFrac = mvy & 7;
-        int ww = w + 1;
-        Gather(reference, xInt, yInt, ww, h + 1, _window);
-        int[] s = _window;
-        int wa = (8 - xFrac) * (8 - yFrac), wb = xFrac * (8 - yFrac), wc = (8 - xFrac) * yFrac, wd = xFrac * yFrac;
-        for (int j = 0; j < h; j++)
-        {
-            for (int i = 0; i < w; i++)
-            {
-                int o = j * ww + i;
-                dst[dstOffset + j * dstStride + i] = (byte)((wa * s[o] + wb * s[o + 1] + wc * s[o + ww] + wd * s[o + ww + 1] + 32) >> 6);
-            }
-        }
+        ref byte src = ref Window(reference, xInt, yInt, 0, 9, 0, h + 1, out nint ss);
+        InterpolationKernels.Chroma(ref src, ss, ref dst[dstOffset], dstStride, w, h, mvx & 7, mvy & 7);
     }
 
-    /// <summary>Copies a window of reference samples, coordinates clamped into the picture.</summary>
-    private static void Gather(Plane p, int x0, int y0, int w, int h, int[] window)
+    /// <summary>
+    /// The reference sample (x, y), with <paramref name="left"/> columns before it to <paramref name="right"/> after
+    /// and <paramref name="top"/> rows above to <paramref name="bottom"/> below readable: in the plane itself when that
+    /// window lies within its extended border, otherwise in a copy made with the coordinates clamped into the
+    /// picture (8-228, 8-229), so that any motion vector is safe.
+    /// </summary>
+    private ref byte Window(Plane p, int x, int y, int left, int right, int top, int bottom, out nint stride)
     {
+        int pad = p.Padding;
+        if (x - left >= -pad && x + right < p.Width + pad && y - top >= -pad && y + bottom < p.Height + pad)
+        {
+            stride = p.Stride;
+            return ref p.Data[p.IndexOf(x, y)];
+        }
         byte[] data = p.Data;
         int maxX = p.Width - 1, maxY = p.Height - 1;
-        bool inside = x0 >= 0 && y0 >= 0 && x0 + w - 1 <= maxX && y0 + h - 1 <= maxY;
-        for (int j = 0; j < h; j++)
+        for (int j = 0; j < top + bottom; j++)
         {
-            int row = p.Origin + (inside ? y0 + j : Math.Clamp(y0 + j, 0, maxY)) * p.Stride;
-            if (inside)
-            {
-                for (int i = 0; i < w; i++) window[j * w + i] = data[row + x0 + i];
-            }
-            else
-            {
-                for (int i = 0; i < w; i++) window[j * w + i] = data[row + Math.Clamp(x0 + i, 0, maxX)];
-            }
+            int row = p.Origin + Math.Clamp(y - top + j, 0, maxY) * p.Stride;
+            for (int i = 0; i < EdgeStride; i++) _edge[j * EdgeStride + i] = data[row + Math.Clamp(x - left + i, 0, maxX)];
         }
+        stride = EdgeStride;
+        return ref _edge[top * EdgeStride + left];
     }
 
     /// <summary>Explicit weighting of one predicted block in place (8-270), 8-bit samples.</summary>

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Fmp4Streamer.H264.Decoding;
 
 /// <summary>Intra_16x16 luma prediction (H.264 8.3.3) and 4:2:0 chroma prediction (8.3.4), into the picture.</summary>
@@ -81,12 +83,16 @@ public static class Intra16x16Prediction
                             dc = left ? (sumLeft + 2) >> 2 : top ? (sumTop + 2) >> 2 : 128;
                         }
                         int o = offset + by * 4 * stride + bx * 4;
-                        for (int y = 0; y < 4; y++) p.AsSpan(o + y * stride, 4).Fill((byte)dc);
+                        uint four = (uint)dc * 0x01010101u;
+                        for (int y = 0; y < 4; y++) BinaryPrimitives.WriteUInt32LittleEndian(p.AsSpan(o + y * stride, 4), four);
                     }
                 }
                 break;
             case ChromaHorizontal:
-                for (int y = 0; y < 8; y++) p.AsSpan(offset + y * stride, 8).Fill(p[offset + y * stride - 1]);
+                for (int y = 0; y < 8; y++)
+                {
+                    BinaryPrimitives.WriteUInt64LittleEndian(p.AsSpan(offset + y * stride, 8), p[offset + y * stride - 1] * 0x0101010101010101UL);
+                }
                 break;
             case ChromaVertical:
                 for (int y = 0; y < 8; y++) Array.Copy(p, above, p, offset + y * stride, 8);

@@ -23,6 +23,12 @@ public sealed class RbspReader
     /// <summary>Length of the payload in bits, trailing bits included.</summary>
     public int BitLength => _bitLength;
 
+    /// <summary>The unescaped payload, followed by at least <see cref="PaddingBytes"/> zero bytes (for engines that read ahead).</summary>
+    internal byte[] Buffer => _buffer;
+
+    /// <summary>Zero bytes guaranteed after the payload in <see cref="Buffer"/>.</summary>
+    internal const int Padding = PaddingBytes;
+
     /// <summary>True once a read went past the end of the payload.</summary>
     public bool Overrun => _position > _bitLength;
 
