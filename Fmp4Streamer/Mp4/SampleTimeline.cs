@@ -75,6 +75,21 @@ public sealed class SampleTimeline
     }
 
     /// <summary>
+    /// Where a CLOCK_MONOTONIC instant falls on the media timeline, in µs (another track's samples go there): a
+    /// frame is placed at its predecessor's capture time, so the picture captured at c shows at about
+    /// map(c) − one frame, and that is where sound captured at c belongs. False before the first timestamped frame
+    /// of a run.
+    /// </summary>
+    public bool TryMediaTimeUs(long captureTimeUs, out long mediaUs)
+    {
+        mediaUs = 0;
+        if (!_hasPrevious) return false;
+        long anchorMediaUs = (long)((_anchorTicks - NominalDuration) * UsPerSecond / _timescale);
+        mediaUs = anchorMediaUs + (captureTimeUs - _anchorUs);
+        return true;
+    }
+
+    /// <summary>
     /// The source restarted (new device, new clock base): the next frame continues where the timeline ends, with
     /// the nominal duration, so decode time stays monotonic for clients that stay connected.
     /// </summary>
