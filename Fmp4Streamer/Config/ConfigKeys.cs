@@ -103,6 +103,23 @@ public static class ConfigKeys
     public static readonly ConfigKey Rotation = new("rotation", ConfigScope.Source, ConfigKeyType.Rotation,
         "0", "0", "MP4 track rotation: 0, 90, 180 or 270");
 
+    // Sound (a second track of AAC).
+    public static readonly ConfigKey Audio = new("audio", ConfigScope.Source, ConfigKeyType.Text, "", "none",
+        "ALSA capture device of the stream's sound: hw:1,0, hw:CARD=Name,DEV=0 or /dev/snd/pcmC1D0c");
+
+    public static readonly ConfigKey AudioCommand = new("audio_command", ConfigScope.Source, ConfigKeyType.Text, "",
+        "none", "shell command writing raw S16_LE PCM (audio_rate, audio_channels) to stdout, instead of audio");
+
+    public static readonly ConfigKey AudioRate = new("audio_rate", ConfigScope.Source, ConfigKeyType.Integer, "48000",
+        "48000", "sound sample rate: 48000, 44100, 32000 or 16000", 16000, 48000);
+
+    public static readonly ConfigKey AudioChannels = new("audio_channels", ConfigScope.Source, ConfigKeyType.Integer,
+        "1", "1", "sound channels: 1 or 2", 1, 2);
+
+    public static readonly ConfigKey TestPatternAudio = new("test_pattern_audio", ConfigScope.Source,
+        ConfigKeyType.Boolean, "no", "no",
+        "yes = the test pattern has sound: a 1 kHz burst at each full second, when its picture flashes");
+
     public static readonly ConfigKey CaptureFormat = new("capture_format", ConfigScope.Device,
         ConfigKeyType.CaptureFormat, "H264", "H264",
         "device capture format: H264, MJPGH264, YUYV, MJPG, JPEG or another fourcc");
@@ -137,6 +154,7 @@ public static class ConfigKeys
         CorsOrigin,
         HlsSegmentDuration, HlsWindow, HlsPartDuration, RtspPort, RtspMtu, RtspUdpPorts,
         Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation,
+        Audio, AudioCommand, AudioRate, AudioChannels, TestPatternAudio,
         CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,
         DecoderInputFormat, EncoderInputFormat,
     ];

@@ -156,6 +156,13 @@ public static class ConfigParser
         }
     }
 
+    private static string? OptionalText(ConfigEntry? entry)
+    {
+        if (entry is null) return null;
+        string text = ConfigValues.ParseText(entry);
+        return text.Length == 0 ? null : text;
+    }
+
     private static SourceConfig ParseSource(IniSection section, IniDocument document, IniSection? defaults,
         List<string> warnings)
     {
@@ -225,6 +232,20 @@ public static class ConfigParser
         int rotation = values.Rotation(ConfigKeys.Rotation);
         string? command = kind == SourceKind.Command ? ConfigValues.ParseText(values.Get(ConfigKeys.Command)!) : null;
 
+        string? audio = OptionalText(values.Get(ConfigKeys.Audio));
+        string? audioCommand = OptionalText(values.Get(ConfigKeys.AudioCommand));
+        if (audio is not null && audioCommand is not null)
+            throw values.Get(ConfigKeys.AudioCommand)!.Error("a section has either audio = ... or audio_command = ..., not both");
+        bool testPatternAudio = values.Boolean(ConfigKeys.TestPatternAudio);
+        if (testPatternAudio && kind != SourceKind.TestPattern)
+            throw values.Get(ConfigKeys.TestPatternAudio)!.Error("is only valid with test_pattern = yes");
+        if (testPatternAudio && (audio is not null || audioCommand is not null))
+            throw values.Get(ConfigKeys.TestPatternAudio)!.Error("the test pattern's sound replaces audio and audio_command: use one");
+        int audioRate = values.Integer(ConfigKeys.AudioRate);
+        if (audioRate is not (48000 or 44100 or 32000 or 16000))
+            throw values.Get(ConfigKeys.AudioRate)!.Error($"{audioRate} is not one of 48000, 44100, 32000, 16000");
+        int audioChannels = values.Integer(ConfigKeys.AudioChannels);
+
         string captureFormat = values.CaptureFormat(ConfigKeys.CaptureFormat);
         string? decoder = values.DevicePath(ConfigKeys.Decoder);
         string? encoder = values.DevicePath(ConfigKeys.Encoder);
@@ -254,6 +275,11 @@ public static class ConfigParser
             Fps = fps,
             AutoSleep = autoSleep,
             Rotation = rotation,
+            Audio = audio,
+            AudioCommand = audioCommand,
+            AudioRate = audioRate,
+            AudioChannels = audioChannels,
+            TestPatternAudio = testPatternAudio,
             CaptureFormat = captureFormat,
             Decoder = decoder,
             Encoder = encoder,

@@ -29,6 +29,20 @@ public sealed record SourceConfig
     /// <summary>0, 90, 180 or 270.</summary>
     public required int Rotation { get; init; }
 
+    /// <summary>The ALSA capture device of the stream's sound as written (hw:1,0 ...), or null.</summary>
+    public string? Audio { get; init; }
+
+    /// <summary>A command writing raw S16_LE PCM for the stream's sound, or null.</summary>
+    public string? AudioCommand { get; init; }
+
+    public int AudioRate { get; init; } = 48000;
+    public int AudioChannels { get; init; } = 1;
+
+    /// <summary>test_pattern_audio = yes: the test pattern flashes and has a tone burst each second.</summary>
+    public bool TestPatternAudio { get; init; }
+
+    public bool HasAudio => Audio is not null || AudioCommand is not null || TestPatternAudio;
+
     /// <summary>As written: a fourcc or MJPGH264. See <see cref="CaptureFourCC"/>.</summary>
     public required string CaptureFormat { get; init; }
 
