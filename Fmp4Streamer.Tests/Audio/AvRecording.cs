@@ -28,7 +28,8 @@ internal sealed class AvRecording : IDisposable, IFragmentSubscriber
         public void Dispose() { }
     }
 
-    private readonly EventLoop _loop = new();
+    private readonly EventLoop _loop;
+    private readonly bool _ownsLoop;
     private readonly ManualVideo _video = new();
     private readonly TestPatternEncoder _encoder = new(320, 240, Fps);
     private readonly byte[] _frame;
@@ -37,8 +38,10 @@ internal sealed class AvRecording : IDisposable, IFragmentSubscriber
     private long _frameNumber;
     private long _periods;
 
-    public AvRecording(AdtsFrames aac, bool withAudio = true)
+    public AvRecording(AdtsFrames aac, bool withAudio = true, EventLoop? loop = null)
     {
+        _ownsLoop = loop is null;
+        _loop = loop ?? new EventLoop();
         _frame = new byte[_encoder.MaxFrameSize];
         Pcm = new ManualPcmSource(aac.SampleRate, aac.Channels);
         Encoder = new PrecodedAacEncoder(aac);
@@ -103,6 +106,7 @@ internal sealed class AvRecording : IDisposable, IFragmentSubscriber
 
     public void Dispose()
     {
+        if (!_ownsLoop) return;
         Hub.Close();
         _loop.Dispose();
     }
