@@ -89,8 +89,12 @@ internal sealed class AvRecording : IDisposable, IFragmentSubscriber
         }
     }
 
+    /// <summary>False: fragments are not kept (allocation tests).</summary>
+    public bool Keep { get; set; } = true;
+
     public void OnFragment(SharedFragment fragment)
     {
+        if (!Keep) return;
         if (!_initWritten)
         {
             _file.Write(fragment.Init.Bytes);

@@ -31,7 +31,13 @@ internal sealed class ManualPcmSource : IAudioSource
     }
 
     /// <summary>Pushes <paramref name="frames"/> frames of silence captured from <paramref name="firstSampleUs"/> on.</summary>
-    public void Push(int frames, long firstSampleUs) => Sink?.OnPcm(new short[frames * Channels], firstSampleUs);
+    public void Push(int frames, long firstSampleUs)
+    {
+        if (_silence.Length < frames * Channels) _silence = new short[frames * Channels];
+        Sink?.OnPcm(_silence.AsSpan(0, frames * Channels), firstSampleUs);
+    }
+
+    private short[] _silence = Array.Empty<short>();
 
     public void Dispose() { }
 }
