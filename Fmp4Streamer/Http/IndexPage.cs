@@ -32,7 +32,7 @@ public static class IndexPage
         <source src="stream.m3u8" type="application/vnd.apple.mpegurl">
         </video>
 
-        """ + UnmuteButton.Element + LiveEdgeScript.Element + """
+        """ + UnmuteButton.Style + LiveEdgeScript.Element + """
         </body>
         </html>
 

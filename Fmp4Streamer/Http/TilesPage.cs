@@ -38,7 +38,7 @@ public static class TilesPage
     private const string Foot = """
         </div>
 
-        """ + UnmuteButton.Element + LiveEdgeScript.Element + """
+        """ + UnmuteButton.Style + LiveEdgeScript.Element + """
         </body>
         </html>
 

@@ -8,11 +8,16 @@ namespace Fmp4Streamer.Http;
 /// </summary>
 public static class UnmuteButton
 {
-    public const string Element = """
+    /// <summary>Its style, for the page's head or body.</summary>
+    public const string Style = """
         <style>
         .unmute{position:absolute;top:8px;left:8px;z-index:1;padding:6px 12px;font:16px sans-serif;border:0;border-radius:4px;background:#000a;color:#fff;cursor:pointer}
         </style>
-        <script>
+
+        """;
+
+    /// <summary>Its code, run first inside the pages' one script (<see cref="LiveEdgeScript"/>).</summary>
+    public const string Script = """
         (function () {
           Array.prototype.forEach.call(document.querySelectorAll('video'), function (v) {
             var source = v.querySelector('source');
@@ -26,7 +31,6 @@ public static class UnmuteButton
             v.parentNode.insertBefore(b, v);
           });
         })();
-        </script>
 
         """;
 }
