@@ -96,6 +96,24 @@ public class AudioMuxingTests
         Assert.That(rec.Hub.Init.AudioSampleRate, Is.EqualTo(48000));
     }
 
+    [Test]
+    public void RtspTakesOnlyThePictureFromAFragmentWithSound()
+    {
+        using var rec = new AvRecording(BurstAac());
+        rec.RunUntil(1);
+        int withAudio = 0;
+        foreach (var fragment in rec.Fragments)
+        {
+            Assert.That(Fmp4Streamer.Rtsp.FragmentSample.TryRead(fragment, out var sample, out _), Is.True);
+            // The AVCC sample is a run of length-prefixed NAL units that ends exactly at its end.
+            int at = 0;
+            while (at + 4 <= sample.Length) at += 4 + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(sample[at..]);
+            Assert.That(at, Is.EqualTo(sample.Length));
+            if (fragment.Length > sample.Length + Fmp4Streamer.Mp4.AvFragmentWriter.HeaderSize(1) - 4) withAudio++;
+        }
+        Assert.That(withAudio, Is.GreaterThan(10));
+    }
+
     private static bool ContainsTrackTwo(byte[] fragment) =>
         fragment.AsSpan(0, Math.Min(fragment.Length, 116)).IndexOf("traf"u8) != fragment.AsSpan(0, Math.Min(fragment.Length, 116)).LastIndexOf("traf"u8);
 
