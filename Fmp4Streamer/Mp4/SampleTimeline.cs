@@ -75,10 +75,9 @@ public sealed class SampleTimeline
     }
 
     /// <summary>
-    /// Where a CLOCK_MONOTONIC instant falls on the media timeline, in µs (another track's samples go there): a
-    /// frame is placed at its predecessor's capture time, so the picture captured at c shows at about
-    /// map(c) − one frame, and that is where sound captured at c belongs. False before the first timestamped frame
-    /// of a run.
+    /// Where a CLOCK_MONOTONIC instant falls on the media timeline, in µs: the anchor frame's decode time plus the
+    /// time since its capture. A picture captured at c is decoded there (within its frame's jitter), so sound
+    /// captured at c belongs there too. False before the first timestamped frame of a run.
     /// </summary>
     public bool TryMediaTimeUs(long captureTimeUs, out long mediaUs)
     {
