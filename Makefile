@@ -10,7 +10,7 @@ help:
 	@echo "make test       install test tools if missing, build, run every test (unit, end to end, VM)"
 	@echo "make unit       the in-process tests only: no daemon binary, browser, player or VM (about 2 minutes)"
 	@echo "make m2mcheck   build the M2M stage checker the VM tests and the benchmark run inside the VM"
-	@echo "make bench      fan-out, RTSP, HLS, per-frame and M2M-hop benchmarks; print the figures the README quotes"
+	@echo "make bench      fan-out, RTSP, HLS, HLS through nginx, slow HLS readers, per-frame, M2M-hop and AAC-encoder benchmarks; print the figures the README quotes"
 	@echo "make clean      remove build outputs"
 
 build: deps-build
@@ -43,8 +43,12 @@ bench: build m2mcheck
 	tests/bench/run.sh
 	tests/bench/rtsp.sh
 	tests/bench/hls.sh
+	tests/bench/nginx.sh
+	tests/bench/slowhls.sh
 	tests/bench/micro.sh
 	tests/bench/m2m.sh
+	tests/bench/pictures.sh
+	tests/bench/aac.sh
 
 clean:
-	rm -rf artifacts fmp4streamer fmp4streamer-arm64 */bin */obj tests/vm/M2MCheck/bin tests/vm/M2MCheck/obj tests/bench/Microbench/bin tests/bench/Microbench/obj
+	rm -rf artifacts fmp4streamer fmp4streamer-arm64 */bin */obj tests/vm/M2MCheck/bin tests/vm/M2MCheck/obj tests/bench/Microbench/bin tests/bench/Microbench/obj tests/bench/AacEncode/bin tests/bench/AacEncode/obj

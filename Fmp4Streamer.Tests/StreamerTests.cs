@@ -15,7 +15,7 @@ public class StreamerTests
     public void HlsKeysReachTheSegmenter()
     {
         const string text = "[server]\nhls_segment_duration = 2\nhls_window = 3\nhls_part_duration = 0.5\n";
-        HlsOptions options = Streamer.ServerOptions(ConfigLoader.Parse(text, "c.conf").Server).Hls;
+        HlsOptions options = Streamer.HlsOptions(ConfigLoader.Parse(text, "c.conf").Server);
         Assert.That(options, Is.EqualTo(new HlsOptions
         {
             MinSegmentDuration = TimeSpan.FromSeconds(2), WindowSegments = 3, PartTarget = TimeSpan.FromMilliseconds(500),
@@ -38,7 +38,7 @@ public class StreamerTests
     [Test]
     public void HlsPartDurationZeroIsPlainHls()
     {
-        var options = Streamer.ServerOptions(ConfigLoader.Parse("[server]\nhls_part_duration = 0\n", "c.conf").Server).Hls;
+        var options = Streamer.HlsOptions(ConfigLoader.Parse("[server]\nhls_part_duration = 0\n", "c.conf").Server);
         using var loop = new EventLoop();
         var hls = new HlsSegmenter(loop, new FakeLiveStream(), options);
         Assert.That(hls.LowLatency, Is.False);

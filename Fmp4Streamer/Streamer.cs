@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Fmp4Streamer.Access;
 using Fmp4Streamer.Cli;
 using Fmp4Streamer.Config;
 using Fmp4Streamer.Diagnostics;
@@ -6,6 +7,7 @@ using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.H264.TestPattern;
 using Fmp4Streamer.Http;
 using Fmp4Streamer.Linux;
+using Fmp4Streamer.Pictures;
 using Fmp4Streamer.Rtsp;
 using Fmp4Streamer.Streaming;
 using Fmp4Streamer.Streaming.Hls;
@@ -62,8 +64,21 @@ public static class Streamer
         // Every number in one place; the HTTP server serves it at /metrics.
         var metrics = new MetricsRegistry();
         foreach (var hub in hubs) hub.Register(metrics);
+        var pictures = new List<PictureSource?>();
+        for (int i = 0; i < hubs.Count; i++)
+        {
+            var picture = new PictureSource(loop, hubs[i], PictureOptionsOf(config.Sources[i]));
+            picture.Register(metrics);
+            pictures.Add(picture);
+        }
 
-        using var server = new HttpServer(loop, ServerOptions(config.Server), hubs);
+        using var access = CreateAccess(loop, config.Server);
+        if (access is null)
+        {
+            foreach (var hub in hubs) hub.Source.Dispose();
+            return ExitCodes.Usage;
+        }
+        using var server = new HttpServer(loop, ServerOptions(config.Server), hubs) { Access = access };
         try
         {
             server.Start();
@@ -74,9 +89,10 @@ public static class Streamer
             return ExitCodes.Usage;
         }
         server.ServeMetrics(metrics);
+        server.ServePictures(pictures);
         Log.Info(Component, $"listening on {server.Endpoints}");
         using var rtsp = config.Server.RtspPort == 0 ? null : new RtspServer(loop, RtspOptions(config.Server), hubs,
-            hubs.ConvertAll(h => h.Source.FramesPerSecond));
+            hubs.ConvertAll(h => h.Source.FramesPerSecond)) { Access = access };
         try
         {
             rtsp?.Start();
@@ -91,7 +107,7 @@ public static class Streamer
         foreach (var hub in hubs)
         {
             Log.Info(hub.Name, $"{hub.Source.Description}, {hub.ConfiguredWidth}x{hub.ConfiguredHeight}, at /{hub.Name}/stream.mp4" +
-                (hubs[0] == hub ? " and /stream.mp4" : ""));
+                (hubs[0] == hub ? " and /stream.mp4" : "") + $"; pictures from {pictures[hubs.IndexOf(hub)]!.Kind}");
             hub.Open();
         }
 
@@ -101,6 +117,7 @@ public static class Streamer
         // After a failure the state may be inconsistent: still stop every source (no child process may outlive us),
         // each on its own, and keep the exit code.
         StopGuarded(server.Dispose, clean);
+        foreach (var picture in pictures) StopGuarded(() => picture?.Dispose(), clean);
         if (rtsp is not null) StopGuarded(rtsp.Dispose, clean);
         foreach (var hub in hubs)
         {
@@ -108,6 +125,63 @@ public static class Streamer
             Log.Info(hub.Name, Summary(hub));
         }
         return clean ? ExitCodes.Ok : ExitCodes.Software;
+    }
+
+    /// <summary>Users and the access keys; null (after logging why) when the htpasswd file cannot be used.</summary>
+    internal static AccessControl? CreateAccess(EventLoop loop, ServerConfig server)
+    {
+        UserTable? users = null;
+        if (server.Htpasswd is string path)
+        {
+            try
+            {
+                users = HtpasswdFile.Load(path);
+            }
+            catch (HtpasswdException e)
+            {
+                Log.Error(Component, e.Message);
+                return null;
+            }
+        }
+        var access = new AccessControl(loop, AccessOptions(server, users));
+        AccessStartupNotes(server, users);
+        return access;
+    }
+
+    /// <summary>
+    /// On reload: reads the htpasswd file again and hands the access keys to the running <paramref name="access"/>.
+    /// Throws <see cref="HtpasswdException"/> (file:line, user, why) and leaves the running users in place.
+    /// </summary>
+    internal static void ReloadAccess(AccessControl access, ServerConfig server)
+    {
+        var users = server.Htpasswd is string path ? HtpasswdFile.Load(path) : null;
+        access.Replace(AccessOptions(server, users));
+        AccessStartupNotes(server, users);
+    }
+
+    internal static AccessOptions AccessOptions(ServerConfig server, UserTable? users) => new()
+    {
+        Users = users,
+        Exempt = server.AuthExempt,
+        Admins = server.Admins,
+        TrustedProxies = server.TrustedProxies,
+        // Browsers keep cookies per host, not per port: two daemons on one host need two names.
+        CookieName = "fmp4streamer-" + server.Port,
+    };
+
+    private static void AccessStartupNotes(ServerConfig server, UserTable? users)
+    {
+        if (users is null)
+        {
+            if (server.Admins.Count > 0) Log.Warning(Component, "admins is set but htpasswd is not: settings may be changed from auth_exempt networks only");
+            return;
+        }
+        Log.Info(Component, $"{users.Count} users from {users.Source}; no password needed from: {(server.AuthExempt.IsEmpty ? "nobody" : server.AuthExempt.Text)}");
+        foreach (string admin in server.Admins)
+            if (!users.Contains(admin)) Log.Warning(Component, $"admins names '{admin}', who is not in {users.Source}");
+        if (server.AuthExempt.CoversLoopback && server.TrustedProxies.IsEmpty)
+            Log.Warning(Component, "auth_exempt covers loopback and trusted_proxies is empty: a reverse proxy on this host (nginx) " +
+                "would let every client in without a password; list it in trusted_proxies so its X-Forwarded-For is used");
     }
 
     /// <summary>The shutdown line of one stream: what its counters say.</summary>
@@ -186,12 +260,22 @@ public static class Streamer
         ClientQueueBytes = (int)Math.Min(server.ClientQueueBytes, int.MaxValue),
         ClientStallTimeout = server.ClientStallTimeout,
         CorsOrigin = server.CorsOrigin,
-        Hls = new HlsOptions
-        {
-            MinSegmentDuration = server.HlsSegmentDuration,
-            WindowSegments = server.HlsWindow,
-            PartTarget = server.HlsPartDuration,
-        },
+    };
+
+    /// <summary>The [server] HLS keys: every stream's segmenter cuts and keeps segments by them.</summary>
+    internal static HlsOptions HlsOptions(ServerConfig server) => new()
+    {
+        MinSegmentDuration = server.HlsSegmentDuration,
+        WindowSegments = server.HlsWindow,
+        PartTarget = server.HlsPartDuration,
+    };
+
+    internal static PictureOptions PictureOptionsOf(SourceConfig source) => new()
+    {
+        Quality = source.SnapshotQuality,
+        MaxWidth = source.SnapshotWidth,
+        MjpegFps = source.MjpegFps,
+        Rotation = source.Rotation,
     };
 
     internal static RtspServerOptions RtspOptions(ServerConfig server) => new()
@@ -222,6 +306,7 @@ public static class Streamer
             Rotation = source.Rotation,
             AutoSleep = source.AutoSleep,
             SleepGraceUs = (long)(server.SleepGrace.TotalMilliseconds * 1000),
+            Hls = HlsOptions(server),
         }, CreateAudio(loop, source));
     }
 

@@ -7,7 +7,9 @@ build_pkgs=(clang lld llvm zlib1g-dev gcc-aarch64-linux-gnu binutils-aarch64-lin
 test_pkgs=(ffmpeg chromium fonts-dejavu-core qemu-user-static qemu-system-x86 qemu-system-arm busybox-static cpio
            kmod v4l-utils build-essential util-linux
            vlc-bin vlc-plugin-base mpv gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-           gstreamer1.0-plugins-bad gstreamer1.0-libav python3-m3u8 python3-prometheus-client python3-opencv)
+           gstreamer1.0-plugins-bad gstreamer1.0-libav python3-m3u8 python3-prometheus-client python3-opencv nginx wget
+           python3-numpy espeak-ng
+           apache2-utils)
 kver=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1 || true)
 
 want=("${build_pkgs[@]}")

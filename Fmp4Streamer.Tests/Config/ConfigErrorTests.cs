@@ -57,7 +57,7 @@ public class ConfigErrorTests
         yield return Case("HlsKeyInDevice", "[/dev/video0]\nhls_window = 6\n",
             "c.conf:2: hls_window: belongs in [server], not in [/dev/video0]");
         yield return Case("UnknownServerKey", "[server]\nlisten =\nbogus = 1\n",
-            "c.conf:3: bogus: unknown key in [server]; valid keys: listen, port, priority, log_level, max_clients, max_connections_per_address, client_queue_bytes, client_stall_timeout, sleep_grace, cors_origin, hls_segment_duration, hls_window, hls_part_duration, rtsp_port, rtsp_mtu, rtsp_udp_ports");
+            "c.conf:3: bogus: unknown key in [server]; valid keys: listen, port, priority, log_level, max_clients, max_connections_per_address, client_queue_bytes, client_stall_timeout, sleep_grace, cors_origin, hls_segment_duration, hls_window, hls_part_duration, rtsp_port, rtsp_mtu, rtsp_udp_ports, htpasswd, auth_exempt, admins, trusted_proxies");
         yield return Case("SourceKeyInServer", "[server]\ncapture_format = H264\n",
             "c.conf:2: capture_format: belongs in a source section such as [/dev/video0], not in [server]");
         yield return Case("ServerKeyInDevice", "[/dev/video0]\nport = 8000\n",
@@ -122,9 +122,9 @@ public class ConfigErrorTests
         yield return Case("EmptyCommand", "[x]\ncommand =\n",
             "c.conf:2: command: is empty");
         yield return Case("ControlInCommandSection", "[x]\ncommand = cat a.h264\nbrightness = 5\n",
-            "c.conf:3: brightness: is not valid in the command section [x]; valid keys: name, command, test_pattern, width, height, fps, auto_sleep, rotation, audio, audio_command, audio_rate, audio_channels, test_pattern_audio");
+            "c.conf:3: brightness: is not valid in the command section [x]; valid keys: name, command, test_pattern, width, height, fps, auto_sleep, rotation, snapshot_quality, snapshot_width, mjpeg_fps, audio, audio_command, audio_rate, audio_channels, test_pattern_audio");
         yield return Case("DeviceKeyInTestPattern", "[x]\ntest_pattern = on\nencoder = /dev/video11\n",
-            "c.conf:3: encoder: is not valid in the test pattern section [x]; valid keys: name, command, test_pattern, width, height, fps, auto_sleep, rotation, audio, audio_command, audio_rate, audio_channels, test_pattern_audio");
+            "c.conf:3: encoder: is not valid in the test pattern section [x]; valid keys: name, command, test_pattern, width, height, fps, auto_sleep, rotation, snapshot_quality, snapshot_width, mjpeg_fps, audio, audio_command, audio_rate, audio_channels, test_pattern_audio");
         yield return Case("ConfigKeyInEncoderSection",
             "[/dev/video0]\ncapture_format = YUYV\nencoder = /dev/video11\n[/dev/video11]\nwidth = 640\n",
             "c.conf:5: width: is not valid in [/dev/video11], the encoder of [/dev/video0] (c.conf:3); an encoder or decoder section holds only V4L2 controls");

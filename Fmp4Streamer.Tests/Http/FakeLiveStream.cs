@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using Fmp4Streamer.Linux;
 using Fmp4Streamer.Streaming;
+using Fmp4Streamer.Streaming.Hls;
 
 namespace Fmp4Streamer.Tests.Http;
 
@@ -29,6 +31,17 @@ internal sealed class FakeLiveStream : ILiveStream
         "init"u8.CopyTo(bytes.AsSpan(4));
         return new InitSegment(bytes, codecs, 640, 480, 90000);
     }
+
+    /// <summary>The loop and options the segmenter is made with (the server fixture sets them).</summary>
+    public EventLoop? Loop { get; set; }
+    public HlsOptions HlsOptions { get; set; } = new();
+    private HlsSegmenter? _hls;
+
+    public HlsSegmenter Hls => _hls ??= new HlsSegmenter(Loop ?? throw new InvalidOperationException("no loop"), this, HlsOptions);
+    public HlsSegmenter? HlsIfCreated => _hls;
+
+    /// <summary>Stops the segmenter, as the hub's Close does.</summary>
+    public void Close() => _hls?.Close();
 
     public FragmentPool Pool { get; } = new(Fmp4Streamer.Linux.SystemClock.Instance, initialCapacity: 1024);
     public string Name { get; }

@@ -15,7 +15,7 @@ public class HttpHolesTests
     public void AHalfClosedClientGetsItsHeldPlaylist()
     {
         // One segment and a part of the next are enough to answer (players get three: HlsOptions.StartSegments).
-        using var f = new ServerFixture(new HttpServerOptions { Hls = new HlsOptions { StartSegments = 1 } });
+        using var f = new ServerFixture(null, new HlsOptions { StartSegments = 1 });
         using var c = f.Connect();
         c.Send("GET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         c.Socket.Shutdown(SocketShutdown.Send);
@@ -76,11 +76,8 @@ public class HttpHolesTests
     [Test]
     public void AnHlsReaderTooSlowForTheWindowIsDropped()
     {
-        using var f = new ServerFixture(new HttpServerOptions
-        {
-            ClientStallTimeout = TimeSpan.FromSeconds(1),
-            Hls = new HlsOptions { WindowSegments = 3, StartSegments = 1 },
-        });
+        using var f = new ServerFixture(new HttpServerOptions { ClientStallTimeout = TimeSpan.FromSeconds(1) },
+            new HlsOptions { WindowSegments = 3, StartSegments = 1 });
         using var c = f.Connect(receiveBufferBytes: 4096);
         c.Send("GET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);

@@ -78,7 +78,7 @@ public class RangeTests
     [TestCase(4000, 9000)]
     public void ASegmentRangeSkipsIntoItsFragments(int first, int last)
     {
-        using var f = new ServerFixture(new HttpServerOptions { Hls = new HlsOptions { StartSegments = 1 } });
+        using var f = new ServerFixture(null, new HlsOptions { StartSegments = 1 });
         using var c = f.Connect();
         c.Send("GET /streaminf.m3u8 HTTP/1.1\r\nHost: a\r\n\r\n");
         Assert.That(f.WaitFor(() => f.Stream.SubscriberCount == 1), Is.True);

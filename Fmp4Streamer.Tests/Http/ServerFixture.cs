@@ -1,5 +1,6 @@
 using Fmp4Streamer.Http;
 using Fmp4Streamer.Streaming;
+using Fmp4Streamer.Streaming.Hls;
 
 namespace Fmp4Streamer.Tests.Http;
 
@@ -7,10 +8,21 @@ namespace Fmp4Streamer.Tests.Http;
 internal sealed class ServerFixture : IDisposable
 {
     public ServerFixture(HttpServerOptions? options = null, params FakeLiveStream[] streams)
+        : this(options, new HlsOptions(), streams)
+    {
+    }
+
+    /// <summary>With <paramref name="hls"/> for every stream's segmenter.</summary>
+    public ServerFixture(HttpServerOptions? options, HlsOptions hls, params FakeLiveStream[] streams)
     {
         Streams = streams.Length > 0 ? streams : [new FakeLiveStream()];
         Options = (options ?? new HttpServerOptions()) with { Listen = "127.0.0.1", Port = 0 };
         LoopThread = new LoopThread();
+        foreach (var s in Streams)
+        {
+            s.Loop = LoopThread.Loop;
+            s.HlsOptions = hls;
+        }
         Server = LoopThread.Invoke(() =>
         {
             var server = new HttpServer(LoopThread.Loop, Options, (IReadOnlyList<ILiveStream>)Streams);
@@ -35,7 +47,14 @@ internal sealed class ServerFixture : IDisposable
 
     public void Dispose()
     {
-        try { LoopThread.Invoke(Server.Dispose); }
+        try
+        {
+            LoopThread.Invoke(() =>
+            {
+                Server.Dispose();
+                foreach (var s in Streams) s.Close();
+            });
+        }
         finally { LoopThread.Dispose(); }
     }
 }

@@ -19,7 +19,7 @@ public class TilesPageTests
         }
         Assert.That(html.Split("<video ").Length - 1, Is.EqualTo(2));
         Assert.That(html, Does.Not.Contain("\"/"), "relative links only");
-        Assert.That(html, Does.Contain("<link rel=\"manifest\" href=\"manifest.json\">"));
+        Assert.That(html, Does.Contain("<link rel=\"manifest\" href=\"manifest.json\" crossorigin=\"use-credentials\">"));
         Assert.That(c.Get("/video0/").Text, Does.Contain("fmp4streamer video0"), "each camera keeps its page");
         Assert.That(c.Get("/video0/").Text.Split("<video ").Length - 1, Is.EqualTo(1));
     }

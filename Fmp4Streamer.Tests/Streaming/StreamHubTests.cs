@@ -290,4 +290,19 @@ public class StreamHubTests
         frames.Push(source.Sink!, key: true);
         Assert.That(late.Received.Select(r => r.Key), Is.EqualTo(new[] { true }));
     }
+
+    [Test]
+    public void TheStreamOwnsItsHlsSegmenterMadeAtFirstUseAndStoppedWithIt()
+    {
+        var (loop, source, hub) = Create();
+        using var _ = loop;
+        Assert.That(hub.HlsIfCreated, Is.Null, "nothing is segmented before an HLS request");
+        var hls = hub.Hls;
+        Assert.That(hub.Hls, Is.SameAs(hls), "one segmenter for every HLS client of the stream");
+        Assert.That(hls.Stream, Is.SameAs(hub));
+        hls.Touch();
+        Assert.That((hls.IsActive, hub.SubscriberCount, source.Starts), Is.EqualTo((true, 1, 1)));
+        hub.Close();
+        Assert.That((hls.IsActive, hub.SubscriberCount, source.Stops), Is.EqualTo((false, 0, 1)), "closing the stream stops its segmenter");
+    }
 }

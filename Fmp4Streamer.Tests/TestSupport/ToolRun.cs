@@ -78,6 +78,7 @@ public static class ToolRun
         "chromium" => "chromium",
         "node" => "nodejs",
         "v4l2-ctl" => "v4l-utils",
+        "htpasswd" => "apache2-utils",
         "qemu-aarch64-static" => "qemu-user-static",
         "clang" => "clang",
         "gcc" => "gcc",

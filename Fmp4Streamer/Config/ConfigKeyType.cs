@@ -35,4 +35,10 @@ public enum ConfigKeyType
     Text,
     /// <summary>error, warning, info or debug.</summary>
     LogLevel,
+    /// <summary>Addresses and networks (a.b.c.d/bits, IPv6/bits) separated by commas; empty = none.</summary>
+    Networks,
+    /// <summary>Names separated by commas or spaces; empty = none.</summary>
+    NameList,
+    /// <summary>Path of a file; empty = none.</summary>
+    FilePath,
 }

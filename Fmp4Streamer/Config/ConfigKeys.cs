@@ -76,6 +76,20 @@ public static class ConfigKeys
     public static readonly ConfigKey RtspUdpPorts = new("rtsp_udp_ports", ConfigScope.Server, ConfigKeyType.Text,
         "8000-8999", "8000-8999", "UDP ports for RTP/RTCP over UDP, as even/odd pairs: first-last");
 
+    // Access: users, who needs none, who may change settings, and whose forwarded addresses to believe.
+    public static readonly ConfigKey Htpasswd = new("htpasswd", ConfigScope.Server, ConfigKeyType.FilePath, "",
+        "none", "htpasswd file of users (bcrypt entries, htpasswd -B); every URL and RTSP then needs one");
+
+    // Loopback: a local nginx, Moonraker or timelapse tool keeps working without a password.
+    public static readonly ConfigKey AuthExempt = new("auth_exempt", ConfigScope.Server, ConfigKeyType.Networks,
+        "127.0.0.0/8, ::1", "127.0.0.0/8, ::1", "networks whose clients need no user; empty = nobody is exempt");
+
+    public static readonly ConfigKey Admins = new("admins", ConfigScope.Server, ConfigKeyType.NameList, "",
+        "none", "users who may change settings; without htpasswd, only auth_exempt clients may");
+
+    public static readonly ConfigKey TrustedProxies = new("trusted_proxies", ConfigScope.Server, ConfigKeyType.Networks, "",
+        "none", "proxies whose X-Forwarded-For and Forwarded headers name the real client (addresses or networks)");
+
     // source sections
 
     public static readonly ConfigKey Name = new("name", ConfigScope.Source, ConfigKeyType.StreamName, null,
@@ -102,6 +116,17 @@ public static class ConfigKeys
 
     public static readonly ConfigKey Rotation = new("rotation", ConfigScope.Source, ConfigKeyType.Rotation,
         "0", "0", "MP4 track rotation: 0, 90, 180 or 270");
+
+    // Pictures (snapshots and MJPEG). 85 keeps a 720p snapshot near 100 KB with no visible blocks; 15 fps is
+    // Moonraker's default target_fps for its MJPEG streamer.
+    public static readonly ConfigKey SnapshotQuality = new("snapshot_quality", ConfigScope.Source, ConfigKeyType.Integer,
+        "85", "85", "JPEG quality of snapshots and MJPEG frames, 1..100", 1, 100);
+
+    public static readonly ConfigKey SnapshotWidth = new("snapshot_width", ConfigScope.Source, ConfigKeyType.Integer,
+        "0", "0", "largest width of snapshots and MJPEG frames (scaled down, aspect kept); 0 = the stream's width", 0, 16384);
+
+    public static readonly ConfigKey MjpegFps = new("mjpeg_fps", ConfigScope.Source, ConfigKeyType.Integer,
+        "15", "15", "most frames per second of the MJPEG stream", 1, 60);
 
     // Sound (a second track of AAC).
     public static readonly ConfigKey Audio = new("audio", ConfigScope.Source, ConfigKeyType.Text, "", "none",
@@ -153,7 +178,8 @@ public static class ConfigKeys
         Listen, Port, Priority, LogLevel, MaxClients, MaxConnectionsPerAddress, ClientQueueBytes, ClientStallTimeout, SleepGrace,
         CorsOrigin,
         HlsSegmentDuration, HlsWindow, HlsPartDuration, RtspPort, RtspMtu, RtspUdpPorts,
-        Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation,
+        Htpasswd, AuthExempt, Admins, TrustedProxies,
+        Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation, SnapshotQuality, SnapshotWidth, MjpegFps,
         Audio, AudioCommand, AudioRate, AudioChannels, TestPatternAudio,
         CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,
         DecoderInputFormat, EncoderInputFormat,

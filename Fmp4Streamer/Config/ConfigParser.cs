@@ -108,6 +108,10 @@ public static class ConfigParser
             RtspPort = values.Integer(ConfigKeys.RtspPort),
             RtspMtu = values.Integer(ConfigKeys.RtspMtu),
             RtspUdpPorts = values.PortRange(ConfigKeys.RtspUdpPorts),
+            Htpasswd = values.FilePath(ConfigKeys.Htpasswd),
+            AuthExempt = values.Networks(ConfigKeys.AuthExempt),
+            Admins = values.NameList(ConfigKeys.Admins),
+            TrustedProxies = values.Networks(ConfigKeys.TrustedProxies),
             Location = location,
             Entries = values.Entries,
         };
@@ -230,6 +234,9 @@ public static class ConfigParser
         int fps = values.Integer(ConfigKeys.Fps);
         bool autoSleep = values.Boolean(ConfigKeys.AutoSleep);
         int rotation = values.Rotation(ConfigKeys.Rotation);
+        int snapshotQuality = values.Integer(ConfigKeys.SnapshotQuality);
+        int snapshotWidth = values.Integer(ConfigKeys.SnapshotWidth);
+        int mjpegFps = values.Integer(ConfigKeys.MjpegFps);
         string? command = kind == SourceKind.Command ? ConfigValues.ParseText(values.Get(ConfigKeys.Command)!) : null;
 
         string? audio = OptionalText(values.Get(ConfigKeys.Audio));
@@ -275,6 +282,9 @@ public static class ConfigParser
             Fps = fps,
             AutoSleep = autoSleep,
             Rotation = rotation,
+            SnapshotQuality = snapshotQuality,
+            SnapshotWidth = snapshotWidth,
+            MjpegFps = mjpegFps,
             Audio = audio,
             AudioCommand = audioCommand,
             AudioRate = audioRate,

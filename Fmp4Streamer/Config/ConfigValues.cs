@@ -154,6 +154,22 @@ public static class ConfigValues
         return value;
     }
 
+    /// <summary>Addresses and networks, one parser for auth_exempt and trusted_proxies.</summary>
+    public static Access.NetworkList ParseNetworks(ConfigEntry entry)
+    {
+        if (Access.NetworkList.TryParse(entry.Value, out var list, out string error)) return list;
+        throw entry.Error(error);
+    }
+
+    /// <summary>Names separated by commas or spaces (user names: no ':' as in htpasswd).</summary>
+    public static IReadOnlyList<string> ParseNameList(ConfigEntry entry)
+    {
+        var names = entry.Value.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        foreach (string name in names)
+            if (name.Contains(':')) throw Bad(entry, "holds '" + name + "'; user names cannot contain ':'");
+        return names;
+    }
+
     public static string ParseStreamName(ConfigEntry entry)
     {
         if (IsStreamName(entry.Value)) return entry.Value;

@@ -41,6 +41,19 @@ internal sealed class SectionValues
 
     public string Origin(ConfigKey key) => ConfigValues.ParseOrigin(Entry(key));
 
+    public Access.NetworkList Networks(ConfigKey key) => ConfigValues.ParseNetworks(Entry(key));
+
+    public IReadOnlyList<string> NameList(ConfigKey key) => ConfigValues.ParseNameList(Entry(key));
+
+    /// <summary>Empty = none; a relative path is taken from the config file's folder.</summary>
+    public string? FilePath(ConfigKey key)
+    {
+        var entry = Entry(key);
+        if (entry.Value.Length == 0) return null;
+        string folder = Path.GetDirectoryName(Path.GetFullPath(entry.Location.File)) ?? ".";
+        return Path.IsPathRooted(entry.Value) || entry.Location.Line == 0 ? entry.Value : Path.Combine(folder, entry.Value);
+    }
+
     public string CaptureFormat(ConfigKey key) => ConfigValues.ParseCaptureFormat(Entry(key));
 
     public MemoryPair MemoryPair(ConfigKey key) => ConfigValues.ParseMemoryPair(Entry(key));

@@ -51,6 +51,18 @@ public sealed record ServerConfig
     /// <summary>Server ports for RTP over UDP (even RTP, odd RTCP).</summary>
     public (int First, int Last) RtspUdpPorts { get; init; } = (8000, 8999);
 
+    /// <summary>The htpasswd file of users (relative paths resolved against the config file); null = no users.</summary>
+    public string? Htpasswd { get; init; }
+
+    /// <summary>Networks whose clients need no user.</summary>
+    public Access.NetworkList AuthExempt { get; init; } = Access.NetworkList.Empty;
+
+    /// <summary>Users who may change settings.</summary>
+    public IReadOnlyList<string> Admins { get; init; } = [];
+
+    /// <summary>Peers whose forwarded client addresses are believed.</summary>
+    public Access.NetworkList TrustedProxies { get; init; } = Access.NetworkList.Empty;
+
     /// <summary>The [server] header (or the file, line 0, when the section is absent).</summary>
     public required ConfigLocation Location { get; init; }
 

@@ -29,6 +29,13 @@ public sealed record SourceConfig
     /// <summary>0, 90, 180 or 270.</summary>
     public required int Rotation { get; init; }
 
+    /// <summary>JPEG quality of snapshots and MJPEG frames.</summary>
+    public required int SnapshotQuality { get; init; }
+
+    /// <summary>Largest picture width; 0 keeps the stream's.</summary>
+    public required int SnapshotWidth { get; init; }
+
+    public required int MjpegFps { get; init; }
     /// <summary>The ALSA capture device of the stream's sound as written (hw:1,0 ...), or null.</summary>
     public string? Audio { get; init; }
 

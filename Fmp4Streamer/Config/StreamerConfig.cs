@@ -46,6 +46,9 @@ public sealed record StreamerConfig
             Fps = first.Fps,
             AutoSleep = first.AutoSleep,
             Rotation = first.Rotation,
+            SnapshotQuality = first.SnapshotQuality,
+            SnapshotWidth = first.SnapshotWidth,
+            MjpegFps = first.MjpegFps,
             CaptureFormat = "H264",
             CaptureMemory = MemoryType.Mmap,
             DecoderMemory = new MemoryPair(MemoryType.Mmap, MemoryType.DmaBuf),
@@ -65,7 +68,8 @@ public sealed record StreamerConfig
     private static Dictionary<string, ConfigEntry> TakenFrom(SourceConfig first)
     {
         var entries = new Dictionary<string, ConfigEntry>();
-        foreach (ConfigKey key in new[] { ConfigKeys.Width, ConfigKeys.Height, ConfigKeys.Fps, ConfigKeys.AutoSleep, ConfigKeys.Rotation })
+        foreach (ConfigKey key in new[] { ConfigKeys.Width, ConfigKeys.Height, ConfigKeys.Fps, ConfigKeys.AutoSleep, ConfigKeys.Rotation,
+            ConfigKeys.SnapshotQuality, ConfigKeys.SnapshotWidth, ConfigKeys.MjpegFps })
             if (first.Entries.TryGetValue(key.Name, out ConfigEntry? entry)) entries[key.Name] = entry;
         return entries;
     }

@@ -11,6 +11,8 @@ internal enum ConnectionState
     Streaming,
     /// <summary>An HLS request held on the loop until the segmenter has what it asks for (or its deadline).</summary>
     Holding,
+    /// <summary>Held by the access gate: its password is checked off the loop, or a wrong one's 401 waits out its delay.</summary>
+    Authenticating,
     /// <summary>After the last response: our side is shut, reading until the client closes too.</summary>
     Lingering,
     Closed,

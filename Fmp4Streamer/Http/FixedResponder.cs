@@ -3,18 +3,38 @@ namespace Fmp4Streamer.Http;
 /// <summary>Answers with bytes known in full: a page, the manifest, an icon, a playlist, an init segment; byte ranges of them too.</summary>
 internal static class FixedResponder
 {
-    /// <summary>Pages, playlists and the stream are never cached (as the reference sends them).</summary>
+    /// <summary>For <see cref="Send(HttpConnection, in RouteRequest, string, byte[], bool)"/>: never stored.</summary>
     public const bool NoCache = true;
 
+    /// <summary>Without validators: <paramref name="noCache"/> answers are never stored, others carry no cache headers.</summary>
     public static void Send(HttpConnection connection, scoped in RouteRequest request, string contentType, byte[] body, bool noCache) =>
-        Send(connection, contentType, body, noCache, request.HeadOnly, request.KeepAlive, request.Range);
+        Send(connection, contentType, body, noCache ? CacheHeaders.NoStore : "", default, default, request.HeadOnly, request.KeepAlive, request.Range);
 
-    public static void Send(HttpConnection connection, string contentType, byte[] body, bool noCache, bool headOnly, bool keepAlive, ByteRange range)
+    /// <summary>
+    /// With <paramref name="cacheHeaders"/>, an ETag of the content (and <paramref name="lastModified"/> unless
+    /// default); a request that names them gets a 304.
+    /// </summary>
+    public static void Send(HttpConnection connection, scoped in RouteRequest request, string contentType, byte[] body,
+        string cacheHeaders, DateTime lastModified = default)
+    {
+        Span<byte> tag = stackalloc byte[EntityTag.MaxLength];
+        tag = tag[..EntityTag.OfContent(body, tag)];
+        if (ConditionalRequest.IsNotModified(request, tag, lastModified))
+        {
+            ConditionalRequest.SendNotModified(connection, cacheHeaders, tag, lastModified, request.KeepAlive);
+            return;
+        }
+        Send(connection, contentType, body, cacheHeaders, tag, lastModified, request.HeadOnly, request.KeepAlive, request.Range);
+    }
+
+    private static void Send(HttpConnection connection, string contentType, byte[] body, string cacheHeaders,
+        scoped ReadOnlySpan<byte> tag, DateTime lastModified, bool headOnly, bool keepAlive, ByteRange range)
     {
         var kind = range.Resolve(body.Length, out long start, out long end);
         var head = connection.BeginHead(kind switch { RangeKind.Partial => 206, RangeKind.Unsatisfiable => 416, _ => 200 });
         head.Header("Content-Type", contentType);
-        if (noCache) head.Append(ResponseHead.NoCache);
+        head.Append(cacheHeaders);
+        if (!tag.IsEmpty) ConditionalRequest.AppendValidators(ref head, tag, lastModified);
         head.Append(AcceptRanges);
         if (kind == RangeKind.Unsatisfiable)
         {

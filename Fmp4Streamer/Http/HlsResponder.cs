@@ -11,9 +11,6 @@ internal sealed class HlsResponder : IHlsWaiter
 {
     private const string PlaylistType = "application/vnd.apple.mpegurl";
 
-    /// <summary>HLS segments: unique URLs per run (see HlsSegmenter), immutable content.</summary>
-    private const string SegmentCacheControl = "Cache-Control: public, max-age=600\r\n";
-
     private readonly HttpConnection _connection;
     private HeldHlsRequest? _held;
     // The playlist being sent: the segmenter must not write over its bytes until the response is out.
@@ -40,7 +37,8 @@ internal sealed class HlsResponder : IHlsWaiter
     public static void Segment(HttpConnection c, scoped in RouteRequest r) => c.Hls.SendSegment(r);
     public static void Part(HttpConnection c, scoped in RouteRequest r) => c.Hls.SendPart(r);
 
-    private HlsSegmenter Segmenter(scoped in RouteRequest r) => _connection.Server.Hls(r.StreamIndex);
+    /// <summary>The stream's segmenter (the stream owns it; made at the first HLS request).</summary>
+    private HlsSegmenter Segmenter(scoped in RouteRequest r) => _connection.Server.Routes.Streams[r.StreamIndex].Hls;
 
     private void Playlist(scoped in RouteRequest r, bool master)
     {
@@ -89,7 +87,7 @@ internal sealed class HlsResponder : IHlsWaiter
         }
         else
         {
-            head.Append(ResponseHead.NoCache);
+            head.Append(CacheHeaders.LivePlaylist);
         }
         head.Append(FixedResponder.AcceptRanges);
         if (kind == RangeKind.Unsatisfiable)
@@ -124,7 +122,7 @@ internal sealed class HlsResponder : IHlsWaiter
         var hls = held.Segmenter;
         _held = held;
         // Before the first segment: the wake-up allowance; after it, three target durations (6.2.5.2).
-        long wait = hls.MediaPlaylist is null ? _connection.Server.HlsWaitUs : hls.TargetDuration * 3_000_000L;
+        long wait = hls.MediaPlaylist is null ? (long)(hls.Options.FirstSegmentTimeout.TotalMilliseconds * 1000) : hls.TargetDuration * 3_000_000L;
         _connection.Hold(_connection.Server.Loop.NowUs + wait);
         hls.AddWaiter(this);
     }
@@ -139,7 +137,7 @@ internal sealed class HlsResponder : IHlsWaiter
             if (part == HlsDecision.Wait) return false;
             EndHold();
             if (part == HlsDecision.Ready && segmenter.FindPart(held.Sequence, held.Part) is { } segment)
-                SendFragments(segmenter, segment, segment.PartStart(held.Part), segment.PartEnd(held.Part), segment.PartBytes(held.Part),
+                SendFragments(segmenter, segment, held.Part, segment.PartStart(held.Part), segment.PartEnd(held.Part), segment.PartBytes(held.Part),
                     held.HeadOnly, held.KeepAlive, held.Range);
             else _connection.SendError(404);
             return true;
@@ -178,8 +176,8 @@ internal sealed class HlsResponder : IHlsWaiter
             _connection.SendError(404);
             return;
         }
-        // Not cached: init.mp4 of another run (another camera mode) has the same URL.
-        FixedResponder.Send(_connection, r, "video/mp4", init.Bytes, FixedResponder.NoCache);
+        // Kept briefly by caches: init.mp4 of another run (another camera mode) has the same URL.
+        FixedResponder.Send(_connection, r, "video/mp4", init.Bytes, CacheHeaders.Init);
     }
 
     private void SendSegment(scoped in RouteRequest r)
@@ -192,7 +190,19 @@ internal sealed class HlsResponder : IHlsWaiter
             _connection.SendError(404); // left the window, or not cut yet
             return;
         }
-        SendFragments(hls, segment, 0, segment.Count, segment.Bytes, r.HeadOnly, r.KeepAlive, r.Range);
+        if (NotModified(r, segment.Sequence, -1)) return;
+        SendFragments(hls, segment, -1, 0, segment.Count, segment.Bytes, r.HeadOnly, r.KeepAlive, r.Range);
+    }
+
+    /// <summary>A cache revalidating a segment or part it holds: the URL's bytes never change within a run, so a 304.</summary>
+    private bool NotModified(scoped in RouteRequest r, long sequence, int part)
+    {
+        if (r.IfNoneMatch.IsEmpty) return false;
+        Span<byte> tag = stackalloc byte[EntityTag.MaxLength];
+        tag = tag[..EntityTag.OfSegment(sequence, part, tag)];
+        if (!ConditionalRequest.IsNotModified(r, tag, default)) return false;
+        ConditionalRequest.SendNotModified(_connection, CacheHeaders.Immutable, tag, default, r.KeepAlive);
+        return true;
     }
 
     private void SendPart(scoped in RouteRequest r)
@@ -204,8 +214,9 @@ internal sealed class HlsResponder : IHlsWaiter
         switch (hls.DecidePart(sequence, part))
         {
             case HlsDecision.Ready:
+                if (NotModified(r, sequence, part)) return;
                 var segment = hls.FindPart(sequence, part)!;
-                SendFragments(hls, segment, segment.PartStart(part), segment.PartEnd(part), segment.PartBytes(part), r.HeadOnly, r.KeepAlive, r.Range);
+                SendFragments(hls, segment, part, segment.PartStart(part), segment.PartEnd(part), segment.PartBytes(part), r.HeadOnly, r.KeepAlive, r.Range);
                 break;
             case HlsDecision.Wait:
                 // A preload hint names the part after the newest: hold it until it exists (RFC 8216bis 6.2.6).
@@ -217,8 +228,11 @@ internal sealed class HlsResponder : IHlsWaiter
         }
     }
 
-    /// <summary>Fragments [start, end) of a segment (<paramref name="bytes"/> in all), or a byte range of them, as one response body.</summary>
-    private void SendFragments(HlsSegmenter hls, HlsSegment segment, int start, int end, long bytes, bool headOnly, bool keepAlive, ByteRange range)
+    /// <summary>
+    /// Fragments [start, end) of a segment (<paramref name="bytes"/> in all), or a byte range of them, as one response
+    /// body: the whole segment (<paramref name="part"/> -1) or one of its parts.
+    /// </summary>
+    private void SendFragments(HlsSegmenter hls, HlsSegment segment, int part, int start, int end, long bytes, bool headOnly, bool keepAlive, ByteRange range)
     {
         _connection.Server.Stats.HlsSegmentResponses.Increment();
         _sendingFrom = hls;
@@ -227,7 +241,9 @@ internal sealed class HlsResponder : IHlsWaiter
         var kind = range.Resolve(bytes, out long from, out long to);
         var head = _connection.BeginHead(kind switch { RangeKind.Partial => 206, RangeKind.Unsatisfiable => 416, _ => 200 });
         head.Header("Content-Type", "video/mp4");
-        head.Append(SegmentCacheControl);
+        head.Append(CacheHeaders.Immutable);
+        Span<byte> tag = stackalloc byte[EntityTag.MaxLength];
+        ConditionalRequest.AppendValidators(ref head, tag[..EntityTag.OfSegment(segment.Sequence, part, tag)], default);
         head.Append(FixedResponder.AcceptRanges);
         if (kind == RangeKind.Unsatisfiable)
         {

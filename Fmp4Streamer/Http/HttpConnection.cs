@@ -1,6 +1,9 @@
 using System.Buffers;
+using System.Net;
 using System.Text;
+using Fmp4Streamer.Access;
 using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Http.Access;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Linux.Sockets;
 using static Tmds.Linux.LibC;
@@ -45,6 +48,10 @@ internal sealed class HttpConnection
 
     private ProgressiveResponder? _progressive;
     private HlsResponder? _hls;
+    private SnapshotResponder? _snapshot;
+    private MjpegResponder? _mjpeg;
+    // The responder of the endless answer being sent (fMP4, raw H264 or MJPEG).
+    private IStreamResponder? _streamer;
 
     public HttpConnection(HttpServer server, int fd, string peer, int index)
     {
@@ -53,15 +60,33 @@ internal sealed class HttpConnection
         _fd = fd;
         Peer = peer;
         Component = "HTTP " + peer;
+        AccessWaiter = new AccessReady(this);
         Index = index;
         Handler = new PollHandler(this);
     }
 
     public string Peer { get; }
 
-    /// <summary>The client's address without the port (the per-address limit's key).</summary>
-    internal string Address { get; init; } = "";
-    internal string Component { get; }
+    /// <summary>The client's address without the port (the per-address limit's key; behind a trusted proxy the forwarded one).</summary>
+    internal string Address { get; set; } = "";
+    internal string Component { get; private set; }
+
+    /// <summary>The peer's address (the proxy's, behind one).</summary>
+    internal IPAddress PeerAddress => _peerAddress ??= NetworkList.ParseAddress(Peer.AsSpan(0, Math.Max(0, Peer.LastIndexOf(':')))) ?? IPAddress.None;
+    private IPAddress? _peerAddress;
+
+    /// <summary>Who asked, as the gate decided for the current request (routes that change settings ask it).</summary>
+    internal AccessDecision Access { get; set; }
+
+    /// <summary>A Set-Cookie value the current response carries (a login on the page), or null.</summary>
+    internal string? SetCookie { get; set; }
+
+    internal IAccessWaiter AccessWaiter { get; }
+
+    private sealed class AccessReady(HttpConnection connection) : IAccessWaiter
+    {
+        public void OnAccessReady() => connection.ResumeAfterAccess();
+    }
     internal HttpServer Server => _server;
     internal SendQueue Queue { get; } = new(MaxQueuedFragments);
     internal ConnectionState State => _state;
@@ -78,7 +103,7 @@ internal sealed class HttpConnection
     public long QueuedBytes => Queue.QueuedBytes;
 
     /// <summary>Frames this streaming client did not get because it read too slowly.</summary>
-    public long Skipped => _progressive?.Skipped ?? 0;
+    public long Skipped => _streamer?.Skipped ?? 0;
 
     public long FragmentsSent => Queue.FragmentsSent;
 
@@ -87,6 +112,8 @@ internal sealed class HttpConnection
 
     internal ProgressiveResponder Progressive => _progressive ??= new ProgressiveResponder(this);
     internal HlsResponder Hls => _hls ??= new HlsResponder(this);
+    internal SnapshotResponder Snapshot => _snapshot ??= new SnapshotResponder(this);
+    internal MjpegResponder Mjpeg => _mjpeg ??= new MjpegResponder(this);
 
     // The loop's handler: keeps OnPoll off this type's public surface.
     private sealed class PollHandler(HttpConnection connection) : IPollable
@@ -135,7 +162,8 @@ internal sealed class HttpConnection
             // Responding: only EPOLLOUT is armed; a hang-up also reports EPOLLOUT, whose send then fails.
             // Holding: a FIN may be a half-close (some tools shut their side after the request): answer anyway;
             // a client that is gone makes that send fail.
-            case ConnectionState.Holding: ShutRead(); break;
+            case ConnectionState.Holding:
+            case ConnectionState.Authenticating: ShutRead(); break;
         }
     }
 
@@ -192,9 +220,16 @@ internal sealed class HttpConnection
                 return;
             }
             Handle(data, request);
+            if (_state == ConnectionState.Authenticating)
+            {
+                // Held by the access gate: the request stays first in the pending bytes, to run again when decided.
+                start -= request.HeadLength;
+                length += request.HeadLength;
+                break;
+            }
         }
 
-        bool mayReadMore = _state == ConnectionState.Reading || _state == ConnectionState.Holding
+        bool mayReadMore = _state == ConnectionState.Reading || _state == ConnectionState.Holding || _state == ConnectionState.Authenticating
             || (_state == ConnectionState.Responding && !_closeAfterResponse);
         if (length == 0 || !mayReadMore)
         {
@@ -236,8 +271,13 @@ internal sealed class HttpConnection
         if (Log.IsEnabled(Log.Level.Debug))
             Log.Debug(Component, request.Method + " " + Encoding.ASCII.GetString(request.Target(data)) + " -> " + (match.Route?.Name ?? "404"));
         if (!RequestGate.Admit(this, match, request, data)) return;
+        _server.Stats.RouteRequests[match.Route!.Kind].Increment();
         var routeRequest = new RouteRequest(match, request.Method, request.KeepAlive, request.Query(data),
-            ByteRange.Parse(request.Range.Of(data)));
+            ByteRange.Parse(request.Range.Of(data)))
+        {
+            IfNoneMatch = request.IfNoneMatch.Of(data),
+            IfModifiedSince = request.IfModifiedSince.Of(data),
+        };
         match.Route!.Handler(this, routeRequest);
     }
 
@@ -249,6 +289,7 @@ internal sealed class HttpConnection
         var head = new ResponseHead(_head);
         head.Start(status);
         head.Append(_server.CorsHeaders);
+        if (SetCookie is not null) head.Header("Set-Cookie", SetCookie);
         return head;
     }
 
@@ -391,8 +432,9 @@ internal sealed class HttpConnection
     // ---- the endless stream ----------------------------------------------------------------------------------
 
     /// <summary>The stream's head is queued: from now on fragments arrive from the hub; pipelined input is dropped.</summary>
-    internal void BeginStreaming()
+    internal void BeginStreaming(IStreamResponder responder)
     {
+        _streamer = responder;
         _state = ConnectionState.Streaming;
         _lastProgressUs = _loop.NowUs;
         ReleasePending();
@@ -410,7 +452,7 @@ internal sealed class HttpConnection
         var result = FlushQueue();
         if (result == FlushResult.Done)
         {
-            _progressive!.OnCaughtUp();
+            _streamer!.OnCaughtUp();
             SetEvents(StreamingReadEvents);
         }
         else if (result == FlushResult.WouldBlock)
@@ -421,14 +463,14 @@ internal sealed class HttpConnection
         else
         {
             // Maybe inside the hub's fan-out: unsubscribe and close after it (see OnDeferred).
-            _progressive!.OnSendFailed();
+            _streamer!.OnSendFailed();
         }
     }
 
     /// <summary>Runs after the dispatch that asked for it (<see cref="HttpServer.Defer"/>), outside any hub callback.</summary>
     internal void OnDeferred()
     {
-        if (_state == ConnectionState.Streaming) _progressive!.OnDeferred();
+        if (_state == ConnectionState.Streaming) _streamer!.OnDeferred();
     }
 
     /// <summary>The stream ended (new parameter sets): finish the whole fragments already queued, then close.</summary>
@@ -457,6 +499,53 @@ internal sealed class HttpConnection
         _answeredLate = true;
     }
 
+    // ---- held by the access gate ------------------------------------------------------------------------------
+
+    /// <summary>The current request waits for the access gate (a password check, or a wrong password's delay).</summary>
+    internal void HoldForAccess()
+    {
+        _state = ConnectionState.Authenticating;
+        _accessHeldSinceUs = _loop.NowUs;
+        SetEvents(_readShut ? 0 : EPOLLRDHUP);
+    }
+
+    private long _accessHeldSinceUs;
+
+    /// <summary>The held request was a HEAD: its delayed 401 has no body.</summary>
+    internal bool HeldHeadOnly { get; set; }
+
+    /// <summary>The gate can decide now: the held request (first in the pending bytes) runs again.</summary>
+    internal void ResumeAfterAccess()
+    {
+        if (_state != ConnectionState.Authenticating) return;
+        _state = ConnectionState.Reading;
+        SetEvents(_readShut ? 0 : EPOLLIN | EPOLLRDHUP);
+        if (_pendingLength > 0) Process(_pending!, 0, _pendingLength, shared: false);
+    }
+
+    /// <summary>A wrong password's delay is over: 401, and close (the request is still unread in the pending bytes).</summary>
+    internal void DenyHeldRequest()
+    {
+        if (_state != ConnectionState.Authenticating) return;
+        _state = ConnectionState.Reading;
+        ReleasePending();
+        _server.Stats.Unauthorized.Increment();
+        HttpAccessGate.SendChallenge(this, HeldHeadOnly, keepAlive: false);
+    }
+
+    /// <summary>Behind a trusted proxy: logs and the per-address limit name the forwarded client; false if that address is over its limit (answered 503).</summary>
+    internal bool UseForwardedClient(IPAddress client)
+    {
+        string address = client.Equals(ForwardedChain.Unknown) ? "unknown" : client.ToString();
+        if (address == Address) return true;
+        Component = "HTTP " + address + " via " + Peer;
+        if (_server.MoveToAddress(this, address)) return true;
+        _server.RejectionLog.Write(Log.Level.Warning, Component, RejectionLogReasons.MaxClients, _loop.NowUs,
+            "503: more than " + _server.Options.MaxConnectionsPerAddress + " connections from " + address);
+        SendError(503);
+        return false;
+    }
+
     // ---- deadlines and close ---------------------------------------------------------------------------------
 
     /// <summary>Called by the server's sweep timer.</summary>
@@ -472,8 +561,19 @@ internal sealed class HttpConnection
             case ConnectionState.Lingering:
                 if (nowUs > _deadlineUs) Close(null);
                 break;
+            case ConnectionState.Authenticating:
+                // The longest wait is the largest delay plus a check; anything longer is a bug, not a client.
+                if (nowUs - _accessHeldSinceUs > 2 * LoginThrottle.MaxDelayUs) Close("held by the access gate for too long");
+                break;
             case ConnectionState.Holding:
-                if (nowUs > _deadlineUs)
+                if (nowUs > _deadlineUs && _snapshot is { IsWaiting: true })
+                {
+                    // The picture source answers first (503 after its own timeout): this is only a backstop.
+                    _snapshot.Expire();
+                    _state = ConnectionState.Reading;
+                    SendError(503);
+                }
+                else if (nowUs > _deadlineUs)
                 {
                     _hls!.Expire();
                     _server.Stats.HlsTimeouts.Increment();
@@ -484,7 +584,7 @@ internal sealed class HttpConnection
                 break;
             case ConnectionState.Responding:
             case ConnectionState.Streaming:
-                if (_progressive is { Failed: true }) Close(_closeReason);
+                if (_streamer is { Failed: true }) Close(_closeReason);
                 else if (_hls is not null && _hls.IsStale(nowUs, _server.StallTimeoutUs)) Close("too slow: its HLS segment left the playlist");
                 else if (!Queue.IsEmpty && nowUs - _lastProgressUs > _server.StallTimeoutUs)
                     Close("stalled: nothing accepted for " + _server.Options.ClientStallTimeout.TotalSeconds + " s");
@@ -498,13 +598,14 @@ internal sealed class HttpConnection
         if (_state == ConnectionState.Closed) return;
         _state = ConnectionState.Closed;
         _hls?.Stop();
+        _snapshot?.Stop();
         long fragments = Queue.FragmentsSent;
         Queue.Clear();
         ReleasePending();
         _loop.Remove(_fd);
         TcpSocket.Close(_fd);
         _server.OnClosed(this, _rejecting, _admitted);
-        if (_progressive is not null && _progressive.Stop(fragments, reason ?? _closeReason)) return;
+        if (_streamer is not null && _streamer.Stop(fragments, reason ?? _closeReason)) return;
         if (reason != null) Log.Debug(Component, "closed: " + reason);
     }
 }

@@ -20,8 +20,13 @@ public struct HttpRequest
     public bool KeepAlive;
     /// <summary>The Range header's value (empty: none).</summary>
     public HeaderValue Range;
+    /// <summary>If-None-Match and If-Modified-Since of a conditional request (empty: none).</summary>
+    public HeaderValue IfNoneMatch, IfModifiedSince;
     /// <summary>Access-Control-Request-Headers of a CORS preflight (empty: none).</summary>
     public HeaderValue RequestedHeaders;
+    /// <summary>Authorization, Cookie, Origin and Host (empty: none); X-Forwarded-For seen (a proxy in front).</summary>
+    public HeaderValue Authorization, Cookie, Origin, Host;
+    public bool Forwarded;
 
     /// <summary>A header value as offset and length in the request buffer.</summary>
     public readonly record struct HeaderValue(int Start, int Length)

@@ -1,9 +1,10 @@
+using Fmp4Streamer.Access;
 using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.Diagnostics;
+using Fmp4Streamer.Http.Access;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Linux.Sockets;
 using Fmp4Streamer.Streaming;
-using Fmp4Streamer.Streaming.Hls;
 using static Tmds.Linux.LibC;
 
 namespace Fmp4Streamer.Http;
@@ -28,7 +29,6 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     private readonly Deferral _deferral;
     private readonly LoopTimer _acceptRetryTimer;
     private readonly long _sweepIntervalUs;
-    private readonly HlsSegmenter?[] _hls;
     private readonly AnnexBStream?[] _raw;
     private int _rejecting;
     // Connections with a complete request (the ones that count against MaxClients), and open connections per address.
@@ -43,9 +43,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         Routes = new RouteTable(streams);
         Pages = new Pages(streams);
         CorsHeaders = CorsHeaderLines(options.CorsOrigin);
-        _hls = new HlsSegmenter?[streams.Count];
         _raw = new AnnexBStream?[streams.Count];
-        HlsWaitUs = (long)(options.Hls.FirstSegmentTimeout.TotalMilliseconds * 1000);
         ReadBuffer = new byte[Math.Max(options.MaxHeaderBytes, 4096)];
         RequestTimeoutUs = (long)(options.RequestTimeout.TotalMilliseconds * 1000);
         StallTimeoutUs = (long)(options.ClientStallTimeout.TotalMilliseconds * 1000);
@@ -54,7 +52,20 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         _sweepTimer = new LoopTimer(loop, this);
         _deferral = new Deferral(loop, this);
         _acceptRetryTimer = new LoopTimer(loop, this);
+        AccessHolds = new AccessHolds(loop);
     }
+
+    /// <summary>Users, exempt networks and trusted proxies; without one given, no users and loopback exempt (the defaults).</summary>
+    public AccessControl Access
+    {
+        get => _access ??= new AccessControl(_loop, new AccessOptions { Exempt = Config.ConfigDefaults.Server.AuthExempt });
+        set => _access = value;
+    }
+
+    private AccessControl? _access;
+
+    /// <summary>Requests the access gate holds for a time (a wrong password's delay).</summary>
+    internal AccessHolds AccessHolds { get; }
 
     public HttpServerOptions Options { get; }
 
@@ -74,6 +85,14 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         Metrics = registry;
     }
     internal RouteTable Routes { get; }
+
+    private IReadOnlyList<Pictures.PictureSource?>? _pictures;
+
+    /// <summary>Serves snapshots and MJPEG from these picture sources, one per stream (null: none for that stream).</summary>
+    public void ServePictures(IReadOnlyList<Pictures.PictureSource?> pictures) => _pictures = pictures;
+
+    /// <summary>The picture source of a stream, or null when pictures are not served for it.</summary>
+    internal Pictures.PictureSource? PicturesOf(int index) => _pictures is { } p && index < p.Count ? p[index] : null;
 
     /// <summary>Stream <paramref name="index"/> as raw H264 for /stream.h264, made on first use.</summary>
     internal AnnexBStream RawStream(int index) => _raw[index] ??= new AnnexBStream(Routes.Streams[index], _loop.Clock);
@@ -99,14 +118,6 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     internal long RequestTimeoutUs { get; }
     internal long StallTimeoutUs { get; }
     internal long LingerUs { get; }
-    internal long HlsWaitUs { get; }
-
-    /// <summary>The HLS segmenter of a stream, created at the first HLS request (it subscribes only while used).</summary>
-    internal HlsSegmenter Hls(int streamIndex) =>
-        _hls[streamIndex] ??= new HlsSegmenter(_loop, Routes.Streams[streamIndex], Options.Hls);
-
-    /// <summary>The segmenter of a stream if HLS was ever requested (tests and statistics).</summary>
-    internal HlsSegmenter? HlsIfCreated(int streamIndex) => _hls[streamIndex];
 
     /// <summary>The bound port (the kernel's choice when <see cref="HttpServerOptions.Port"/> is 0).</summary>
     public int Port => _acceptors.Count > 0 ? _acceptors[0].Socket.Port : throw new InvalidOperationException("not started");
@@ -200,7 +211,9 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
             string address = AddressOf(name);
             _perAddress.TryGetValue(address, out int fromAddress);
             // One address may not hold every slot (idle sockets, slowloris); nor may a flood of unserved connections.
-            if (fromAddress >= Options.MaxConnectionsPerAddress || (_rejecting >= MaxRejecting && UnderPressure))
+            // A trusted proxy carries many clients: each is counted under its forwarded address once it has sent a request.
+            bool overAddress = fromAddress >= Options.MaxConnectionsPerAddress && !IsTrustedProxy(address);
+            if (overAddress || (_rejecting >= MaxRejecting && UnderPressure))
             {
                 Stats.OverAddressLimit.Increment();
                 TcpSocket.Close(fd);
@@ -221,6 +234,33 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         _deferral.Schedule();
     }
 
+    private bool IsTrustedProxy(string address) =>
+        _access is not null && !_access.Options.TrustedProxies.IsEmpty && _access.Options.TrustedProxies.Contains(NetworkList.ParseAddress(address));
+
+    /// <summary>Counts a connection under another address (its forwarded client); false when that address has no room.</summary>
+    internal bool MoveToAddress(HttpConnection connection, string address)
+    {
+        _perAddress.TryGetValue(address, out int n);
+        if (n >= Options.MaxConnectionsPerAddress)
+        {
+            Stats.OverAddressLimit.Increment();
+            return false;
+        }
+        Release(connection.Address);
+        _perAddress[address] = n + 1;
+        connection.Address = address;
+        return true;
+    }
+
+    private void Release(string address)
+    {
+        if (_perAddress.TryGetValue(address, out int n))
+        {
+            if (n <= 1) _perAddress.Remove(address);
+            else _perAddress[address] = n - 1;
+        }
+    }
+
     /// <summary>"10.0.0.5" of "10.0.0.5:53122", "[::1]" of "[::1]:53122".</summary>
     private static string AddressOf(string peer)
     {
@@ -231,11 +271,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
     internal void OnClosed(HttpConnection connection, bool wasRejecting, bool wasAdmitted)
     {
         if (wasAdmitted) _admitted--;
-        if (_perAddress.TryGetValue(connection.Address, out int n))
-        {
-            if (n <= 1) _perAddress.Remove(connection.Address);
-            else _perAddress[connection.Address] = n - 1;
-        }
+        Release(connection.Address);
         int index = connection.Index;
         int last = _connections.Count - 1;
         _connections[index] = _connections[last];
@@ -276,7 +312,6 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         {
             if (i < _connections.Count) _connections[i].Close("server stopping");
         }
-        foreach (var hls in _hls) hls?.Close();
         foreach (var a in _acceptors)
         {
             _loop.Remove(a.Socket.Fd);
@@ -286,5 +321,6 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         _sweepTimer.Stop();
         _deferral.Cancel();
         _acceptRetryTimer.Stop();
+        AccessHolds.Stop();
     }
 }

@@ -1,5 +1,4 @@
 using Fmp4Streamer.Config;
-using Fmp4Streamer.Streaming.Hls;
 
 namespace Fmp4Streamer.Http;
 
@@ -35,7 +34,4 @@ public sealed record HttpServerOptions
 
     /// <summary>Access-Control-Allow-Origin of every answer: "*", one origin, or "" for no CORS headers.</summary>
     public string CorsOrigin { get; init; } = "*";
-
-    /// <summary>Segment length, window and idle timeout of every stream's HLS segmenter.</summary>
-    public HlsOptions Hls { get; init; } = new();
 }

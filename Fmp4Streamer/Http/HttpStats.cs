@@ -15,17 +15,23 @@ internal sealed class HttpStats
     public HttpStats()
     {
         for (int i = 0; i < _rejected.Length; i++) _rejected[i] = new Counter();
+        for (int i = 0; i < RouteRequests.Length; i++) RouteRequests[i] = new Counter();
     }
+
+    /// <summary>Requests a route's handler answered, by <see cref="Route.Kind"/> (behind a cache: what reached us).</summary>
+    public Counter[] RouteRequests { get; } = new Counter[RouteTable.Names.Length];
 
     public Counter Requests { get; } = new();
     public Counter NotFound { get; } = new();
     public Counter OverMaxClients { get; } = new();
     public Counter OverAddressLimit { get; } = new();
     public Counter HlsTimeouts { get; } = new();
+    public Counter Unauthorized { get; } = new();
     public Counter ProgressiveFragmentsSent { get; } = new();
     public Counter ProgressiveFramesSkipped { get; } = new();
     public Counter HlsSegmentResponses { get; } = new();
     public Counter HlsPlaylistResponses { get; } = new();
+    public Counter NotModified { get; } = new();
 
     /// <summary>A request the parser refused (400, 405, 414, 431, 505).</summary>
     public void Rejected(RejectReason reason) => _rejected[(int)reason].Increment();
@@ -39,6 +45,10 @@ internal sealed class HttpStats
         registry.Add("fmp4streamer_http_streaming_clients", "Connections receiving an endless stream, by kind.", MetricType.Gauge,
             MetricsRegistry.Labels(("kind", "progressive")), (Func<long>)(() => server.StreamingClientCount));
         registry.Add("fmp4streamer_http_requests", "Complete HTTP requests.", MetricType.Counter, "", Requests);
+        for (int i = 0; i < RouteRequests.Length; i++)
+            registry.Add("fmp4streamer_http_route_requests", "Requests that reached a route's handler, by route.", MetricType.Counter,
+                MetricsRegistry.Labels(("route", RouteTable.Names[i])), RouteRequests[i]);
+        registry.Add("fmp4streamer_http_not_modified", "Conditional requests answered 304 Not Modified.", MetricType.Counter, "", NotModified);
         for (int i = 1; i < s_reasons.Length; i++)
             registry.Add("fmp4streamer_http_rejections", "Requests or connections refused, by reason.", MetricType.Counter,
                 MetricsRegistry.Labels(("reason", Name(s_reasons[i]))), _rejected[i]);
@@ -50,6 +60,12 @@ internal sealed class HttpStats
             MetricsRegistry.Labels(("reason", "max_connections_per_address")), OverAddressLimit);
         registry.Add("fmp4streamer_http_rejections", "Requests or connections refused, by reason.", MetricType.Counter,
             MetricsRegistry.Labels(("reason", "hls_wait_timeout")), HlsTimeouts);
+        registry.Add("fmp4streamer_http_rejections", "Requests or connections refused, by reason.", MetricType.Counter,
+            MetricsRegistry.Labels(("reason", "unauthorized")), Unauthorized);
+        registry.Add("fmp4streamer_auth_password_checks", "bcrypt checks run off the loop (a password not yet remembered).",
+            MetricType.Counter, "", (Func<long>)(() => server.Access.ChecksStarted));
+        registry.Add("fmp4streamer_auth_failures", "Wrong passwords and unknown users.", MetricType.Counter, "",
+            (Func<long>)(() => server.Access.Failures));
         registry.Add("fmp4streamer_http_fragments_sent", "Fragments whose last byte a client's kernel took, by kind of client.",
             MetricType.Counter, MetricsRegistry.Labels(("kind", "progressive")), ProgressiveFragmentsSent);
         registry.Add("fmp4streamer_http_frames_skipped", "Frames a slow client did not get (it skipped to the next key frame), by kind.",

@@ -24,6 +24,8 @@ public static class IndexPage
         <style>
         body{margin:0;padding:0;background:#303030}
         #stream{max-height:100%;max-width:100%;margin:auto;position:absolute;top:0;left:0;bottom:0;right:0}
+        #pictures{position:fixed;right:8px;bottom:4px;font:12px sans-serif}
+        #pictures a{color:#aaa}
         </style>
         </head>
         <body>
@@ -31,6 +33,7 @@ public static class IndexPage
         <source src="stream.mp4" type='video/mp4; codecs="{{CODECS}}"'>
         <source src="stream.m3u8" type="application/vnd.apple.mpegurl">
         </video>
+        <nav id="pictures"><a href="snapshot.jpg">snapshot</a> <a href="stream.mjpg">MJPEG</a></nav>
 
         """ + UnmuteButton.Style + LiveEdgeScript.Element + """
         </body>

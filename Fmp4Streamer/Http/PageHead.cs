@@ -4,7 +4,7 @@ namespace Fmp4Streamer.Http;
 public static class PageHead
 {
     public const string HomeScreen = """
-        <link rel="manifest" href="manifest.json">
+        <link rel="manifest" href="manifest.json" crossorigin="use-credentials">
         <meta name="theme-color" content="#303030">
         <meta name="mobile-web-app-capable" content="yes">
         <meta name="apple-mobile-web-app-capable" content="yes">

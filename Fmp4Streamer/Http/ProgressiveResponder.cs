@@ -9,7 +9,7 @@ namespace Fmp4Streamer.Http;
 /// then every shared fragment from a key frame on, with its tfdt rebased so this client's timeline starts at 0. It
 /// never makes capture wait: a slow reader skips to the next key frame, a stalled one is closed by the connection.
 /// </summary>
-internal sealed class ProgressiveResponder : IFragmentSubscriber
+internal sealed class ProgressiveResponder : IFragmentSubscriber, IStreamResponder
 {
     private enum Phase
     {
@@ -49,7 +49,7 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
     {
         var head = connection.BeginHead(200);
         head.Header("Content-Type", "video/mp4");
-        head.Append(ResponseHead.NoCache);
+        head.Append(CacheHeaders.Endless);
         // No Content-Length and no chunking: the body is ended by the close. Ranges of an endless body are ignored.
         connection.QueueHead(ref head, keepAlive: false);
         if (request.HeadOnly)
@@ -65,7 +65,7 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
     {
         var head = connection.BeginHead(200);
         head.Header("Content-Type", "video/h264");
-        head.Append(ResponseHead.NoCache);
+        head.Append(CacheHeaders.Endless);
         connection.QueueHead(ref head, keepAlive: false);
         if (request.HeadOnly)
         {
@@ -81,7 +81,7 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
         _stream = stream;
         _phase = Phase.AwaitingKeyFrame;
         _joinedUs = _connection.Server.Loop.NowUs;
-        _connection.BeginStreaming();
+        _connection.BeginStreaming(this);
         Log.Info(_connection.Component, "joined " + stream.Name);
         stream.Subscribe(this);
         if (_connection.State == ConnectionState.Streaming && !_connection.WaitingForWritable) _connection.FlushStreaming();
@@ -180,9 +180,9 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
     }
 
     /// <summary>Everything queued went out.</summary>
-    internal void OnCaughtUp() => _behind = false;
+    public void OnCaughtUp() => _behind = false;
 
-    internal void OnSendFailed()
+    public void OnSendFailed()
     {
         if (_phase == Phase.Failed) return;
         _phase = Phase.Failed;
@@ -190,7 +190,7 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
     }
 
     /// <summary>After the hub's callback: close a failed client; end a reset one after its queued fragments.</summary>
-    internal void OnDeferred()
+    public void OnDeferred()
     {
         if (_phase == Phase.Failed)
         {
@@ -204,7 +204,7 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber
     }
 
     /// <summary>The connection closed: unsubscribes and logs the visit; false if this connection never streamed.</summary>
-    internal bool Stop(long fragments, string? reason)
+    public bool Stop(long fragments, string? reason)
     {
         Unsubscribe();
         if (_stream is null) return false;

@@ -1,9 +1,12 @@
+using Fmp4Streamer.Http.Access;
+
 namespace Fmp4Streamer.Http;
 
 /// <summary>
 /// In front of every route: unknown paths get 404, methods a route does not take get 405 with Allow, and CORS
 /// preflights (OPTIONS) are answered here. The CORS headers of ordinary answers come from
-/// <see cref="HttpConnection.BeginHead"/>. Access control belongs here too.
+/// <see cref="HttpConnection.BeginHead"/>. Then access control (<see cref="HttpAccessGate"/>): preflights carry no
+/// credentials, so they are answered before it.
 /// </summary>
 internal static class RequestGate
 {
@@ -15,6 +18,7 @@ internal static class RequestGate
     /// <summary>True when the route's handler should answer; false when the gate has answered already.</summary>
     public static bool Admit(HttpConnection connection, in RouteMatch match, in HttpRequest request, ReadOnlySpan<byte> data)
     {
+        connection.SetCookie = null;
         if (request.Method == RequestMethod.Options && request.PathLength == 0)
         {
             // "OPTIONS *": the server's own methods (RFC 9110 9.3.7).
@@ -38,7 +42,7 @@ internal static class RequestGate
             Preflight(connection, route.Allow, request, data);
             return false;
         }
-        return true;
+        return HttpAccessGate.Admit(connection, route, request, data);
     }
 
     private static void Preflight(HttpConnection connection, string allow, in HttpRequest request, ReadOnlySpan<byte> data)

@@ -57,12 +57,22 @@ public static class RequestParser
             var value = TrimOws(line[(colon + 1)..]);
             if (!IsFieldValue(value)) return Reject(RejectReason.MalformedHeader, out reason);
             var name = line[..colon];
-            if (EqualsIgnoreCase(name, "host"u8)) hosts++;
+            if (EqualsIgnoreCase(name, "host"u8))
+            {
+                hosts++;
+                request.Host = Field(data, value);
+            }
             else if (EqualsIgnoreCase(name, "connection"u8)) close |= ContainsToken(value, "close"u8);
             else if (EqualsIgnoreCase(name, "transfer-encoding"u8)) chunked = true;
             else if (EqualsIgnoreCase(name, "content-length"u8)) hasBody |= !IsZero(value);
             else if (EqualsIgnoreCase(name, "range"u8)) request.Range = Field(data, value);
+            else if (EqualsIgnoreCase(name, "if-none-match"u8)) request.IfNoneMatch = Field(data, value);
+            else if (EqualsIgnoreCase(name, "if-modified-since"u8)) request.IfModifiedSince = Field(data, value);
             else if (EqualsIgnoreCase(name, "access-control-request-headers"u8)) request.RequestedHeaders = Field(data, value);
+            else if (EqualsIgnoreCase(name, "authorization"u8)) request.Authorization = Field(data, value);
+            else if (EqualsIgnoreCase(name, "cookie"u8)) request.Cookie = Field(data, value);
+            else if (EqualsIgnoreCase(name, "origin"u8)) request.Origin = Field(data, value);
+            else if (EqualsIgnoreCase(name, "x-forwarded-for"u8) || EqualsIgnoreCase(name, "forwarded"u8)) request.Forwarded = true;
             request.HeaderCount++;
             pos = next;
         }

@@ -5,9 +5,6 @@ namespace Fmp4Streamer.Http;
 /// <summary>Writes a status line and headers into a byte span (ASCII), without allocating.</summary>
 public ref struct ResponseHead
 {
-    /// <summary>Header lines for pages, playlists and the stream (as the seed sends them).</summary>
-    public const string NoCache = "Age: 0\r\nCache-Control: no-cache, no-store, must-revalidate\r\n";
-
     private readonly Span<byte> _buffer;
     private int _length;
 
@@ -102,6 +99,7 @@ public ref struct ResponseHead
         204 => "No Content",
         206 => "Partial Content",
         301 => "Moved Permanently",
+        304 => "Not Modified",
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",

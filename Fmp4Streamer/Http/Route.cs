@@ -21,6 +21,9 @@ internal sealed class Route
     public AllowedMethods Methods { get; }
     public RouteHandler Handler { get; }
 
+    /// <summary>Index of <see cref="Name"/> in <see cref="RouteTable.Names"/>: the requests counter of this kind.</summary>
+    public int Kind { get; internal set; }
+
     /// <summary>The Allow header's value.</summary>
     public string Allow { get; }
 

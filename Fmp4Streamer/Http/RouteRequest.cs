@@ -32,4 +32,8 @@ internal readonly ref struct RouteRequest
 
     /// <summary>The Range header, parsed (not present: none, or one served whole).</summary>
     public ByteRange Range { get; }
+
+    /// <summary>The conditional request's validators (empty: none), see <see cref="ConditionalRequest"/>.</summary>
+    public ReadOnlySpan<byte> IfNoneMatch { get; init; }
+    public ReadOnlySpan<byte> IfModifiedSince { get; init; }
 }

@@ -15,6 +15,9 @@ internal sealed class RouteTable
         new("page", "/index.html", AllowedMethods.Read, StaticResources.Page),
         new("stream", "/stream.mp4", AllowedMethods.Read, ProgressiveResponder.Start),
         new("raw-h264", "/stream.h264", AllowedMethods.Read, ProgressiveResponder.StartRaw),
+        // JPEG pictures; "/?action=snapshot" and "/?action=stream" (mjpg-streamer's URLs) are answered by the page route.
+        new("snapshot", "/snapshot.jpg", AllowedMethods.Read, SnapshotResponder.Start),
+        new("mjpeg", "/stream.mjpg", AllowedMethods.Read, MjpegResponder.Start),
         new("manifest", "/manifest.json", AllowedMethods.Read, StaticResources.Manifest),
         new("logo", "/logo.png", AllowedMethods.Read, StaticResources.Logo),
         new("apple-touch-icon", "/apple-touch-icon.png", AllowedMethods.Read, StaticResources.AppleTouchIcon),
@@ -36,6 +39,25 @@ internal sealed class RouteTable
 
     /// <summary>"/name" of a camera without the trailing slash: redirect so relative links resolve under it.</summary>
     private static readonly Route s_addSlash = new("add-slash", "/", AllowedMethods.Read, StaticResources.AddSlash);
+
+    /// <summary>Every route name once, in table order (after the routes: static fields start in order): /metrics counts requests by them.</summary>
+    public static readonly string[] Names = NameKinds();
+
+    private static string[] NameKinds()
+    {
+        var names = new List<string>();
+        foreach (var route in s_routes.Append(s_addSlash))
+        {
+            int kind = names.IndexOf(route.Name);
+            if (kind < 0)
+            {
+                kind = names.Count;
+                names.Add(route.Name);
+            }
+            route.Kind = kind;
+        }
+        return names.ToArray();
+    }
 
     private readonly IReadOnlyList<ILiveStream> _streams;
 

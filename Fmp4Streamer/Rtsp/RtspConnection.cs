@@ -32,7 +32,10 @@ public sealed class RtspConnection : IPollable
         Fd = fd;
         Peer = peer;
         LastProgressUs = server.Loop.NowUs;
+        _access = new RtspAccessGate(this, server.Access, server.Loop);
     }
+
+    private readonly RtspAccessGate _access;
 
     public int Fd { get; private set; }
     public SocketEndpoint Peer { get; }
@@ -81,7 +84,7 @@ public sealed class RtspConnection : IPollable
     private void Process()
     {
         int at = 0;
-        while (!IsClosed && !_closeWhenFlushed && _pendingDescribe is null && at < _inputLength)
+        while (!IsClosed && !_closeWhenFlushed && _pendingDescribe is null && _access.Held is null && at < _inputLength)
         {
             var data = _input.AsSpan(at, _inputLength - at);
             if (data[0] == (byte)'$')
@@ -120,6 +123,7 @@ public sealed class RtspConnection : IPollable
             Reply(new RtspResponse(400, null));
             return;
         }
+        if (!_access.Admit(request)) return;
         switch (request.Method)
         {
             case "OPTIONS":
@@ -333,7 +337,14 @@ public sealed class RtspConnection : IPollable
         return url;
     }
 
-    private void Reply(RtspResponse response)
+    /// <summary>The access gate decided a held request: handle it (null: it was answered 401), then what follows it.</summary>
+    internal void OnAccessDecided(RtspRequest? request)
+    {
+        if (request is not null) Handle(request);
+        if (!IsClosed) Process();
+    }
+
+    internal void Reply(RtspResponse response)
     {
         if (response.Status >= 400) _server.ErrorResponses++;
         var bytes = response.ToBytes();
@@ -425,6 +436,7 @@ public sealed class RtspConnection : IPollable
         _pendingDescribeStream?.CancelAwait(this);
         _pendingDescribe = null;
         _pendingDescribeStream = null;
+        _access.Stop();
         for (int i = _sessions.Count - 1; i >= 0; i--) EndSession(_sessions[i]);
         _queue.Clear();
         _server.Loop.Remove(Fd);

@@ -12,4 +12,7 @@ public sealed class RtspRequest
     public string? Session { get; init; }
     public string? Transport { get; init; }
     public int ContentLength { get; init; }
+
+    /// <summary>The Authorization header's value; null when missing.</summary>
+    public string? Authorization { get; init; }
 }

@@ -42,7 +42,7 @@ public static class RtspRequestParser
         foreach (char c in start[0])
             if (c is < 'A' or > 'Z' and not '_') return Result.Malformed;
 
-        string? cseq = null, session = null, transport = null;
+        string? cseq = null, session = null, transport = null, authorization = null;
         int contentLength = 0;
         for (int i = 1; i < lines.Length; i++)
         {
@@ -58,6 +58,7 @@ public static class RtspRequestParser
             }
             else if (name.Equals("Session", StringComparison.OrdinalIgnoreCase)) session = value.Split(';')[0].Trim();
             else if (name.Equals("Transport", StringComparison.OrdinalIgnoreCase)) transport = value;
+            else if (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)) authorization = value;
             else if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 if (!int.TryParse(value, out contentLength) || contentLength < 0 || contentLength > MaxBodyBytes) return Result.Malformed;
@@ -69,7 +70,7 @@ public static class RtspRequestParser
         request = new RtspRequest
         {
             Method = start[0], Uri = start[1], CSeq = cseq, Session = session, Transport = transport,
-            ContentLength = contentLength,
+            ContentLength = contentLength, Authorization = authorization,
         };
         return Result.Complete;
     }

@@ -37,6 +37,15 @@ public sealed class RtspServer : ITimerCallback, IDisposable
     }
 
     public EventLoop Loop { get; }
+
+    /// <summary>Users and exempt networks, shared with HTTP; without one given, nobody needs a user.</summary>
+    public Access.AccessControl Access
+    {
+        get => _access ??= new Access.AccessControl(Loop, new Access.AccessOptions());
+        set => _access = value;
+    }
+
+    private Access.AccessControl? _access;
     public RtspServerOptions Options { get; }
     internal UdpPortPairs PortPairs { get; }
     internal long SdpSessionId { get; }

@@ -1,4 +1,5 @@
 using Fmp4Streamer.Linux;
+using Fmp4Streamer.Streaming.Hls;
 
 namespace Fmp4Streamer.Streaming;
 
@@ -29,6 +30,9 @@ public sealed class AnnexBStream : ILiveStream, IFragmentSubscriber
     public InitSegment? Init => _live.Init;
     public int ConfiguredWidth => _live.ConfiguredWidth;
     public int ConfiguredHeight => _live.ConfiguredHeight;
+
+    /// <summary>The camera's segmenter: HLS is made from the fMP4 fragments, not from this raw view.</summary>
+    public HlsSegmenter Hls => _live.Hls;
     public int OutstandingBuffers => _pool.Outstanding;
 
     public void Subscribe(IFragmentSubscriber subscriber)

@@ -1,3 +1,5 @@
+using Fmp4Streamer.Streaming.Hls;
+
 namespace Fmp4Streamer.Streaming;
 
 /// <summary>What the HTTP side sees of one camera: its name, its current init segment and a subscription.</summary>
@@ -17,4 +19,10 @@ public interface ILiveStream
     void Subscribe(IFragmentSubscriber subscriber);
 
     void Unsubscribe(IFragmentSubscriber subscriber);
+
+    /// <summary>
+    /// The stream's HLS segmenter, one for all of its HLS clients, made at the first HLS request; it subscribes to
+    /// the stream only while HLS is requested.
+    /// </summary>
+    HlsSegmenter Hls { get; }
 }

@@ -3,6 +3,7 @@ using Fmp4Streamer.Diagnostics.Metrics;
 using Fmp4Streamer.H264;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Mp4;
+using Fmp4Streamer.Streaming.Hls;
 
 namespace Fmp4Streamer.Streaming;
 
@@ -10,7 +11,8 @@ namespace Fmp4Streamer.Streaming;
 /// The middle of one camera's pipeline: takes access units from its source, builds each moof+mdat once into a
 /// pooled <see cref="SharedFragment"/> (the one copy of the frame, start codes turned into lengths on the way)
 /// and hands it to every subscriber. Joining subscribers start at the next key frame; the source sleeps while
-/// nobody watches.
+/// nobody watches. Outputs that need the access units themselves (<see cref="IAccessUnitOutput"/>: pictures today)
+/// attach beside the fragment subscribers, with the same key-frame start and, while they hold it, the same wake and sleep.
 /// </summary>
 public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 {
@@ -23,10 +25,13 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     private readonly ParameterSets _parameterSets = new();
     private readonly PresentationOrder _presentationOrder;
     private readonly AudioTrack? _audio;
+    private readonly EventLoop _loop;
+    private HlsSegmenter? _hls;
 
     // Copy-on-write arrays: delivery iterates a stable snapshot while callbacks may unsubscribe.
     private IFragmentSubscriber[] _active = Array.Empty<IFragmentSubscriber>();
     private IFragmentSubscriber[] _waiting = Array.Empty<IFragmentSubscriber>();
+    private readonly AccessUnitOutputs _outputs = new();
 
     private uint _sequenceNumber = 1;
     private bool _sourceRunning;
@@ -39,6 +44,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         _source = source;
         _audio = audio;
         _options = options;
+        _loop = loop;
         _timeline = new SampleTimeline(Timescales.Video, source.FramesPerSecond);
         _sleepTimer = new LoopTimer(loop, this);
         _clock = loop.Clock;
@@ -54,6 +60,10 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 
     /// <summary>The stream's sound, or null for a picture-only stream.</summary>
     public AudioTrack? Audio => _audio;
+    public HlsSegmenter Hls => _hls ??= new HlsSegmenter(_loop, this, _options.Hls);
+
+    /// <summary>The segmenter if HLS was ever requested (statistics, tests).</summary>
+    public HlsSegmenter? HlsIfCreated => _hls;
 
     /// <summary>Frames, bytes, key-frame requests, restarts and fan-out delay of this stream.</summary>
     public StreamStats Stats { get; } = new();
@@ -72,7 +82,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         registry.Add("fmp4streamer_source_running", "1 while the source runs, 0 while it sleeps.",
             MetricType.Gauge, labels, (Func<long>)(() => _sourceRunning ? 1 : 0));
     }
-    public int SubscriberCount => _active.Length + _waiting.Length;
+    public int SubscriberCount => _active.Length + _waiting.Length + _outputs.Holders;
     public bool IsSourceRunning => _sourceRunning;
 
     /// <summary>Fragments still referenced by someone; 0 when every subscriber has released its share.</summary>
@@ -99,6 +109,34 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     {
         _waiting = Without(_waiting, subscriber);
         _active = Without(_active, subscriber);
+        StartSleepTimerIfUnwatched();
+    }
+
+    /// <summary>Adds an output of access units: it sees every unit from the next key frame on while the source runs.</summary>
+    public void AttachOutput(IAccessUnitOutput output) => _outputs.Attach(output);
+
+    public void DetachOutput(IAccessUnitOutput output)
+    {
+        if (_outputs.Detach(output)) StartSleepTimerIfUnwatched();
+    }
+
+    /// <summary>The attached output counts as a viewer: wakes the source, or asks for a key frame if it has none yet.</summary>
+    public void HoldSource(IAccessUnitOutput output)
+    {
+        if (!_outputs.SetHold(output, true)) return;
+        _sleepTimer.Stop();
+        if (!_sourceRunning) StartSource();
+        else if (!_outputs.IsStarted(output)) RequestKeyFrameForJoiner();
+    }
+
+    /// <summary>The output no longer keeps the source awake (the sleep grace starts when nobody else watches).</summary>
+    public void ReleaseSource(IAccessUnitOutput output)
+    {
+        if (_outputs.SetHold(output, false)) StartSleepTimerIfUnwatched();
+    }
+
+    private void StartSleepTimerIfUnwatched()
+    {
         if (SubscriberCount == 0 && _options.AutoSleep && _sourceRunning) _sleepTimer.Start(_options.SleepGraceUs);
     }
 
@@ -109,10 +147,12 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         _sourceRunning = false;
         _source.Stop();
         _audio?.Stop();
+        _outputs.Discontinue();
     }
 
     public void Close()
     {
+        _hls?.Close();
         _sleepTimer.Stop();
         foreach (var s in _active) s.OnStreamReset();
         foreach (var s in _waiting) s.OnStreamReset();
@@ -123,6 +163,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
             _audio?.Stop();
         }
         _sourceRunning = false;
+        _outputs.Discontinue();
     }
 
     public void OnSourceInterrupted(string reason)
@@ -140,6 +181,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         }
         _timeline.Reset();
         _presentationOrder.Reset();
+        _outputs.Discontinue();
     }
 
     public void OnAccessUnit(ReadOnlySpan<byte> annexB, long captureTimeUs)
@@ -162,6 +204,11 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         var (decodeTime, duration) = _timeline.Next(captureTimeUs);
         // Every frame, watched or not: picture order counts follow from the previous pictures.
         int compositionOffset = _presentationOrder.Next(annexB, duration);
+        if (_outputs.Count > 0)
+        {
+            _outputs.Deliver(new AccessUnit(annexB, frame.IsKeyFrame, captureTimeUs, arrivalUs, _parameterSets.Sps, _parameterSets.Pps));
+            if (!frame.IsKeyFrame && _outputs.HolderWaiting) RetryKeyFrameRequest();
+        }
         if (_active.Length == 0 && (_waiting.Length == 0 || !frame.IsKeyFrame))
         {
             if (_waiting.Length > 0) RetryKeyFrameRequest();

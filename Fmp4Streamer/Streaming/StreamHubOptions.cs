@@ -1,4 +1,5 @@
 using Fmp4Streamer.Config;
+using Fmp4Streamer.Streaming.Hls;
 
 namespace Fmp4Streamer.Streaming;
 
@@ -23,4 +24,7 @@ public sealed record StreamHubOptions
 
     /// <summary>A subscriber still waiting for a key frame after this long triggers another request (µs).</summary>
     public long KeyFrameRetryUs { get; init; } = 1_000_000;
+
+    /// <summary>How the stream's HLS segmenter cuts and keeps segments.</summary>
+    public HlsOptions Hls { get; init; } = new();
 }

@@ -16,7 +16,7 @@ namespace Fmp4Streamer.V4L2;
 /// device that is missing, vanishes (ENODEV/EIO) or stops delivering frames is released and reopened with back-off;
 /// this is the one place that decides to retry.
 /// </summary>
-public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IDeferredCallback, IFrameReceiver, IM2MStageOwner
+public sealed class CameraSource : IVideoSource, ICameraFrameOffer, IPollable, ITimerCallback, IDeferredCallback, IFrameReceiver, IM2MStageOwner
 {
     private readonly EventLoop _loop;
     private readonly ILinuxIo _io;
@@ -32,6 +32,7 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IDef
     private readonly MjpegH264Demuxer? _demuxer;
     private readonly M2MStage? _decoder;
     private readonly M2MStage? _encoder;
+    private readonly CameraFrameTap _tap;
 
     private IAccessUnitSink? _sink;
     private VideoDevice? _device;
@@ -71,6 +72,8 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IDef
         _watchdogTimer = new LoopTimer(loop, this);
         _deferredRelease = new Deferral(loop, this);
         _retryDelayUs = Microseconds(options.RetryInitial);
+        _tap = new CameraFrameTap(this);
+        CameraFrameFormat = OfferedFormat(_encoder is not null, _pixelFormat);
     }
 
     public string Description => _encoder is null
@@ -197,7 +200,10 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IDef
         {
             _inDrain = true;
             int delivered;
-            try { delivered = queue.Drain(_decoder ?? _encoder ?? (IFrameReceiver)this); }
+            IFrameReceiver first = _decoder ?? _encoder ?? (IFrameReceiver)this;
+            // The camera's own frame is looked at only while an output asks for it.
+            if (CameraFrameSink is not null && _encoder is not null) first = _tap;
+            try { delivered = queue.Drain(first); }
             finally { _inDrain = false; }
             if (_deferredRelease.IsScheduled) return;
             if (_payloadFailure is string failure)
@@ -240,6 +246,40 @@ public sealed class CameraSource : IVideoSource, IPollable, ITimerCallback, IDef
         _inDrain = true;
         try { _sink?.OnAccessUnit(accessUnit, frame.TimestampUs); }
         finally { _inDrain = nested; }
+    }
+
+    /// <summary>The camera's frames in front of an encoder chain (MJPG, JPEG, YUYV or NV12); none for H264 cameras.</summary>
+    public CameraFrameFormat? CameraFrameFormat { get; }
+
+    private static CameraFrameFormat? OfferedFormat(bool chain, uint pixelFormat) => !chain ? null : FourCc.ToText(pixelFormat) switch
+    {
+        "MJPG" or "JPEG" => Streaming.CameraFrameFormat.Mjpeg,
+        "YUYV" => Streaming.CameraFrameFormat.Yuyv,
+        "NV12" => Streaming.CameraFrameFormat.Nv12,
+        _ => null,
+    };
+
+    public ICameraFrameSink? CameraFrameSink { get; set; }
+
+    /// <summary>Shows each camera frame to the sink, then passes it on to the chain's first stage.</summary>
+    private sealed class CameraFrameTap(CameraSource camera) : IFrameReceiver
+    {
+        public void OnFrame(in CapturedFrame frame)
+        {
+            var next = camera._decoder ?? (IFrameReceiver)camera._encoder!;
+            if (camera.CameraFrameSink is { } sink && camera.CameraFrameFormat is { } format && frame.Data.Length > 0)
+            {
+                var f = camera.Format;
+                int stride = format switch
+                {
+                    Streaming.CameraFrameFormat.Yuyv => Math.Max(f.Width * 2, frame.Data.Length / Math.Max(1, f.Height)),
+                    Streaming.CameraFrameFormat.Nv12 => Math.Max(f.Width, frame.Data.Length * 2 / Math.Max(1, 3 * f.Height)),
+                    _ => 0,
+                };
+                sink.OnCameraFrame(new CameraFrame(frame.Data, format, f.Width, f.Height, stride, frame.TimestampUs));
+            }
+            next.OnFrame(frame);
+        }
     }
 
     void IDeferredCallback.OnDeferred(Deferral deferral)

@@ -7,10 +7,11 @@ namespace Fmp4Streamer.Tests.H264.Decoding;
 /// <summary>Once warmed up, decoding allocates nothing per frame: pictures, grids and buffers are reused.</summary>
 public class DecoderAllocationTests
 {
-    [Test]
-    public void DecodingAGroupOfPicturesAllocatesNothing()
+    [TestCase("keyint=10:cabac=0:bframes=0:ref=2:8x8dct=1:weightp=2", TestName = "CAVLC P frames allocate nothing")]
+    [TestCase("keyint=10:bframes=3:ref=3:8x8dct=1:weightb=1:direct=temporal", TestName = "CABAC B frames allocate nothing")]
+    public void DecodingAGroupOfPicturesAllocatesNothing(string x264Params)
     {
-        byte[] stream = File.ReadAllBytes(DecoderCorpus.X264(320, 240, 20, "high", "keyint=10:cabac=0:bframes=0:ref=2:8x8dct=1:weightp=2"));
+        byte[] stream = File.ReadAllBytes(DecoderCorpus.X264(320, 240, 20, "high", x264Params));
         var units = new List<byte[]>();
         var splitter = new AccessUnitSplitter();
         splitter.Append(stream);

@@ -89,6 +89,41 @@ public class M2MChainTests
         return f;
     }
 
+    private sealed class TapRecorder : Fmp4Streamer.Streaming.ICameraFrameSink
+    {
+        public readonly List<(byte[] Data, Fmp4Streamer.Streaming.CameraFrameFormat Format, int Width, int Height, int Stride, long TimestampUs)> Frames = new();
+        public void OnCameraFrame(in Fmp4Streamer.Streaming.CameraFrame frame) =>
+            Frames.Add((frame.Data.ToArray(), frame.Format, frame.Width, frame.Height, frame.Stride, frame.CaptureTimeUs));
+    }
+
+    [Test]
+    public void TheCamerasOwnFrameIsOfferedOnlyWhileASinkAsksAndStillReachesTheEncoder()
+    {
+        Build(false, "YUYV");
+        using var source = Source("YUYV", importIntoEncoder: false);
+        Assert.That(source.CameraFrameFormat, Is.EqualTo(Fmp4Streamer.Streaming.CameraFrameFormat.Yuyv));
+        source.Start(_sink);
+        long now = MonotonicClock.NowUs;
+        _camera.Feed(Frame(1, 640 * 480 * 2), now - 3000);
+        RunUntil(() => _sink.Units.Count == 1, "access unit 1");
+
+        var tap = new TapRecorder();
+        source.CameraFrameSink = tap;
+        var second = Frame(2, 640 * 480 * 2);
+        _camera.Feed(second, now - 2000);
+        RunUntil(() => _sink.Units.Count == 2, "access unit 2");
+        source.CameraFrameSink = null;
+        _camera.Feed(Frame(3, 640 * 480 * 2), now - 1000);
+        RunUntil(() => _sink.Units.Count == 3, "access unit 3");
+
+        Assert.That(tap.Frames, Has.Count.EqualTo(1), "only the frame captured while the sink was set");
+        var f = tap.Frames[0];
+        Assert.That((f.Format, f.Width, f.Height, f.Stride, f.TimestampUs),
+            Is.EqualTo((Fmp4Streamer.Streaming.CameraFrameFormat.Yuyv, 640, 480, 1280, now - 2000)));
+        Assert.That(f.Data, Is.EqualTo(second));
+        Assert.That(_encoder.Inputs.Select(i => i.Copied).ElementAt(1), Is.EqualTo(second), "the encoder got the tapped frame too");
+    }
+
     [TestCaseSource(nameof(Planarity))]
     public void YuyvThroughAnEncoderCopiesEachFrameOnceAndCarriesTimestamps(bool multiPlanar)
     {

@@ -49,4 +49,11 @@ public static class BMacroblockTypes
     /// <summary>Sub-partition width and height in 4x4 blocks (direct 8x8 is predicted per 4x4 block).</summary>
     public static int SubWidth(int subType) => SubWidthTable[subType];
     public static int SubHeight(int subType) => SubHeightTable[subType];
+
+    /// <summary>
+    /// False when a B_8x8 quarter of this sub_mb_type keeps transform_size_8x8_flag out (7.3.5): split below 8x8, or
+    /// direct without direct_8x8_inference_flag.
+    /// </summary>
+    public static bool SubAllowsTransform8x8(int subType, bool direct8x8Inference) =>
+        subType == SubDirect8x8 ? direct8x8Inference : SubWidthTable[subType] == 2 && SubHeightTable[subType] == 2;
 }

@@ -209,7 +209,7 @@ public sealed class CabacMacroblockParser
     private static int LumaCondition(MacroblockGrid grid, bool available, int addr, int b8)
     {
         if (!available || grid.Kind[addr] == MacroblockKind.IPcm) return 0;
-        if (grid.Kind[addr] == MacroblockKind.PSkip) return 1;
+        if (MacroblockGrid.IsSkip(grid.Kind[addr])) return 1;
         return (grid.Cbp[addr] >> b8 & 1) != 0 ? 0 : 1;
     }
 
@@ -217,7 +217,7 @@ public sealed class CabacMacroblockParser
     {
         if (!available) return 0;
         if (grid.Kind[addr] == MacroblockKind.IPcm) return 1;
-        if (grid.Kind[addr] == MacroblockKind.PSkip) return 0;
+        if (MacroblockGrid.IsSkip(grid.Kind[addr])) return 0;
         return grid.Cbp[addr] >> 4 >= atLeast ? 1 : 0;
     }
 

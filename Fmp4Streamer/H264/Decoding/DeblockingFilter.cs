@@ -88,14 +88,34 @@ public sealed class DeblockingFilter
             int p = vertical ? q - 1 : q - w4;
             int value;
             if (grid.CodedBlock[q] != 0 || grid.CodedBlock[p] != 0) value = 2;
-            else if (grid.RefPicId[q] != grid.RefPicId[p] || Math.Abs(grid.MvX[q] - grid.MvX[p]) >= 4
-                || Math.Abs(grid.MvY[q] - grid.MvY[p]) >= 4) value = 1;
-            else value = 0;
+            else value = MotionDiffers(grid.Motion, p, q) ? 1 : 0;
             bs[i] = value;
             any |= value != 0;
         }
         return any;
     }
+
+    /// <summary>
+    /// 8.7.2.1's bS 1 test between blocks p and q: different reference pictures or numbers of vectors, or a vector
+    /// pair for the same picture at least 4 quarter samples apart. Pictures are compared, not lists or indices.
+    /// </summary>
+    private static bool MotionDiffers(MotionField m, int p, int q)
+    {
+        int p0 = m.RefPicId[0][p], p1 = m.RefPicId[1][p], q0 = m.RefPicId[0][q], q1 = m.RefPicId[1][q];
+        if (p1 == MotionField.NoPicture && q1 == MotionField.NoPicture) return p0 != q0 || Far(m, 0, p, 0, q);
+        if (!((p0 == q0 && p1 == q1) || (p0 == q1 && p1 == q0))) return true;
+        if (p0 != p1)
+        {
+            return p0 == q0
+                ? Far(m, 0, p, 0, q) || Far(m, 1, p, 1, q)
+                : Far(m, 0, p, 1, q) || Far(m, 1, p, 0, q);
+        }
+        // Both vectors of both blocks point into the same picture: either pairing may match.
+        return (Far(m, 0, p, 0, q) || Far(m, 1, p, 1, q)) && (Far(m, 0, p, 1, q) || Far(m, 1, p, 0, q));
+    }
+
+    private static bool Far(MotionField m, int listP, int p, int listQ, int q) =>
+        Math.Abs(m.MvX[listP][p] - m.MvX[listQ][q]) >= 4 || Math.Abs(m.MvY[listP][p] - m.MvY[listQ][q]) >= 4;
 
     private static void FilterEdge(Plane plane, int offset, bool vertical, Span<int> bs, int qpAv, in SliceParameters slice, bool chroma)
     {

@@ -51,6 +51,9 @@ public sealed class DecodedPicture
     /// <summary>Distinguishes pictures (and each reuse of a pooled one) for reference comparisons.</summary>
     public int Id { get; private set; } = Interlocked.Increment(ref s_nextId);
 
+    /// <summary>The picture's motion per 4x4 block, for B pictures that take it as their co-located picture.</summary>
+    internal MotionField? Motion;
+
     // Reference state kept by the decoded picture buffer (H.264 8.2.5).
     internal int FrameNum;
     internal bool IsShortTermReference;

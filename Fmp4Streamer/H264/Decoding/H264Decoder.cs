@@ -190,6 +190,11 @@ public sealed class H264Decoder
                 return;
             }
             _inter.Weights = pps.WeightedBipredIdc == 1 ? header.PredWeightTable : null;
+            _inter.WeightedBipredIdc = pps.WeightedBipredIdc;
+            _inter.CurrentPoc = _current.PicOrderCnt;
+            _inter.DirectSpatial = header.DirectSpatialMvPred;
+            _inter.Direct8x8Inference = sps.Direct8x8Inference;
+            if (pps.WeightedBipredIdc == 2) ImplicitWeights.Compute(_inter);
         }
 
         _reader.Load(nal.Slice(1));
@@ -242,6 +247,9 @@ public sealed class H264Decoder
         _poc.TryCount(sps, header, out PictureOrderCount count);
 
         var picture = _pool.Rent(sps.PicWidthInMbs * 16, sps.FrameHeightInMbs * 16);
+        int blocks = sps.PicWidthInMbs * sps.FrameHeightInMbs * 16;
+        if (picture.Motion == null || picture.Motion.BlockCount != blocks) picture.Motion = new MotionField(blocks);
+        _grid.Attach(picture.Motion);
         picture.SetCrop(sps.FrameCropLeftOffset * 2, sps.FrameCropTopOffset * 2, sps.Width, sps.Height);
         picture.PicOrderCnt = count.PicOrderCnt;
         picture.CaptureTime = _captureTime;

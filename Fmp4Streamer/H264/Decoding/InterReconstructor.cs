@@ -72,7 +72,7 @@ public sealed class InterReconstructor
         }
     }
 
-    private static void AddResidual(MacroblockData mb, DecodedPicture picture, int mbX, int mbY)
+    internal static void AddResidual(MacroblockData mb, DecodedPicture picture, int mbX, int mbY)
     {
         Plane luma = picture.Luma;
         int origin = luma.IndexOf(mbX * 16, mbY * 16);

@@ -51,6 +51,15 @@ public sealed class MacroblockData
     public readonly int[] PartMvdX = new int[16];
     public readonly int[] PartMvdY = new int[16];
 
+    /// <summary>
+    /// B partitions: the lists each uses (<see cref="BMacroblockTypes.UseL0"/>, <see cref="BMacroblockTypes.UseL1"/>;
+    /// 0 for a direct partition), and list 1's index and mvd. P partitions use list 0 only and leave these alone.
+    /// </summary>
+    public readonly int[] PartUse = new int[16];
+    public readonly int[] PartRefL1 = new int[16];
+    public readonly int[] PartMvdL1X = new int[16];
+    public readonly int[] PartMvdL1Y = new int[16];
+
     /// <summary>Vectors after prediction, by partition.</summary>
     public readonly int[] PartMvX = new int[16];
     public readonly int[] PartMvY = new int[16];

@@ -26,11 +26,18 @@ public sealed class MacroblockGrid
         MvdY = new short[count * 16];
         Cbp = new byte[count];
         CodedDc = new byte[count];
-        MvX = new short[count * 16];
-        MvY = new short[count * 16];
-        RefIdx = new sbyte[count * 16];
-        RefPicId = new int[count * 16];
+        MvdL1X = new short[count * 16];
+        MvdL1Y = new short[count * 16];
+        DirectMask = new byte[count];
+        Motion = new MotionField(count * 16);
         SliceNumber.AsSpan().Fill(-1);
+    }
+
+    /// <summary>Makes <paramref name="motion"/> (the picture being decoded's own) the field the vectors go to.</summary>
+    public void Attach(MotionField motion)
+    {
+        if (motion.BlockCount != WidthInMbs * HeightInMbs * 16) throw new ArgumentException("motion field of another size", nameof(motion));
+        Motion = motion;
     }
 
     public int WidthInMbs { get; }
@@ -70,15 +77,28 @@ public sealed class MacroblockGrid
     /// <summary>1 where the 4x4 luma block (or the 8x8 block holding it, with the 8x8 transform) has coefficients: deblocking's bS 2.</summary>
     public byte[] CodedBlock { get; }
 
-    /// <summary>List 0 motion vector per 4x4 block in quarter samples, grid 4 * WidthInMbs wide.</summary>
-    public short[] MvX { get; }
-    public short[] MvY { get; }
+    /// <summary>Absolute list 1 motion vector differences per 4x4 block (B slices).</summary>
+    public short[] MvdL1X { get; }
+    public short[] MvdL1Y { get; }
 
-    /// <summary>List 0 reference index per 4x4 block; -1 for intra.</summary>
-    public sbyte[] RefIdx { get; }
+    /// <summary>Per macroblock, bit k set when 8x8 block k was predicted in direct mode (B_Skip, B_Direct_16x16: all four).</summary>
+    public byte[] DirectMask { get; }
+
+    /// <summary>Vectors and reference indices of both lists of the picture being decoded (or last decoded).</summary>
+    public MotionField Motion { get; private set; }
+
+    /// <summary>List 0 motion vector per 4x4 block in quarter samples, grid 4 * WidthInMbs wide.</summary>
+    public short[] MvX => Motion.MvX[0];
+    public short[] MvY => Motion.MvY[0];
+
+    /// <summary>List 0 reference index per 4x4 block; -1 for intra or where list 0 is unused.</summary>
+    public sbyte[] RefIdx => Motion.RefIdx[0];
 
     /// <summary><see cref="DecodedPicture.Id"/> of the list 0 reference per 4x4 block (deblocking compares pictures, not indices).</summary>
-    public int[] RefPicId { get; }
+    public int[] RefPicId => Motion.RefPicId[0];
+
+    /// <summary>P_Skip and B_Skip: no syntax beyond the skip itself.</summary>
+    public static bool IsSkip(MacroblockKind kind) => kind is MacroblockKind.PSkip or MacroblockKind.BSkip;
 
     public static bool IsIntra(MacroblockKind kind) => kind is MacroblockKind.Intra4x4 or MacroblockKind.Intra8x8
         or MacroblockKind.Intra16x16 or MacroblockKind.IPcm;

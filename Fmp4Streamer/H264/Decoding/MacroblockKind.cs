@@ -10,4 +10,8 @@ public enum MacroblockKind : byte
     IPcm,
     PSkip,
     Inter,
+    BSkip,
+
+    /// <summary>B_Direct_16x16: direct prediction with a residual.</summary>
+    BDirect16x16,
 }

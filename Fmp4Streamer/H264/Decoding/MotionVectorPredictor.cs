@@ -1,7 +1,7 @@
 namespace Fmp4Streamer.H264.Decoding;
 
 /// <summary>
-/// Luma motion vector prediction for list 0 (H.264 8.4.1.3, with 8.4.1.1 for P_Skip) from the neighbouring
+/// Luma motion vector prediction for list 0 or list 1 (H.264 8.4.1.3, with 8.4.1.1 for P_Skip) from the neighbouring
 /// partitions A (left), B (above), C (above right, D above left in its place) in the macroblock grid. Blocks of the
 /// current macroblock count only once their partition has been derived (<see cref="BeginMacroblock"/>, <see cref="Store"/>).
 /// </summary>
@@ -21,25 +21,39 @@ public sealed class MotionVectorPredictor
         _doneMask = 0;
     }
 
-    /// <summary>Records a derived partition (in 4x4 units within the macroblock) in the grid.</summary>
+    /// <summary>Records a derived list 0 partition (in 4x4 units within the macroblock) in the grid; list 1 unused.</summary>
     public void Store(int bx, int by, int bw, int bh, int refIdx, int refPicId, int mvx, int mvy)
     {
+        StoreList(1, bx, by, bw, bh, -1, MotionField.NoPicture, 0, 0);
+        StoreList(0, bx, by, bw, bh, refIdx, refPicId, mvx, mvy);
+    }
+
+    /// <summary>Records one list of a derived partition; the partition counts as derived from now on.</summary>
+    public void StoreList(int list, int bx, int by, int bw, int bh, int refIdx, int refPicId, int mvx, int mvy)
+    {
+        MotionField motion = _grid.Motion;
+        short[] mvX = motion.MvX[list], mvY = motion.MvY[list];
+        sbyte[] refs = motion.RefIdx[list];
+        int[] ids = motion.RefPicId[list];
         for (int y = by; y < by + bh; y++)
         {
-            for (int x = bx; x < bx + bw; x++)
+            int g = (_mbY * 4 + y) * _w4 + _mbX * 4 + bx;
+            for (int x = 0; x < bw; x++, g++)
             {
-                int g = (_mbY * 4 + y) * _w4 + _mbX * 4 + x;
-                _grid.RefIdx[g] = (sbyte)refIdx;
-                _grid.RefPicId[g] = refPicId;
-                _grid.MvX[g] = (short)mvx;
-                _grid.MvY[g] = (short)mvy;
-                _doneMask |= 1 << (y * 4 + x);
+                refs[g] = (sbyte)refIdx;
+                ids[g] = refPicId;
+                mvX[g] = (short)mvx;
+                mvY[g] = (short)mvy;
             }
+            _doneMask |= ((1 << bw) - 1) << (y * 4 + bx);
         }
     }
 
-    /// <summary>Neighbour at 4x4 offset (bx, by) relative to the macroblock: availability, refIdx (-1 intra or none), vector.</summary>
-    private bool Neighbour(int bx, int by, out int refIdx, out int mvx, out int mvy)
+    /// <summary>
+    /// Neighbour at 4x4 offset (bx, by) relative to the macroblock: availability, its list <paramref name="list"/>
+    /// refIdx (-1 intra or list unused) and vector (zero when the list is unused).
+    /// </summary>
+    public bool Neighbour(int list, int bx, int by, out int refIdx, out int mvx, out int mvy)
     {
         refIdx = -1;
         mvx = mvy = 0;
@@ -56,11 +70,12 @@ public sealed class MotionVectorPredictor
             if (_grid.SliceNumber[addr] != _sliceNumber) return false;
         }
         int g = gy * _w4 + gx;
-        refIdx = _grid.RefIdx[g];
+        MotionField motion = _grid.Motion;
+        refIdx = motion.RefIdx[list][g];
         if (refIdx >= 0)
         {
-            mvx = _grid.MvX[g];
-            mvy = _grid.MvY[g];
+            mvx = motion.MvX[list][g];
+            mvy = motion.MvY[list][g];
         }
         return true;
     }
@@ -68,12 +83,15 @@ public sealed class MotionVectorPredictor
     /// <summary>
     /// mvpLX of a partition at (bx, by), bw x bh in 4x4 units. <paramref name="shape"/>: 0 other, 1 16x8, 2 8x16.
     /// </summary>
-    public void Predict(int bx, int by, int bw, int bh, int refIdx, int shape, out int mvx, out int mvy)
+    public void Predict(int bx, int by, int bw, int bh, int refIdx, int shape, out int mvx, out int mvy) =>
+        Predict(0, bx, by, bw, bh, refIdx, shape, out mvx, out mvy);
+
+    public void Predict(int list, int bx, int by, int bw, int bh, int refIdx, int shape, out int mvx, out int mvy)
     {
-        bool availableA = Neighbour(bx - 1, by, out int refA, out int ax, out int ay);
-        bool availableB = Neighbour(bx, by - 1, out int refB, out int bxv, out int byv);
-        bool availableC = Neighbour(bx + bw, by - 1, out int refC, out int cx, out int cy);
-        if (!availableC) availableC = Neighbour(bx - 1, by - 1, out refC, out cx, out cy);
+        bool availableA = Neighbour(list, bx - 1, by, out int refA, out int ax, out int ay);
+        bool availableB = Neighbour(list, bx, by - 1, out int refB, out int bxv, out int byv);
+        bool availableC = Neighbour(list, bx + bw, by - 1, out int refC, out int cx, out int cy);
+        if (!availableC) availableC = Neighbour(list, bx - 1, by - 1, out refC, out cx, out cy);
 
         if (shape == 1)
         {
@@ -104,11 +122,25 @@ public sealed class MotionVectorPredictor
         mvy = Median(ay, byv, cy);
     }
 
+    /// <summary>
+    /// 8.4.1.2.2: the reference index spatial direct prediction gives list <paramref name="list"/>, the smallest
+    /// non-negative one of the macroblock's neighbours A, B and C (D when C is missing); -1 when none has one.
+    /// </summary>
+    public int DirectReference(int list)
+    {
+        Neighbour(list, -1, 0, out int refA, out _, out _);
+        Neighbour(list, 0, -1, out int refB, out _, out _);
+        if (!Neighbour(list, 4, -1, out int refC, out _, out _)) Neighbour(list, -1, -1, out refC, out _, out _);
+        return MinPositive(refA, MinPositive(refB, refC));
+    }
+
+    private static int MinPositive(int x, int y) => x >= 0 && y >= 0 ? Math.Min(x, y) : Math.Max(x, y);
+
     /// <summary>8.4.1.1: the P_Skip vector (reference index 0).</summary>
     public void PredictSkip(out int mvx, out int mvy)
     {
-        bool availableA = Neighbour(-1, 0, out int refA, out int ax, out int ay);
-        bool availableB = Neighbour(0, -1, out int refB, out int bxv, out int byv);
+        bool availableA = Neighbour(0, -1, 0, out int refA, out int ax, out int ay);
+        bool availableB = Neighbour(0, 0, -1, out int refB, out int bxv, out int byv);
         if (!availableA || !availableB || (refA == 0 && ax == 0 && ay == 0) || (refB == 0 && bxv == 0 && byv == 0))
         {
             mvx = mvy = 0;

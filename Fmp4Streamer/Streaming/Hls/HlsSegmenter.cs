@@ -74,6 +74,8 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
 
     public ILiveStream Stream => _stream;
 
+    public HlsOptions Options => _options;
+
     /// <summary>Subscribed to the hub: an HLS client asked for something within the idle timeout.</summary>
     public bool IsActive => _subscribed;
 
