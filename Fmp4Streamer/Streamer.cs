@@ -60,7 +60,11 @@ public static class Streamer
         catch (SourceSetupException e)
         {
             Log.Error(Component, e.Message);
-            foreach (var hub in hubs) hub.Source.Dispose();
+            foreach (var hub in hubs)
+            {
+                hub.Source.Dispose();
+                hub.Audio?.Source.Dispose();
+            }
             return ExitCodes.Device;
         }
 
@@ -133,7 +137,7 @@ public static class Streamer
         if (rtsp is not null) StopGuarded(rtsp.Dispose, clean);
         foreach (var hub in hubs)
         {
-            StopGuarded(() => { hub.Close(); hub.Source.Dispose(); }, clean);
+            StopGuarded(() => { hub.Close(); hub.Source.Dispose(); hub.Audio?.Source.Dispose(); }, clean);
             Log.Info(hub.Name, Summary(hub));
         }
         return clean ? ExitCodes.Ok : ExitCodes.Software;
@@ -272,7 +276,7 @@ public static class Streamer
         // The encoder's limits (even sizes from 160x128, 1-120 fps) are a configuration error: name the line.
         if (TestPatternEncoder.Unsupported(source.Width, source.Height, source.Fps, out string key) is string reason)
             throw source.Error(key, reason);
-        return new TestPatternSource(loop, source.Width, source.Height, source.Fps);
+        return new TestPatternSource(loop, source.Width, source.Height, source.Fps, flash: source.TestPatternAudio);
     }
 
     internal static HttpServerOptions ServerOptions(ServerConfig server) => new()
@@ -315,7 +319,7 @@ public static class Streamer
     };
 
     private static StreamHub CreateHub(EventLoop loop, ServerConfig server, SourceConfig source) =>
-        new(loop, CreateSource(loop, source, probe: true), HubOptions(server, source));
+        new(loop, CreateSource(loop, source, probe: true), HubOptions(server, source), CreateAudio(loop, source));
 
     /// <summary>The source of a section; throws <see cref="ConfigException"/> or <see cref="SourceSetupException"/>.</summary>
     internal static IVideoSource CreateSource(EventLoop loop, SourceConfig source, bool probe) => source.Kind switch
@@ -336,4 +340,23 @@ public static class Streamer
             SleepGraceUs = (long)(server.SleepGrace.TotalMilliseconds * 1000),
             Hls = HlsOptions(server),
         };
+
+    /// <summary>The stream's sound: an ALSA device, a command or the test tone, with its encoder; null without.</summary>
+    private static AudioTrack? CreateAudio(EventLoop loop, SourceConfig source)
+    {
+        if (!source.HasAudio) return null;
+        Fmp4Streamer.Audio.IAudioSource audio;
+        if (source.Audio is not null)
+        {
+            var name = Fmp4Streamer.Alsa.AlsaDeviceName.TryParse(source.Audio, out string error)
+                ?? throw source.Error(ConfigKeys.Audio.Name, $"'{source.Audio}' {error}");
+            audio = new Fmp4Streamer.Alsa.AlsaCaptureSource(loop, LibcIo.Instance, name, source.AudioRate, source.AudioChannels);
+        }
+        else if (source.AudioCommand is not null)
+            audio = new Fmp4Streamer.Audio.CommandAudioSource(loop, source.Name, source.AudioCommand, source.AudioRate, source.AudioChannels);
+        else
+            audio = new Fmp4Streamer.Audio.TestToneSource(loop, source.AudioRate, source.AudioChannels);
+        var encoder = Fmp4Streamer.Audio.AudioEncoders.Create(source.AudioRate, source.AudioChannels, source.AudioBitrate * 1000);
+        return new AudioTrack(audio, encoder, source.Name);
+    }
 }

@@ -111,12 +111,22 @@ public class ConfigErrorTests
             "c.conf:1: name: cannot make a stream name from [***]; set name = ... (letters, digits, '.', '_', '-')");
         yield return Case("CommandAndTestPattern", "[x]\ncommand = cat a.h264\ntest_pattern = yes\n",
             "c.conf:3: test_pattern: a section has either command = ... or test_pattern = yes, not both");
+        yield return Case("AudioAndAudioCommand", "[/dev/video0]\naudio = hw:1,0\naudio_command = arecord -t raw\n",
+            "c.conf:3: audio_command: a section has either audio = ... or audio_command = ..., not both");
+        yield return Case("TestPatternAudioOnACamera", "[/dev/video0]\ntest_pattern_audio = yes\n",
+            "c.conf:2: test_pattern_audio: is only valid with test_pattern = yes");
+        yield return Case("BadAudioRate", "[/dev/video0]\naudio = hw:1,0\naudio_rate = 22050\n",
+            "c.conf:3: audio_rate: 22050 is not one of 48000, 44100, 32000, 16000");
+        yield return Case("AudioBitrateAboveTheFrameLimit", "[/dev/video0]\naudio_rate = 16000\naudio_bitrate = 200\n",
+            "c.conf:3: audio_bitrate: 200 kbit/s is outside 8..92 for 1 channel(s) at 16000 Hz");
+        yield return Case("BadAudioChannels", "[/dev/video0]\naudio_channels = 3\n",
+            "c.conf:2: audio_channels: '3' is out of range 1..2");
         yield return Case("EmptyCommand", "[x]\ncommand =\n",
             "c.conf:2: command: is empty");
         yield return Case("ControlInCommandSection", "[x]\ncommand = cat a.h264\nbrightness = 5\n",
-            "c.conf:3: brightness: is not valid in the command section [x]; valid keys: name, command, test_pattern, width, height, fps, auto_sleep, rotation, snapshot_quality, snapshot_width, mjpeg_fps");
+            "c.conf:3: brightness: is not valid in the command section [x]; valid keys: name, command, test_pattern, width, height, fps, auto_sleep, rotation, snapshot_quality, snapshot_width, mjpeg_fps, audio, audio_command, audio_rate, audio_channels, audio_bitrate, test_pattern_audio");
         yield return Case("DeviceKeyInTestPattern", "[x]\ntest_pattern = on\nencoder = /dev/video11\n",
-            "c.conf:3: encoder: is not valid in the test pattern section [x]; valid keys: name, command, test_pattern, width, height, fps, auto_sleep, rotation, snapshot_quality, snapshot_width, mjpeg_fps");
+            "c.conf:3: encoder: is not valid in the test pattern section [x]; valid keys: name, command, test_pattern, width, height, fps, auto_sleep, rotation, snapshot_quality, snapshot_width, mjpeg_fps, audio, audio_command, audio_rate, audio_channels, audio_bitrate, test_pattern_audio");
         yield return Case("ConfigKeyInEncoderSection",
             "[/dev/video0]\ncapture_format = YUYV\nencoder = /dev/video11\n[/dev/video11]\nwidth = 640\n",
             "c.conf:5: width: is not valid in [/dev/video11], the encoder of [/dev/video0] (c.conf:3); an encoder or decoder section holds only V4L2 controls");

@@ -50,10 +50,14 @@ public static class KernelLayoutGenerator
         (typeof(posix_spawnattr_t), "posix_spawnattr_t"),
         (typeof(posix_spawn_file_actions_t), "posix_spawn_file_actions_t"),
         (typeof(sigset_t), "sigset_t"),
+        (typeof(snd_pcm_hw_params), "struct snd_pcm_hw_params"),
+        (typeof(snd_pcm_sw_params), "struct snd_pcm_sw_params"),
+        (typeof(snd_pcm_status), "struct snd_pcm_status"),
+        (typeof(snd_xferi), "struct snd_xferi"),
     };
 
     /// <summary>Classes whose constants and request numbers carry the C macro or enum name.</summary>
-    public static readonly Type[] ConstantClasses = { typeof(ioctl), typeof(videodev2), typeof(uvcvideo), typeof(Spawn) };
+    public static readonly Type[] ConstantClasses = { typeof(ioctl), typeof(videodev2), typeof(uvcvideo), typeof(Spawn), typeof(asound) };
 
     public static List<LayoutFact> Facts()
     {
@@ -113,7 +117,8 @@ public static class KernelLayoutGenerator
     private const string Includes =
         "#include <stddef.h>\n#include <stdio.h>\n#include <sys/time.h>\n#include <time.h>\n" +
         "#include <signal.h>\n#include <spawn.h>\n#include <sys/prctl.h>\n#include <sys/wait.h>\n" +
-        "#include <linux/ioctl.h>\n#include <linux/videodev2.h>\n#include <linux/uvcvideo.h>\n#include <linux/usb/video.h>\n\n";
+        "#include <linux/ioctl.h>\n#include <linux/videodev2.h>\n#include <linux/uvcvideo.h>\n#include <linux/usb/video.h>\n" +
+        "#include <stdlib.h>\n#include <sys/ioctl.h>\n#include <sound/asound.h>\n\n";
 
     /// <summary>One _Static_assert per fact; gcc names the failing expression in its error.</summary>
     public static string StaticAssertSource(IEnumerable<LayoutFact> facts)

@@ -73,6 +73,10 @@ public class KernelLayoutTests
         Assert.That(expressions, Does.Contain("offsetof(struct v4l2_ext_control, string)"));
         Assert.That(expressions, Does.Contain("UVCIOC_CTRL_QUERY"));
         Assert.That(expressions, Does.Contain("V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME"));
+        Assert.That(expressions, Does.Contain("SNDRV_PCM_IOCTL_READI_FRAMES"));
+        Assert.That(expressions, Does.Contain("offsetof(struct snd_pcm_hw_params, intervals)"));
+        Assert.That(expressions, Does.Contain("offsetof(struct snd_pcm_status, tstamp)"));
+        Assert.That(expressions, Does.Contain("sizeof(struct snd_pcm_sw_params)"));
         Assert.That(expressions, Has.Count.GreaterThan(400));
     }
 

@@ -131,6 +131,27 @@ public static class ConfigKeys
     public static readonly ConfigKey MjpegFps = new("mjpeg_fps", ConfigScope.Source, ConfigKeyType.Integer,
         "15", "15", "most frames per second of the MJPEG stream", 1, 60);
 
+    // Sound (a second track of AAC).
+    public static readonly ConfigKey Audio = new("audio", ConfigScope.Source, ConfigKeyType.Text, "", "none",
+        "ALSA capture device of the stream's sound: hw:1,0, hw:CARD=Name,DEV=0 or /dev/snd/pcmC1D0c");
+
+    public static readonly ConfigKey AudioCommand = new("audio_command", ConfigScope.Source, ConfigKeyType.Text, "",
+        "none", "shell command writing raw S16_LE PCM (audio_rate, audio_channels) to stdout, instead of audio");
+
+    public static readonly ConfigKey AudioRate = new("audio_rate", ConfigScope.Source, ConfigKeyType.Integer, "48000",
+        "48000", "sound sample rate: 48000, 44100, 32000 or 16000", 16000, 48000);
+
+    public static readonly ConfigKey AudioChannels = new("audio_channels", ConfigScope.Source, ConfigKeyType.Integer,
+        "1", "1", "sound channels: 1 or 2", 1, 2);
+
+    // 0 = by channel count: 64 kbit/s mono, 96 stereo.
+    public static readonly ConfigKey AudioBitrate = new("audio_bitrate", ConfigScope.Source, ConfigKeyType.Integer,
+        "0", "64 mono, 96 stereo", "AAC bitrate in kbit/s (constant)", 0, 552);
+
+    public static readonly ConfigKey TestPatternAudio = new("test_pattern_audio", ConfigScope.Source,
+        ConfigKeyType.Boolean, "no", "no",
+        "yes = the test pattern has sound: a 1 kHz burst at each full second, when its picture flashes");
+
     public static readonly ConfigKey CaptureFormat = new("capture_format", ConfigScope.Device,
         ConfigKeyType.CaptureFormat, "H264", "H264",
         "device capture format: H264, MJPGH264, YUYV, MJPG, JPEG or another fourcc");
@@ -166,6 +187,7 @@ public static class ConfigKeys
         HlsSegmentDuration, HlsWindow, HlsPartDuration, RtspPort, RtspMtu, RtspUdpPorts,
         Htpasswd, AuthExempt, Admins, TrustedProxies, PersistControls,
         Name, Command, TestPattern, Width, Height, Fps, AutoSleep, Rotation, SnapshotQuality, SnapshotWidth, MjpegFps,
+        Audio, AudioCommand, AudioRate, AudioChannels, AudioBitrate, TestPatternAudio,
         CaptureFormat, Decoder, Encoder, CaptureMemory, DecoderMemory, EncoderMemory,
         DecoderInputFormat, EncoderInputFormat,
     ];

@@ -161,6 +161,13 @@ public static class ConfigParser
         }
     }
 
+    private static string? OptionalText(ConfigEntry? entry)
+    {
+        if (entry is null) return null;
+        string text = ConfigValues.ParseText(entry);
+        return text.Length == 0 ? null : text;
+    }
+
     private static SourceConfig ParseSource(IniSection section, IniDocument document, IniSection? defaults,
         List<string> warnings)
     {
@@ -233,6 +240,25 @@ public static class ConfigParser
         int mjpegFps = values.Integer(ConfigKeys.MjpegFps);
         string? command = kind == SourceKind.Command ? ConfigValues.ParseText(values.Get(ConfigKeys.Command)!) : null;
 
+        string? audio = OptionalText(values.Get(ConfigKeys.Audio));
+        string? audioCommand = OptionalText(values.Get(ConfigKeys.AudioCommand));
+        if (audio is not null && audioCommand is not null)
+            throw values.Get(ConfigKeys.AudioCommand)!.Error("a section has either audio = ... or audio_command = ..., not both");
+        bool testPatternAudio = values.Boolean(ConfigKeys.TestPatternAudio);
+        if (testPatternAudio && kind != SourceKind.TestPattern)
+            throw values.Get(ConfigKeys.TestPatternAudio)!.Error("is only valid with test_pattern = yes");
+        if (testPatternAudio && (audio is not null || audioCommand is not null))
+            throw values.Get(ConfigKeys.TestPatternAudio)!.Error("the test pattern's sound replaces audio and audio_command: use one");
+        int audioRate = values.Integer(ConfigKeys.AudioRate);
+        if (audioRate is not (48000 or 44100 or 32000 or 16000))
+            throw values.Get(ConfigKeys.AudioRate)!.Error($"{audioRate} is not one of 48000, 44100, 32000, 16000");
+        int audioChannels = values.Integer(ConfigKeys.AudioChannels);
+        int audioBitrate = values.Integer(ConfigKeys.AudioBitrate);
+        // AAC-LC's bounds: 8 kbit/s a channel, and a frame's bits (6144 a channel, less headroom) at this rate.
+        int maxAudioKbps = (6144 - 256) * audioRate / 1024 * audioChannels / 1000;
+        if (audioBitrate != 0 && (audioBitrate < 8 * audioChannels || audioBitrate > maxAudioKbps))
+            throw values.Get(ConfigKeys.AudioBitrate)!.Error($"{audioBitrate} kbit/s is outside {8 * audioChannels}..{maxAudioKbps} for {audioChannels} channel(s) at {audioRate} Hz");
+
         string captureFormat = values.CaptureFormat(ConfigKeys.CaptureFormat);
         string? decoder = values.DevicePath(ConfigKeys.Decoder);
         string? encoder = values.DevicePath(ConfigKeys.Encoder);
@@ -265,6 +291,12 @@ public static class ConfigParser
             SnapshotQuality = snapshotQuality,
             SnapshotWidth = snapshotWidth,
             MjpegFps = mjpegFps,
+            Audio = audio,
+            AudioCommand = audioCommand,
+            AudioRate = audioRate,
+            AudioChannels = audioChannels,
+            AudioBitrate = audioBitrate,
+            TestPatternAudio = testPatternAudio,
             CaptureFormat = captureFormat,
             Decoder = decoder,
             Encoder = encoder,

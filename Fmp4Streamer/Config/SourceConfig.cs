@@ -36,6 +36,22 @@ public sealed record SourceConfig
     public required int SnapshotWidth { get; init; }
 
     public required int MjpegFps { get; init; }
+    /// <summary>The ALSA capture device of the stream's sound as written (hw:1,0 ...), or null.</summary>
+    public string? Audio { get; init; }
+
+    /// <summary>A command writing raw S16_LE PCM for the stream's sound, or null.</summary>
+    public string? AudioCommand { get; init; }
+
+    public int AudioRate { get; init; } = 48000;
+    public int AudioChannels { get; init; } = 1;
+
+    /// <summary>AAC bitrate in kbit/s; 0 = the default for the channel count.</summary>
+    public int AudioBitrate { get; init; }
+
+    /// <summary>test_pattern_audio = yes: the test pattern flashes and has a tone burst each second.</summary>
+    public bool TestPatternAudio { get; init; }
+
+    public bool HasAudio => Audio is not null || AudioCommand is not null || TestPatternAudio;
 
     /// <summary>As written: a fourcc or MJPGH264. See <see cref="CaptureFourCC"/>.</summary>
     public required string CaptureFormat { get; init; }

@@ -282,7 +282,11 @@ internal sealed class HlsResponder : IHlsWaiter
             var fragment = segment[_next];
             int length = (int)Math.Min(fragment.Length - _skip, _bytesLeft);
             // Each segment's timeline starts where the segmenter says (its playlist position).
-            if (!queue.TryEnqueue(fragment, _skip, _skip + length, rebase: true, segment.DecodeTimeOrigin)) return true;
+            // The audio origin is the same instant in the audio timescale (audio before the segmenter's first picture
+            // stays at 0).
+            ulong audioOrigin = fragment.Init.AudioSampleRate == 0 ? 0
+                : segment.DecodeTimeOrigin * (ulong)fragment.Init.AudioSampleRate / fragment.Init.Timescale;
+            if (!queue.TryEnqueue(fragment, _skip, _skip + length, rebase: true, segment.DecodeTimeOrigin, audioOrigin)) return true;
             _bytesLeft -= length;
             _skip = 0;
             _next++;

@@ -35,7 +35,7 @@ public static class IndexPage
         </video>
         <nav id="pictures"><a href="snapshot.jpg">snapshot</a> <a href="stream.mjpg">MJPEG</a></nav>
 
-        """ + LiveEdgeScript.Element + Settings.SettingsPanel.Element + """
+        """ + UnmuteButton.Style + LiveEdgeScript.Element + Settings.SettingsPanel.Element + """
         </body>
         </html>
 

@@ -17,6 +17,8 @@ public static class LiveEdgeScript
 {
     public const string Element = """
         <script>
+
+        """ + UnmuteButton.Script + """
         (function () {
           if (!window.MediaSource || !window.ReadableStream) return;
           Array.prototype.forEach.call(document.querySelectorAll('video'), function (v) {

@@ -30,8 +30,9 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber, IStreamRespond
     private Phase _phase;
     private ILiveStream? _stream;
     private InitSegment? _init;
-    // The decode time of this client's first fragment: its timeline's 0.
+    // The decode time of this client's first fragment: its timeline's 0 (a little earlier with audio, see StartTimeline).
     private ulong _origin;
+    private ulong _audioOrigin;
     // One log line per falling-behind episode: it ends when the queue ran empty.
     private bool _behind;
     private long _joinedUs;
@@ -96,7 +97,7 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber, IStreamRespond
             // The hub starts every subscriber at a key frame; never start a client anywhere else.
             if (!fragment.IsKeyFrame) return;
             _init = fragment.Init;
-            _origin = fragment.DecodeTime;
+            StartTimeline(fragment);
             if (!_raw) queue.EnqueuePlain(_init.Bytes, 0, _init.Bytes.Length);
             _phase = Phase.Sending;
         }
@@ -136,10 +137,40 @@ internal sealed class ProgressiveResponder : IFragmentSubscriber, IStreamRespond
         }
 
         if (wasEmpty) _connection.MarkPending();
-        queue.TryEnqueue(fragment, 0, fragment.Length, rebase: !_raw, _origin);
+        queue.TryEnqueue(fragment, 0, fragment.Length, rebase: !_raw, _origin, _audioOrigin);
         // Send at once; while EPOLLOUT is armed the socket was full at the last try and the poll will flush.
         if (!_connection.WaitingForWritable) _connection.FlushStreaming();
     }
+
+    /// <summary>
+    /// Sets this client's 0 at the first fragment. Sound captured just before the key frame rides in it (a unit
+    /// goes out once complete), so with audio the 0 is the earlier of the two tracks' starts, the same instant in
+    /// both timescales: both tracks keep their offset and neither decode time goes below 0. Without audio in the
+    /// first fragment, the next fragments' sound may still start up to a few frames before the picture: the 0 is
+    /// put <see cref="AudioLeadTicks"/> earlier.
+    /// </summary>
+    private void StartTimeline(SharedFragment fragment)
+    {
+        _origin = fragment.DecodeTime;
+        _audioOrigin = 0;
+        int rate = fragment.Init.AudioSampleRate;
+        if (rate == 0) return;
+        ulong scale = fragment.Init.Timescale;
+        if (fragment.HasAudio)
+        {
+            ulong audioStart = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(
+                fragment.Buffer.AsSpan(Mp4.AvFragmentWriter.AudioTfdtValueOffset));
+            _origin = Math.Min(_origin, audioStart * scale / (ulong)rate);
+        }
+        else
+        {
+            _origin = _origin > AudioLeadTicks ? _origin - AudioLeadTicks : 0;
+        }
+        _audioOrigin = _origin * (ulong)rate / scale;
+    }
+
+    /// <summary>100 ms at 90 kHz: more than a unit's capture plus a frame interval.</summary>
+    private const ulong AudioLeadTicks = 9000;
 
     public void OnStreamReset()
     {

@@ -11,7 +11,7 @@ namespace Fmp4Streamer.Http;
 /// segment) followed by shared fragments, each holding one reference until its last byte is sent. A fragment may
 /// be queued in part (a byte range) and with its tfdt rebased for this client: the shared buffer is never written;
 /// the client's 8-byte baseMediaDecodeTime lives in an array parallel to the ring and is gathered in place of the
-/// shared one. Flushing hands as many pieces as fit in one <see cref="GatherList"/> to a single sendmsg.
+/// shared one (two of them when the fragment also carries audio, each track rebased by its own origin). Flushing hands as many pieces as fit in one <see cref="GatherList"/> to a single sendmsg.
 /// </summary>
 public sealed class SendQueue
 {
@@ -28,7 +28,9 @@ public sealed class SendQueue
     private readonly int[] _next;
     private readonly int[] _end;
     private readonly bool[] _rebased;
+    private readonly bool[] _audioRebased;
     private readonly byte[] _tfdt;
+    private readonly byte[] _audioTfdt;
     private int _ringHead, _ringCount;
     private bool _headStarted;
 
@@ -40,7 +42,9 @@ public sealed class SendQueue
         _next = new int[maxFragments];
         _end = new int[maxFragments];
         _rebased = new bool[maxFragments];
+        _audioRebased = new bool[maxFragments];
         _tfdt = new byte[maxFragments * TfdtBytes];
+        _audioTfdt = new byte[maxFragments * TfdtBytes];
     }
 
     /// <summary>Bytes queued and not yet accepted by the kernel.</summary>
@@ -77,7 +81,14 @@ public sealed class SendQueue
     /// reference; with <paramref name="rebase"/>, this client gets baseMediaDecodeTime − <paramref name="origin"/>
     /// in the fragment's tfdt (a fragment without the writer's tfdt goes out unchanged). False when the ring is full.
     /// </summary>
-    public bool TryEnqueue(SharedFragment fragment, int start, int end, bool rebase, ulong origin)
+    public bool TryEnqueue(SharedFragment fragment, int start, int end, bool rebase, ulong origin) =>
+        TryEnqueue(fragment, start, end, rebase, origin, 0);
+
+    /// <summary>
+    /// As above; a fragment with audio also gets its audio baseMediaDecodeTime − <paramref name="audioOrigin"/>
+    /// (in the audio timescale).
+    /// </summary>
+    public bool TryEnqueue(SharedFragment fragment, int start, int end, bool rebase, ulong origin, ulong audioOrigin)
     {
         Debug.Assert(0 <= start && start <= end && end <= fragment.Length);
         if (_ringCount == _ring.Length) return false;
@@ -91,6 +102,12 @@ public sealed class SendQueue
         {
             ulong shared = BinaryPrimitives.ReadUInt64BigEndian(fragment.Buffer.AsSpan(FragmentWriter.TfdtValueOffset));
             BinaryPrimitives.WriteUInt64BigEndian(_tfdt.AsSpan(slot * TfdtBytes), shared >= origin ? shared - origin : 0);
+        }
+        _audioRebased[slot] = _rebased[slot] && fragment.HasAudio && AvFragmentWriter.HasAudioTfdt(fragment.Span);
+        if (_audioRebased[slot])
+        {
+            ulong shared = BinaryPrimitives.ReadUInt64BigEndian(fragment.Buffer.AsSpan(AvFragmentWriter.AudioTfdtValueOffset));
+            BinaryPrimitives.WriteUInt64BigEndian(_audioTfdt.AsSpan(slot * TfdtBytes), shared >= audioOrigin ? shared - audioOrigin : 0);
         }
         _ringCount++;
         QueuedBytes += end - start;
@@ -168,7 +185,17 @@ public sealed class SendQueue
         if (_gather.IsFull) return;
         AddClipped(_tfdt, slot * TfdtBytes - At, next, end, At, At + TfdtBytes);
         if (_gather.IsFull) return;
-        AddClipped(f.Buffer, 0, next, end, At + TfdtBytes, f.Length);
+        if (!_audioRebased[slot])
+        {
+            AddClipped(f.Buffer, 0, next, end, At + TfdtBytes, f.Length);
+            return;
+        }
+        const int Audio = AvFragmentWriter.AudioTfdtValueOffset;
+        AddClipped(f.Buffer, 0, next, end, At + TfdtBytes, Audio);
+        if (_gather.IsFull) return;
+        AddClipped(_audioTfdt, slot * TfdtBytes - Audio, next, end, Audio, Audio + TfdtBytes);
+        if (_gather.IsFull) return;
+        AddClipped(f.Buffer, 0, next, end, Audio + TfdtBytes, f.Length);
     }
 
     /// <summary>Adds the fragment bytes [from, to) ∩ [next, end), read from <paramref name="array"/> at fragment position + <paramref name="shift"/>.</summary>

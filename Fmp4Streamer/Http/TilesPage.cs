@@ -38,7 +38,7 @@ public static class TilesPage
     private const string Foot = """
         </div>
 
-        """ + LiveEdgeScript.Element + """
+        """ + UnmuteButton.Style + LiveEdgeScript.Element + """
         </body>
         </html>
 

@@ -21,6 +21,9 @@ public static class FourCC
     public const uint Stsd = 's' << 24 | 't' << 16 | 's' << 8 | 'd';
     public const uint Avc1 = 'a' << 24 | 'v' << 16 | 'c' << 8 | '1';
     public const uint AvcC = 'a' << 24 | 'v' << 16 | 'c' << 8 | 'C';
+    public const uint Smhd = 's' << 24 | 'm' << 16 | 'h' << 8 | 'd';
+    public const uint Mp4a = 'm' << 24 | 'p' << 16 | '4' << 8 | 'a';
+    public const uint Esds = 'e' << 24 | 's' << 16 | 'd' << 8 | 's';
     public const uint Stts = 's' << 24 | 't' << 16 | 't' << 8 | 's';
     public const uint Stsc = 's' << 24 | 't' << 16 | 's' << 8 | 'c';
     public const uint Stsz = 's' << 24 | 't' << 16 | 's' << 8 | 'z';
@@ -42,6 +45,7 @@ public static class FourCC
     public const uint Iso5 = 'i' << 24 | 's' << 16 | 'o' << 8 | '5';
     public const uint Mp41 = 'm' << 24 | 'p' << 16 | '4' << 8 | '1';
     public const uint Vide = 'v' << 24 | 'i' << 16 | 'd' << 8 | 'e';
+    public const uint Soun = 's' << 24 | 'o' << 16 | 'u' << 8 | 'n';
 
     /// <summary>"moof" for a four-cc, for test and log messages (allocates; not for the frame path).</summary>
     public static string ToString(uint fourCC) => string.Create(4, fourCC, static (chars, v) =>

@@ -24,7 +24,7 @@ namespace Fmp4Streamer.Mp4;
 /// </remarks>
 public static class FragmentWriter
 {
-    private const int MoofSize = 108;
+    internal const int MoofSize = 108;
     private const int MdatHeaderSize = 8;
 
     /// <summary>Bytes before the sample: the moof and the mdat header.</summary>
@@ -79,7 +79,7 @@ public static class FragmentWriter
         return HeaderSize;
     }
 
-    private static void WriteMfhd(ref BoxWriter w, uint sequenceNumber)
+    internal static void WriteMfhd(ref BoxWriter w, uint sequenceNumber)
     {
         int box = w.BeginFullBox(FourCC.Mfhd, 0, 0);
         w.WriteU32(sequenceNumber);
@@ -87,7 +87,7 @@ public static class FragmentWriter
     }
 
     /// <returns>Where trun's data_offset is, to patch once the moof size is known.</returns>
-    private static int WriteTraf(ref BoxWriter w, ulong baseMediaDecodeTime, uint duration, bool isSync, int sampleSize,
+    internal static int WriteTraf(ref BoxWriter w, ulong baseMediaDecodeTime, uint duration, bool isSync, int sampleSize,
         int compositionTimeOffset)
     {
         int box = w.BeginBox(FourCC.Traf);

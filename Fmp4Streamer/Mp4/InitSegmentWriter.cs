@@ -31,6 +31,8 @@ namespace Fmp4Streamer.Mp4;
 ///   mvex 40
 ///     trex 32                    track 1, description 1, default flags non-sync
 /// </code>
+/// With audio, moov also holds <see cref="AudioTrakWriter"/>'s trak after the video's, mvhd's next_track_ID is 3
+/// and mvex a second trex (track 2); without it the bytes are exactly the tree above.
 /// Deliberate differences from the original program's init segment (compatibility §5): mvhd next_track_ID 2 instead of 0
 /// (14496-12 8.2.2.3: larger than any track ID in use); avcC profile/level taken from the SPS instead of fixed
 /// 0x64 0x00 0x2A; hdlr name "Fmp4Streamer"; no mehd (its fragment_duration 0 would declare an empty movie, and
@@ -54,11 +56,17 @@ public static class InitSegmentWriter
     /// <summary>Total size of the init segment for these parameter sets.</summary>
     public static int GetSize(int spsLength, int ppsLength) => FixedSize + spsLength + ppsLength;
 
+    /// <summary>Total size of the init segment with an audio track whose AudioSpecificConfig has <paramref name="ascLength"/> bytes.</summary>
+    public static int GetSize(int spsLength, int ppsLength, int ascLength) =>
+        GetSize(spsLength, ppsLength) + (ascLength > 0 ? AudioTrakWriter.GetSize(ascLength) + TrexSize : 0);
+
+    private const int TrexSize = 32;
+
     /// <summary>Builds the init segment. Throws <see cref="ArgumentException"/> for invalid parameters.</summary>
     public static byte[] Build(in InitSegmentParameters p)
     {
         Validate(p);
-        var bytes = new byte[GetSize(p.Sps.Length, p.Pps.Length)];
+        var bytes = new byte[GetSize(p.Sps.Length, p.Pps.Length, p.Audio.AudioSpecificConfig.Length)];
         int written = Write(bytes, p);
         System.Diagnostics.Debug.Assert(written == bytes.Length);
         return bytes;
@@ -90,6 +98,9 @@ public static class InitSegmentWriter
             throw new ArgumentException("timescale must be positive", nameof(p));
         if (p.Rotation is not (0 or 90 or 180 or 270))
             throw new ArgumentException($"rotation {p.Rotation} is not one of 0, 90, 180, 270", nameof(p));
+        if (p.HasAudio && (p.Audio.AudioSpecificConfig.Length > 100 || p.Audio.SampleRate is <= 0 or > ushort.MaxValue
+            || p.Audio.Channels is < 1 or > 8 || p.Audio.FrameSamples <= 0))
+            throw new ArgumentException("audio track: AudioSpecificConfig of 1..100 bytes, rate 1..65535, 1..8 channels", nameof(p));
     }
 
     private static void WriteFtyp(ref BoxWriter w)
@@ -108,13 +119,14 @@ public static class InitSegmentWriter
     private static void WriteMoov(ref BoxWriter w, in InitSegmentParameters p)
     {
         int box = w.BeginBox(FourCC.Moov);
-        WriteMvhd(ref w, p.Timescale);
+        WriteMvhd(ref w, p.Timescale, p.HasAudio ? AudioTrakWriter.TrackId + 1 : TrackId + 1);
         WriteTrak(ref w, p);
-        WriteMvex(ref w);
+        if (p.HasAudio) AudioTrakWriter.Write(ref w, p.Audio);
+        WriteMvex(ref w, p);
         w.EndBox(box);
     }
 
-    private static void WriteMvhd(ref BoxWriter w, uint timescale)
+    private static void WriteMvhd(ref BoxWriter w, uint timescale, uint nextTrackId)
     {
         int box = w.BeginFullBox(FourCC.Mvhd, 0, 0);
         w.WriteU32(0); // creation_time
@@ -126,7 +138,7 @@ public static class InitSegmentWriter
         w.WriteZeros(2 + 8); // reserved
         WriteMatrix(ref w, 0);
         w.WriteZeros(6 * 4); // pre_defined
-        w.WriteU32(TrackId + 1); // next_track_ID
+        w.WriteU32(nextTrackId);
         w.EndBox(box);
     }
 
@@ -314,7 +326,7 @@ public static class InitSegmentWriter
         w.EndBox(box);
     }
 
-    private static void WriteMvex(ref BoxWriter w)
+    private static void WriteMvex(ref BoxWriter w, in InitSegmentParameters p)
     {
         int mvex = w.BeginBox(FourCC.Mvex);
         int trex = w.BeginFullBox(FourCC.Trex, 0, 0);
@@ -324,6 +336,7 @@ public static class InitSegmentWriter
         w.WriteU32(0); // default_sample_size
         w.WriteU32(0x00010000); // default_sample_flags: non-sync; tfhd overrides per fragment
         w.EndBox(trex);
+        if (p.HasAudio) AudioTrakWriter.WriteTrex(ref w, p.Audio.FrameSamples);
         w.EndBox(mvex);
     }
 }

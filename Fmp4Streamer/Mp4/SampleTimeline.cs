@@ -75,6 +75,20 @@ public sealed class SampleTimeline
     }
 
     /// <summary>
+    /// Where a CLOCK_MONOTONIC instant falls on the media timeline, in µs: the anchor frame's decode time plus the
+    /// time since its capture. A picture captured at c is decoded there (within its frame's jitter), so sound
+    /// captured at c belongs there too. False before the first timestamped frame of a run.
+    /// </summary>
+    public bool TryMediaTimeUs(long captureTimeUs, out long mediaUs)
+    {
+        mediaUs = 0;
+        if (!_hasPrevious) return false;
+        long anchorMediaUs = (long)((_anchorTicks - NominalDuration) * UsPerSecond / _timescale);
+        mediaUs = anchorMediaUs + (captureTimeUs - _anchorUs);
+        return true;
+    }
+
+    /// <summary>
     /// The source restarted (new device, new clock base): the next frame continues where the timeline ends, with
     /// the nominal duration, so decode time stays monotonic for clients that stay connected.
     /// </summary>

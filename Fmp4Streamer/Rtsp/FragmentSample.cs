@@ -26,7 +26,21 @@ public static class FragmentSample
         if (traf.IsEmpty) return true;
         var trun = Find(traf, Trun);
         if (trun.Length >= 8) compositionOffset = ReadCompositionOffset(trun);
+        // The video traf comes first and its sample first in the mdat; sound units (a second traf) follow it.
+        if (trun.Length >= 8 && ReadFirstSampleSize(trun) is int size && size > 0 && size <= sample.Length) sample = sample[..size];
         return true;
+    }
+
+    private static int? ReadFirstSampleSize(ReadOnlySpan<byte> trun)
+    {
+        uint flags = BinaryPrimitives.ReadUInt32BigEndian(trun) & 0xFFFFFF;
+        if ((flags & SizePresent) == 0) return null;
+        int at = 8;
+        if ((flags & DataOffsetPresent) != 0) at += 4;
+        if ((flags & FirstSampleFlagsPresent) != 0) at += 4;
+        if ((flags & DurationPresent) != 0) at += 4;
+        if (trun.Length < at + 4) return null;
+        return (int)BinaryPrimitives.ReadUInt32BigEndian(trun[at..]);
     }
 
     private static int ReadCompositionOffset(ReadOnlySpan<byte> trun)

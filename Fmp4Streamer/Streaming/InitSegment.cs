@@ -3,8 +3,10 @@ namespace Fmp4Streamer.Streaming;
 /// <summary>ftyp+moov for one set of parameter sets, with what the pages and playlists advertise.</summary>
 public sealed class InitSegment
 {
-    public InitSegment(byte[] bytes, string codecs, int width, int height, uint timescale, int rotation = 0)
+    public InitSegment(byte[] bytes, string codecs, int width, int height, uint timescale, int rotation = 0,
+        int audioSampleRate = 0)
     {
+        AudioSampleRate = audioSampleRate;
         Bytes = bytes;
         Codecs = codecs;
         Width = width;
@@ -15,13 +17,17 @@ public sealed class InitSegment
 
     public byte[] Bytes { get; }
 
-    /// <summary>RFC 6381 codecs string from the SPS, e.g. "avc1.64001f".</summary>
+    /// <summary>RFC 6381 codecs string from the SPS, e.g. "avc1.64001f", and the audio's after a comma ("avc1.64001f,mp4a.40.2").</summary>
     public string Codecs { get; }
 
     /// <summary>Picture size from the SPS (cropping applied, before rotation), as tkhd and avc1 carry it.</summary>
     public int Width { get; }
     public int Height { get; }
     public uint Timescale { get; }
+
+    /// <summary>The audio track's sample rate and timescale; 0 when the stream has no audio.</summary>
+    public int AudioSampleRate { get; }
+    public bool HasAudio => AudioSampleRate > 0;
 
     /// <summary>Clockwise rotation in the tkhd matrix: 0, 90, 180 or 270.</summary>
     public int Rotation { get; }

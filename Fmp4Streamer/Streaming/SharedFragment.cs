@@ -40,6 +40,12 @@ public sealed class SharedFragment
     public ulong DecodeTime { get; internal set; }
     public uint Duration { get; internal set; }
 
+    /// <summary>
+    /// The fragment has an audio traf (<see cref="Mp4.AvFragmentWriter"/>): a second tfdt, in the audio track's
+    /// timescale (<see cref="InitSegment.AudioSampleRate"/>), at <see cref="Mp4.AvFragmentWriter.AudioTfdtValueOffset"/>.
+    /// </summary>
+    public bool HasAudio { get; internal set; }
+
     /// <summary>The init segment these fragments belong to.</summary>
     public InitSegment Init { get; internal set; } = null!;
 

@@ -24,6 +24,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     private readonly LoopTimer _sleepTimer;
     private readonly ParameterSets _parameterSets = new();
     private readonly PresentationOrder _presentationOrder;
+    private readonly AudioTrack? _audio;
     private readonly EventLoop _loop;
     private HlsSegmenter? _hls;
 
@@ -38,9 +39,10 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     private long _lastJoinRequestUs = long.MinValue / 2;
     private bool _warnedNoParameterSets;
 
-    public StreamHub(EventLoop loop, IVideoSource source, StreamHubOptions options)
+    public StreamHub(EventLoop loop, IVideoSource source, StreamHubOptions options, AudioTrack? audio = null)
     {
         _source = source;
+        _audio = audio;
         _options = options;
         _loop = loop;
         _timeline = new SampleTimeline(Timescales.Video, source.FramesPerSecond);
@@ -56,6 +58,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     public int ConfiguredHeight => InitSegment.Displayed(_options.ConfiguredWidth, _options.ConfiguredHeight, _options.Rotation).Height;
     public IVideoSource Source => _source;
 
+    /// <summary>The stream's sound, or null for a picture-only stream.</summary>
+    public AudioTrack? Audio => _audio;
     public HlsSegmenter Hls => _hls ??= new HlsSegmenter(_loop, this, _options.Hls);
 
     /// <summary>The segmenter if HLS was ever requested (statistics, tests).</summary>
@@ -142,6 +146,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         Log.Info(Name, "nobody watches: source going to sleep");
         _sourceRunning = false;
         _source.Stop();
+        _audio?.Stop();
         _outputs.Discontinue();
     }
 
@@ -152,7 +157,11 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         foreach (var s in _active) s.OnStreamReset();
         foreach (var s in _waiting) s.OnStreamReset();
         _active = _waiting = Array.Empty<IFragmentSubscriber>();
-        if (_sourceRunning) _source.Stop();
+        if (_sourceRunning)
+        {
+            _source.Stop();
+            _audio?.Stop();
+        }
         _sourceRunning = false;
         _outputs.Discontinue();
     }
@@ -218,17 +227,33 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         {
             if (_waiting.Length > 0) RetryKeyFrameRequest();
             Stats.FramesSkipped.Increment();
+            _audio?.DiscardPending();
             return; // nobody can use this frame: skip the copy
         }
 
+        ulong audioDecodeTime = 0;
+        bool withAudio = _audio is not null && _audio.TryPlacePending(_timeline, out audioDecodeTime);
+        int headerSize = withAudio ? AvFragmentWriter.HeaderSize(_audio!.PendingCount) : FragmentWriter.HeaderSize;
+        int audioBytes = withAudio ? _audio!.PendingBytes : 0;
         // A 3-byte start code becomes a 4-byte length and every NAL takes at least 4 bytes with its start code,
         // so the sample is at most a quarter larger than the Annex-B input: no separate sizing pass.
-        var fragment = _pool.Rent(FragmentWriter.HeaderSize + annexB.Length + annexB.Length / 4 + 4);
+        var fragment = _pool.Rent(headerSize + annexB.Length + annexB.Length / 4 + 4 + audioBytes);
         var buffer = fragment.Buffer.AsSpan();
-        int sampleSize = AnnexB.ConvertToAvcc(annexB, buffer.Slice(FragmentWriter.HeaderSize));
-        FragmentWriter.WriteHeader(buffer, _sequenceNumber++, decodeTime, duration, frame.IsKeyFrame, sampleSize,
-            compositionOffset);
-        fragment.Length = FragmentWriter.HeaderSize + sampleSize;
+        int sampleSize = AnnexB.ConvertToAvcc(annexB, buffer.Slice(headerSize));
+        if (withAudio)
+        {
+            _audio!.PendingData.CopyTo(buffer.Slice(headerSize + sampleSize));
+            AvFragmentWriter.WriteHeader(buffer, _sequenceNumber++, decodeTime, duration, frame.IsKeyFrame, sampleSize,
+                compositionOffset, audioDecodeTime, _audio.FrameSamples, _audio.PendingSizes);
+            _audio.OnPendingTaken();
+        }
+        else
+        {
+            FragmentWriter.WriteHeader(buffer, _sequenceNumber++, decodeTime, duration, frame.IsKeyFrame, sampleSize,
+                compositionOffset);
+        }
+        fragment.Length = headerSize + sampleSize + audioBytes;
+        fragment.HasAudio = withAudio;
         fragment.IsKeyFrame = frame.IsKeyFrame;
         fragment.CaptureTimeUs = captureTimeUs;
         fragment.ArrivalUs = arrivalUs;
@@ -254,10 +279,13 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
             return;
         }
         byte[] bytes = InitSegmentWriter.Build(new InitSegmentParameters(
-            _parameterSets.Sps, _parameterSets.Pps, sps.Width, sps.Height, Timescales.Video, _options.Rotation));
+            _parameterSets.Sps, _parameterSets.Pps, sps.Width, sps.Height, Timescales.Video, _options.Rotation,
+            _audio is null ? default : _audio.Parameters));
         _presentationOrder.SetParameterSets(sps, _parameterSets.Pps);
         bool replaced = Init is not null;
-        Init = new InitSegment(bytes, sps.CodecsString, sps.Width, sps.Height, Timescales.Video, _options.Rotation);
+        string codecs = _audio is null ? sps.CodecsString : sps.CodecsString + "," + _audio.Codecs;
+        Init = new InitSegment(bytes, codecs, sps.Width, sps.Height, Timescales.Video, _options.Rotation,
+            _audio?.SampleRate ?? 0);
         Log.Info(Name, $"{(replaced ? "new stream parameters" : "stream")}: {sps.Width}x{sps.Height} {sps.CodecsString}");
         if (replaced && _active.Length > 0)
         {
@@ -284,8 +312,9 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         _presentationOrder.Reset();
         _lastKeyFrameRequestUs = _clock.NowUs;
         Stats.SourceStarts.Increment();
-        Log.Info(Name, $"starting {_source.Description}");
+        Log.Info(Name, $"starting {_source.Description}" + (_audio is null ? "" : " with " + _audio.Source.Description));
         _source.Start(this);
+        _audio?.Start();
     }
 
     private void RequestKeyFrame()

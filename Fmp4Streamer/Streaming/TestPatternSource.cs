@@ -24,9 +24,11 @@ public sealed class TestPatternSource : IVideoSource, ITimerCallback
     private long _nextDueUs;
     private int _framesSinceKey;
     private bool _keyFrameRequested;
+    private readonly bool _flash;
 
-    public TestPatternSource(EventLoop loop, int width, int height, int fps)
+    public TestPatternSource(EventLoop loop, int width, int height, int fps, bool flash = false)
     {
+        _flash = flash;
         _encoder = new TestPatternEncoder(width, height, fps);
         _frame = new byte[_encoder.MaxFrameSize];
         _loop = loop;
@@ -67,7 +69,9 @@ public sealed class TestPatternSource : IVideoSource, ITimerCallback
         // part of the picture's time, so the stamp is the ideal time and durations come out exact.
         long captureTimeUs = _nextDueUs;
         bool key = _keyFrameRequested || _framesSinceKey >= _keyFrameInterval;
-        int length = _encoder.EncodeFrame(_frameNumber++, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), key, _frame);
+        // The flash marks each full second since the start, when the test tone (started with it) has its bursts.
+        bool flash = _flash && _framesSinceStart % _fps == 0;
+        int length = _encoder.EncodeFrame(_frameNumber++, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), key, _frame, flash);
         _framesSinceKey = key ? 1 : _framesSinceKey + 1;
         _keyFrameRequested = false;
         // Schedule from the ideal time, not from now, so the rate does not drift; after a long stall, resync.

@@ -106,13 +106,14 @@ public sealed class TestPatternEncoder
     /// <summary>
     /// Paints frame <paramref name="frameNumber"/> stamped with <paramref name="wallClockMs"/> and writes it as one
     /// Annex-B access unit with 4-byte start codes: SPS, PPS and an IDR slice for a key frame, else one P slice.
-    /// The first frame is always a key frame. Returns the number of bytes written.
+    /// The first frame is always a key frame. Returns the number of bytes written. With <paramref name="flash"/>
+    /// the counter row right of the digits is white (<see cref="TestPatternPainter.FlashLeft"/>).
     /// </summary>
-    public int EncodeFrame(long frameNumber, long wallClockMs, bool keyFrame, Span<byte> output)
+    public int EncodeFrame(long frameNumber, long wallClockMs, bool keyFrame, Span<byte> output, bool flash = false)
     {
         if (output.Length < MaxFrameSize) ThrowOutputTooSmall(output.Length);
         keyFrame |= !_hadKeyFrame;
-        _painter.Paint(frameNumber, wallClockMs);
+        _painter.Paint(frameNumber, wallClockMs, flash);
 
         var w = new BitWriter(output);
         if (keyFrame)

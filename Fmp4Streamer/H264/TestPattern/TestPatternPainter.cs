@@ -58,7 +58,18 @@ internal sealed class TestPatternPainter
     /// <summary>False for macroblocks that <see cref="Paint"/> did not touch, which are the same as last frame.</summary>
     public bool MayHaveChanged(int mbX, int mbY) => mbY < OverlayMbRows || mbX == BarColumn || mbX == PreviousBarColumn;
 
-    public void Paint(long frameNumber, long wallClockMs)
+    /// <summary>
+    /// Left edge in pixels of the flash: the counter row from the right of the digits to the picture's right edge
+    /// turns white for one frame when <see cref="Paint"/> is told to flash (the test pattern's sound has its burst
+    /// then). The row is repainted every frame, so the flash costs the encoder nothing extra.
+    /// </summary>
+    public int FlashLeft => _digits * 16;
+
+    /// <summary>Top and height in pixels of the flash (the counter's macroblock row).</summary>
+    public int FlashTop => StripMbRows * 16;
+    public const int FlashHeight = CounterMbRows * 16;
+
+    public void Paint(long frameNumber, long wallClockMs, bool flash = false)
     {
         Picture.CopyMbRows(_background, 0, OverlayMbRows);
         PreviousBarColumn = BarColumn;
@@ -72,6 +83,7 @@ internal sealed class TestPatternPainter
         Picture.Fill(BarColumn * 16, barTop, 16, MbRows * 16 - barTop, White, Neutral, Neutral);
         DrawStrip(frameNumber, wallClockMs);
         DrawCounter(frameNumber);
+        if (flash && FlashLeft < Width) Picture.Fill(FlashLeft, FlashTop, MbCols * 16 - FlashLeft, FlashHeight, White, Neutral, Neutral);
     }
 
     private void DrawBackground()
