@@ -37,13 +37,14 @@ internal static class AvOffset
             ToolRun.Output("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", input, "-map", "0:a:0", "-ac", "1", "-f", "s16le", raw]);
             var bytes = File.ReadAllBytes(raw);
             var onsets = new List<double>();
-            int quiet = 0;
+            int quiet = 4800; // the start of the file counts as quiet: a segment may begin with a burst
             for (int i = 0; i + 1 < bytes.Length; i += 2)
             {
                 int s = Math.Abs((int)BitConverter.ToInt16(bytes, i));
                 int n = i / 2;
-                if (s > 2000 && quiet >= 480 && n / 1024 < unitTimes.Count) onsets.Add(unitTimes[n / 1024] + n % 1024 / 48000.0);
-                quiet = s < 300 ? quiet + 1 : 0;
+                // 100 ms below the onset level first: a lossy encoder's pre-echo rises before the burst, not to it.
+                if (s > 2000 && quiet >= 4800 && n / 1024 < unitTimes.Count) onsets.Add(unitTimes[n / 1024] + n % 1024 / 48000.0);
+                quiet = s <= 2000 ? quiet + 1 : 0;
             }
             return onsets;
         }
