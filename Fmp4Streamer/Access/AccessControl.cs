@@ -43,7 +43,7 @@ public sealed class AccessControl : IDisposable
         Users = options.Users;
         _admins = new HashSet<string>(options.Admins, StringComparer.Ordinal);
         Span<byte> key = stackalloc byte[32];
-        RandomNumberGenerator.Fill(key);
+        Linux.SecureRandom.Fill(key);
         _cache = new CredentialCache(key);
         key.Clear();
         Cookie = SessionCookie.WithRandomKey(options.CookieName, options.CookieLifetimeSeconds);
@@ -194,8 +194,8 @@ public sealed class AccessControl : IDisposable
         int cost = users?.FirstCost ?? 10;
         var salt = new byte[Bcrypt.SaltBytes];
         var digest = new byte[Bcrypt.DigestBytes];
-        RandomNumberGenerator.Fill(salt);
-        RandomNumberGenerator.Fill(digest);
+        Linux.SecureRandom.Fill(salt);
+        Linux.SecureRandom.Fill(digest);
         return new Bcrypt.Parsed('y', cost, salt, digest);
     }
 

@@ -27,7 +27,7 @@ public sealed class SessionCookie
     public static SessionCookie WithRandomKey(string name, long lifetimeSeconds)
     {
         Span<byte> key = stackalloc byte[32];
-        RandomNumberGenerator.Fill(key);
+        Linux.SecureRandom.Fill(key);
         var cookie = new SessionCookie(name, key, lifetimeSeconds);
         key.Clear();
         return cookie;
