@@ -35,6 +35,6 @@ public class HomeScreenTests
         Assert.That(page, Does.Contain("<meta name=\"apple-mobile-web-app-capable\" content=\"yes\">"));
         Assert.That(page, Does.Contain("<link rel=\"apple-touch-icon\" href=\"apple-touch-icon.png\">"));
         Assert.That(page, Does.Contain("<meta name=\"viewport\""));
-        Assert.That(page, Does.Contain("<link rel=\"manifest\" href=\"manifest.json\">"));
+        Assert.That(page, Does.Contain("<link rel=\"manifest\" href=\"manifest.json\" crossorigin=\"use-credentials\">"));
     }
 }
