@@ -80,4 +80,35 @@ public class AacDecodeTests
         }
         finally { File.Delete(path); }
     }
+
+    /// <summary>
+    /// Loud bursts after silence, each starting at another place in its 1024-sample block: every one decodes where
+    /// it was put. A frame that needs a coarser quantisation than the silence before it once came out empty, so
+    /// the burst began up to a block late, depending on where in the block it fell.
+    /// </summary>
+    [Test]
+    public void BurstsAfterSilenceStartOnTime()
+    {
+        const int rate = 48000, spacing = rate / 2, burst = rate / 20, bursts = 8;
+        var encoder = new AacEncoder(rate, 1, 64000);
+        var pcm = new short[spacing * bursts];
+        for (int i = 0; i < pcm.Length; i++)
+            if (i % spacing < burst) pcm[i] = (short)Math.Round(16000 * Math.Sin(2 * Math.PI * 1000 * (i % spacing) / rate));
+        string path = AacTestAudio.WriteAdts(encoder, AacTestAudio.Encode(encoder, pcm), "bursts");
+        try
+        {
+            short[] decoded = AacTestAudio.Decode(path, 1);
+            var lateness = new List<int>();
+            for (int k = 0; k < bursts; k++)
+            {
+                int expected = k * spacing + encoder.PrimingSamples, onset = int.MaxValue;
+                for (int i = Math.Max(0, expected - burst); i < expected + burst; i++)
+                    if (Math.Abs((int)decoded[i]) > 2000) { onset = i; break; }
+                lateness.Add(onset - expected);
+            }
+            // 24000 = 23 blocks + 448: the bursts fall at 8 places 64 samples apart within their blocks.
+            Assert.That(lateness, Has.All.InRange(-48, 48), "onset minus the burst's start (samples): " + string.Join(", ", lateness));
+        }
+        finally { File.Delete(path); }
+    }
 }

@@ -21,9 +21,9 @@ internal static class AvOffset
     }
 
     /// <summary>
-    /// Times where the decoded audio turns loud after at least 10 ms of quiet (mono, 48 kHz). Each sample's time is
-    /// its unit's own timestamp plus its place in the unit (1024 samples per unit), so a gap or overlap between
-    /// units shows as it is instead of being squeezed out by a continuous decode.
+    /// Times where the decoded audio turns loud after at least 100 ms of quiet (mono, 48 kHz), after its first unit.
+    /// Each sample's time is its unit's own timestamp plus its place in the unit (1024 samples per unit), so a gap or
+    /// overlap between units shows as it is instead of being squeezed out by a continuous decode.
     /// </summary>
     public static List<double> BurstOnsets(string input)
     {
@@ -43,7 +43,9 @@ internal static class AvOffset
                 int s = Math.Abs((int)BitConverter.ToInt16(bytes, i));
                 int n = i / 2;
                 // 100 ms below the onset level first: a lossy encoder's pre-echo rises before the burst, not to it.
-                if (s > 2000 && quiet >= 4800 && n / 1024 < unitTimes.Count) onsets.Add(unitTimes[n / 1024] + n % 1024 / 48000.0);
+                // The first unit decodes without the previous one's overlap (the stream was joined there): its
+                // samples are not the sound's, so no onset is taken from it.
+                if (s > 2000 && quiet >= 4800 && n >= 1024 && n / 1024 < unitTimes.Count) onsets.Add(unitTimes[n / 1024] + n % 1024 / 48000.0);
                 quiet = s <= 2000 ? quiet + 1 : 0;
             }
             return onsets;

@@ -6,7 +6,7 @@ namespace Fmp4Streamer.Tests.EndToEnd;
 
 /// <summary>
 /// The built binary's test pattern with sound: ffmpeg reads /stream.mp4, and every tone burst starts within 20 ms
-/// of the frame that flashes with it.
+/// of the frame that flashes with it, all of them by the same offset (no drift).
 /// </summary>
 [Category("EndToEnd")]
 public class TestPatternAudioTests
@@ -46,6 +46,9 @@ public class TestPatternAudioTests
         TestContext.Out.WriteLine("A/V offsets (ms): " + string.Join(", ", offsets.Select(o => (o * 1000).ToString("F1"))));
         Assert.That(offsets, Has.Count.GreaterThanOrEqualTo(3));
         Assert.That(offsets, Has.All.InRange(-0.020, 0.020));
+        // A second is 46 7/8 blocks of 1024 samples, so each burst sits 128 samples from the last one's place in its
+        // block: an encoder that delays an attack by where it falls in a block shows as a drift, within the limit.
+        Assert.That(offsets.Max() - offsets.Min(), Is.LessThan(0.005), "spread of the offsets (s)");
         Assert.That(daemon.Stop(), Is.EqualTo(0), daemon.Log);
     }
 

@@ -173,7 +173,9 @@ public sealed class AacEncoder
             lo = guess;
             hi = guess + step;
             while (hi < highest && QuantizeAll(hi) > target) { lo = hi; step *= 2; hi = Math.Min(highest, lo + step); }
-            if (hi >= highest) return highest;
+            // The doubling may stop at the cap untried (after silence the guess is the lowest offset, and a
+            // transient's frame then needs one far above it): only a cap that does not fit either ends the search.
+            if (hi >= highest && QuantizeAll(highest) > target) return highest;
         }
         // Invariant: lo does not fit, hi fits.
         while (hi - lo > 1)
