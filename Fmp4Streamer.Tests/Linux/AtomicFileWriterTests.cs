@@ -64,20 +64,4 @@ public class AtomicFileWriterTests
         Assert.That(new FileInfo(link).LinkTarget, Is.EqualTo(_path), "the link stays a link");
         Assert.That(File.ReadAllText(_path), Is.EqualTo(New));
     }
-
-    [Test]
-    public void AReadOnlyDirectoryFailsWithoutTouchingTheFile()
-    {
-        if (Environment.UserName == "root") Assert.Ignore("root writes anywhere");
-        File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        try
-        {
-            Assert.Throws<UnauthorizedAccessException>(() => new AtomicFileWriter().Write(_path, System.Text.Encoding.UTF8.GetBytes(New)));
-            Assert.That(File.ReadAllText(_path), Is.EqualTo(Old));
-        }
-        finally
-        {
-            File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
 }
