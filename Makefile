@@ -8,7 +8,7 @@ help:
 	@echo "make run        build, then stream the built-in test pattern on http://localhost:8000/"
 	@echo "make arm64      cross-build ./fmp4streamer-arm64 for a Raspberry Pi (64-bit OS)"
 	@echo "make test       install test tools if missing, build, run every test (unit, end to end, VM)"
-	@echo "make unit       the in-process tests only: no daemon binary, browser, player or VM (about 2 minutes)"
+	@echo "make unit       the in-process tests only: no daemon binary, browser, player or VM (about 3 minutes)"
 	@echo "make m2mcheck   build the M2M stage checker the VM tests and the benchmark run inside the VM"
 	@echo "make bench      fan-out, RTSP, HLS, HLS through nginx, slow HLS readers, per-frame, M2M-hop, pictures, AAC-encoder and decoder benchmarks; print the figures the README quotes"
 	@echo "make clean      remove build outputs"

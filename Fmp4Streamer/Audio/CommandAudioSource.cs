@@ -42,6 +42,8 @@ public sealed unsafe class CommandAudioSource : IAudioSource, IPollable, ITimerC
         // About 100 ms per read at most: enough to drain a burst, small enough to stamp well.
         _bytes = new byte[sampleRate / 10 * channels * 2];
         _samples = new short[_bytes.Length / 2];
+        // The pipe's S16_LE bytes are taken as samples as they are: true on every host the binary is built for.
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("big-endian host");
         _restartTimer = new LoopTimer(loop, this);
         _reaper = new ChildReaper(loop, StopGraceUs, this);
         _stderr = new LineReader(loop, this);
@@ -107,7 +109,6 @@ public sealed unsafe class CommandAudioSource : IAudioSource, IPollable, ITimerC
                 {
                     // Little-endian bytes to samples: one copy, no allocation.
                     MemoryMarshal.Cast<byte, short>(_bytes.AsSpan(0, whole)).CopyTo(_samples);
-                    if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("big-endian host");
                     int frames = whole / frameBytes;
                     _sink?.OnPcm(_samples.AsSpan(0, frames * Channels), _loop.NowUs - (long)frames * 1_000_000 / SampleRate);
                 }
