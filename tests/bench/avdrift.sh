@@ -45,8 +45,8 @@ awk '
   }
   /silence_end:/ { s = $0; sub(/.*silence_end: */, "", s); sub(/ .*/, "", s); onset[no++] = s + 0 }
   END {
-    # The end of the read ends the last silence too: an onset after the last flash has no frame to be matched with.
-    while (no && nf && onset[no - 1] > flash[nf - 1] + 0.5) no--
+    # The end of the read ends the last silence too, so the last onset may be none: it is left out.
+    if (no) no--
     j = 0
     for (i = 0; i < no; i++) {
       while (j + 1 < nf && flash[j + 1] <= onset[i]) j++
