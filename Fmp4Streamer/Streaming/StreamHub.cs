@@ -322,6 +322,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 
     private void RequestKeyFrame()
     {
+        if (_source.PicturesOnly) return; // no H264: nothing to ask for
         Stats.KeyFrameRequests.Increment();
         _lastKeyFrameRequestUs = _lastJoinRequestUs = _clock.NowUs;
         _source.RequestKeyFrame();

@@ -27,6 +27,7 @@ public class PicturesVmTests
     private byte[]? _loopSnapshot;
     private readonly List<byte[]> _parts = new();
     private string _metrics = "";
+    private string _metricsWhileMjpeg = "";
     private readonly Dictionary<string, (string Head, byte[] Body)> _answers = new();
 
     [OneTimeSetUp]
@@ -97,7 +98,7 @@ public class PicturesVmTests
         Assert.That(_captured!.Distinct().Count(), Is.GreaterThan(16), "the camera's picture has content");
         Assert.That(_vividSnapshot, Is.Not.Null.And.Length.GreaterThan(1000), DaemonLog);
         string captured = Path.Combine(_dir, "vivid.yuyv"), snapshot = Path.Combine(_dir, "vivid.jpg");
-        File.WriteAllBytes(captured, _captured);
+        File.WriteAllBytes(captured, _captured!);
         File.WriteAllBytes(snapshot, _vividSnapshot!);
         File.WriteAllBytes(Path.Combine(VmRig.ResultsDir, "pictures.vivid.jpg"), _vividSnapshot!);
         // The snapshot back to packed YUYV (limited range, as the camera sent it), then both compared plane by plane.
@@ -136,12 +137,12 @@ public class PicturesVmTests
     [Test]
     public void PassthroughEncodesNothing()
     {
-        Assert.That(Metric("fmp4streamer_picture_encodes{stream=\"loop\"}"), Is.EqualTo(0), _metrics);
-        Assert.That(Metric("fmp4streamer_picture_passthrough{stream=\"loop\"}"), Is.GreaterThanOrEqualTo(MjpegParts), _metrics);
-        Assert.That(Metric("fmp4streamer_camera_frames_broken{stream=\"loop\"}"), Is.EqualTo(0), _metrics);
+        Assert.That(Metric("fmp4streamer_picture_encodes_total{stream=\"loop\"}"), Is.EqualTo(0), _metrics);
+        Assert.That(Metric("fmp4streamer_picture_passthrough_total{stream=\"loop\"}"), Is.GreaterThanOrEqualTo(MjpegParts), _metrics);
+        Assert.That(Metric("fmp4streamer_camera_frames_broken_total{stream=\"loop\"}"), Is.EqualTo(0), _metrics);
         // The YUYV camera's snapshot was encoded here.
-        Assert.That(Metric("fmp4streamer_picture_encodes{stream=\"vivid\"}"), Is.GreaterThanOrEqualTo(1), _metrics);
-        Assert.That(Metric("fmp4streamer_http_route_requests{route=\"snapshot\"}"), Is.GreaterThanOrEqualTo(2), "?action=snapshot counts as a snapshot");
+        Assert.That(Metric("fmp4streamer_picture_encodes_total{stream=\"vivid\"}"), Is.GreaterThanOrEqualTo(1), _metrics);
+        Assert.That(Metric("fmp4streamer_http_route_requests_total{route=\"snapshot\"}"), Is.GreaterThanOrEqualTo(2), "?action=snapshot counts as a snapshot");
     }
 
     [Test]
@@ -159,12 +160,22 @@ public class PicturesVmTests
         Assert.That(page, Does.Not.Contain("<video"));
     }
 
-    private double Metric(string series)
+    [Test]
+    public void AnMjpegClientIsCountedAsSuchAndNotAsAProgressiveOne()
     {
-        foreach (string line in _metrics.Split('\n'))
+        Assert.That(Metric("fmp4streamer_http_streaming_clients{kind=\"mjpeg\"}", _metricsWhileMjpeg), Is.EqualTo(1), _metricsWhileMjpeg);
+        Assert.That(Metric("fmp4streamer_http_streaming_clients{kind=\"progressive\"}", _metricsWhileMjpeg), Is.EqualTo(0));
+        Assert.That(Metric("fmp4streamer_mjpeg_clients{stream=\"loop\"}", _metricsWhileMjpeg), Is.EqualTo(1));
+    }
+
+    private double Metric(string series) => Metric(series, _metrics);
+
+    private static double Metric(string series, string metrics)
+    {
+        foreach (string line in metrics.Split('\n'))
             if (line.StartsWith(series + " ", StringComparison.Ordinal))
                 return double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
-        Assert.Fail("no series " + series + " in\n" + _metrics);
+        Assert.Fail("no series " + series + " in\n" + metrics);
         return 0;
     }
 
@@ -242,6 +253,7 @@ public class PicturesVmTests
             var jpeg = new byte[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)];
             reader.ReadExactly(jpeg);
             _parts.Add(jpeg);
+            if (_parts.Count == count / 2) _metricsWhileMjpeg = Encoding.UTF8.GetString(Get("/metrics").Body);
         }
     }
 
