@@ -51,6 +51,9 @@ internal sealed class FakeLiveStream : ILiveStream
     public InitSegment? Init { get; set; }
     public int ConfiguredWidth => 640;
     public int ConfiguredHeight => 480;
+
+    /// <summary>Stands for a camera without an encoder: the video routes answer 404.</summary>
+    public bool PicturesOnly { get; set; }
     public int SubscriberCount => _joined.Count + _waiting.Count;
     public int SubscribeCalls { get; private set; }
     public int Sequence { get; private set; }

@@ -169,7 +169,8 @@ public sealed class RtspConnection : IPollable
     private void Describe(RtspRequest request)
     {
         var stream = _server.Resolve(request.Uri, out _);
-        if (stream is null)
+        // A pictures-only camera has no H264 to describe: at once, rather than a wait for parameter sets that never come.
+        if (stream is null || stream.Live.PicturesOnly)
         {
             Reply(new RtspResponse(404, request.CSeq));
             return;
@@ -219,7 +220,8 @@ public sealed class RtspConnection : IPollable
     private void Setup(RtspRequest request)
     {
         var stream = _server.Resolve(request.Uri, out _);
-        if (stream is null)
+        // A pictures-only camera has no H264 to describe: at once, rather than a wait for parameter sets that never come.
+        if (stream is null || stream.Live.PicturesOnly)
         {
             Reply(new RtspResponse(404, request.CSeq));
             return;

@@ -31,4 +31,7 @@ public interface ILiveStream
     /// the stream only while HLS is requested.
     /// </summary>
     HlsSegmenter Hls { get; }
+
+    /// <summary>The source gives pictures only (see <see cref="IVideoSource.PicturesOnly"/>): no video to subscribe to.</summary>
+    bool PicturesOnly => false;
 }
