@@ -87,7 +87,13 @@ public class UvcGadgetVmTests
             else
             {
                 ChangeTheBitrateThroughPost();
-                _xuClient = FfmpegDecode.Run($"http://127.0.0.1:{_vm.HostPort}/stream.mp4", 90);
+                // A first client starts the camera (auto_sleep); the decoding one joins the running stream, for
+                // which the daemon asks the unit for an IDR.
+                using (var first = new StreamWatcher($"http://127.0.0.1:{_vm.HostPort}/stream.mp4"))
+                {
+                    if (!first.WaitForBytes(20_000, TimeSpan.FromSeconds(30))) _xuHostNote = "the first client got no stream: " + first.Error;
+                    _xuClient = FfmpegDecode.Run($"http://127.0.0.1:{_vm.HostPort}/stream.mp4", 90);
+                }
                 _vm.Signal("xu-done");
             }
         }
