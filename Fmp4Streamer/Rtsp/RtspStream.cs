@@ -144,6 +144,9 @@ public sealed class RtspStream : IFragmentSubscriber, IDeferredCallback, ITimerC
         _players = players;
         UpdateSubscription();
         if (!_reportTimer.IsActive) _reportTimer.Start(_reportIntervalUs);
+        // A client lines its tracks up only from their sender reports: one now, before the first packets, saves it
+        // from starting each track at its own zero and jumping once the first periodic report comes.
+        ReportTo(session, WallClockUs());
     }
 
     internal void RemovePlayer(RtspSession session)
@@ -218,15 +221,21 @@ public sealed class RtspStream : IFragmentSubscriber, IDeferredCallback, ITimerC
     {
         var players = _players;
         if (players.Length == 0) return;
-        long unixUs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
-        // Both tracks' reports pair the same wall-clock instant with their RTP time of the same capture-clock instant.
-        long nowUs = _loop.NowUs;
-        foreach (var session in players)
-        {
-            if (session.Video is { } video) Report(video, unixUs, nowUs);
-            if (session.Audio is { } audio) Report(audio, unixUs, nowUs);
-        }
+        long unixUs = WallClockUs();
+        foreach (var session in players) ReportTo(session, unixUs);
         _reportTimer.Start(_reportIntervalUs);
+    }
+
+    private static long WallClockUs() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+
+    /// <summary>
+    /// Both tracks' reports pair the same wall-clock instant with their RTP time of the same capture-clock instant.
+    /// </summary>
+    private void ReportTo(RtspSession session, long unixUs)
+    {
+        long nowUs = _loop.NowUs;
+        if (session.Video is { } video) Report(video, unixUs, nowUs);
+        if (session.Audio is { } audio) Report(audio, unixUs, nowUs);
     }
 
     private void Report(RtpLink link, long unixUs, long nowUs)
