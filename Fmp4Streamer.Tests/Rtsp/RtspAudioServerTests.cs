@@ -18,7 +18,9 @@ namespace Fmp4Streamer.Tests.Rtsp;
 public class RtspAudioServerTests
 {
     private const int Rate = 48000, PeriodFrames = 480;
-    private const long StartUs = 1_000_000;
+
+    // Capture times start at the loop's clock, which the sender reports read: the RTP distances stay short.
+    private long _startUs;
 
     private sealed class ManualSource : IVideoSource
     {
@@ -70,6 +72,7 @@ public class RtspAudioServerTests
         int udpFirst = 40000 + Random.Shared.Next(0, 100) * 100;
         _loop.Invoke(() =>
         {
+            _startUs = _loop.Loop.NowUs;
             _hub = new StreamHub(_loop.Loop, _source, new StreamHubOptions { Name = "cam", AutoSleep = false },
                 new AudioTrack(_pcm, new NumberingEncoder(), "cam"));
             _hub.Open();
@@ -93,8 +96,8 @@ public class RtspAudioServerTests
         _loop.Dispose();
     }
 
-    private static long FrameUs(long n) => StartUs + n * 1_000_000 / 30;
-    private static long PeriodEndUs(long p) => StartUs + (p + 1) * PeriodFrames * 1_000_000 / Rate;
+    private long FrameUs(long n) => _startUs + n * 1_000_000 / 30;
+    private long PeriodEndUs(long p) => _startUs + (p + 1) * PeriodFrames * 1_000_000 / Rate;
 
     /// <summary>Hands over <paramref name="count"/> more frames and the PCM captured by then, on the loop thread.</summary>
     private void Run(int count, bool keyFrames = false)
@@ -154,9 +157,9 @@ public class RtspAudioServerTests
         // A video-only session on a stream with sound sees only channels 0 and 1.
         string session = Setup(client, Url + "/trackID=0", "RTP/AVP/TCP;unicast;interleaved=0-1", null, out _);
         Assert.That(client.Request("PLAY", Url, "Session: " + session).Status, Is.EqualTo(200));
-        _loop.Invoke(() => Run(60));
+        _loop.Invoke(() => Run(90));
         var channels = new HashSet<int>();
-        for (int i = 0; i < 100; i++) channels.Add(client.ReadInterleaved()!.Value.Channel);
+        for (int i = 0; i < 50; i++) channels.Add(client.ReadInterleaved()!.Value.Channel);
         Assert.That(channels, Is.SubsetOf(new[] { 0, 1 }));
         Assert.That(channels, Does.Contain(0));
         Assert.That(_loop.Invoke(() => _server.Streams[0].Audio), Is.Not.Null);
@@ -170,7 +173,7 @@ public class RtspAudioServerTests
         Setup(client, Url + "/trackID=1", "RTP/AVP/TCP;unicast", session, out _);
         Assert.That(client.Request("PLAY", Url, "Session: " + session).Status, Is.EqualTo(200));
         long firstFrame = _loop.Invoke(() => _frames);
-        _loop.Invoke(() => Run(45));
+        _loop.Invoke(() => Run(90)); // fragments flow from the key frame at 30 on
         uint? videoSr = null, audioSr = null, firstVideo = null;
         var audio = new List<(uint Ts, int Unit, bool Marker, int AuSize, int Length)>();
         while (audio.Count < 40)
@@ -193,13 +196,13 @@ public class RtspAudioServerTests
             Assert.That(audio[i].Ts - audio[i - 1].Ts, Is.EqualTo(1024u * (uint)(audio[i].Unit - audio[i - 1].Unit)), "contiguous units");
 
         // Both reports pair one instant with each track's RTP time: relative to it, the first key frame after PLAY
-        // (frame 30) was captured at FrameUs(30), and unit k's first sample at StartUs + k * 1024 / 48000 s.
+        // (frame 30) was captured at FrameUs(30), and unit k's first sample at the start + k * 1024 / 48000 s.
         Assert.That(firstFrame, Is.LessThanOrEqualTo(30));
         double videoS = (int)(firstVideo!.Value - videoSr!.Value) / 90000.0;
         foreach (var a in audio)
         {
             double audioS = (int)(a.Ts - audioSr!.Value) / (double)Rate;
-            double expected = (StartUs + a.Unit * 1024L * 1_000_000 / Rate - FrameUs(30)) / 1e6;
+            double expected = (_startUs + a.Unit * 1024L * 1_000_000 / Rate - FrameUs(30)) / 1e6;
             Assert.That(audioS - videoS, Is.EqualTo(expected).Within(0.002), $"unit {a.Unit}");
         }
     }
@@ -258,7 +261,7 @@ public class RtspAudioServerTests
             long bytes = _loop.Invoke(() => AllocationProbe.MinimumBytes(3, Frames));
             Assert.That(bytes, Is.EqualTo(0));
             var audioSent = _loop.Invoke(() => _server.Connections.Select(c => c.Sessions[0].Audio!.FramesSent).ToArray());
-            Assert.That(audioSent, Has.All.GreaterThanOrEqualTo(100), "fragments with sound sent to each client");
+            Assert.That(audioSent, Has.All.GreaterThanOrEqualTo(80), "fragments with sound sent to each client");
         }
         finally
         {
