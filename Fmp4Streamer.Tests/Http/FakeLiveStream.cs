@@ -32,6 +32,9 @@ internal sealed class FakeLiveStream : ILiveStream
         return new InitSegment(bytes, codecs, 640, 480, 90000);
     }
 
+    /// <summary>The configured sound's codecs (null: none).</summary>
+    public string? AudioCodecs { get; set; }
+
     /// <summary>The loop and options the segmenter is made with (the server fixture sets them).</summary>
     public EventLoop? Loop { get; set; }
     public HlsOptions HlsOptions { get; set; } = new();

@@ -21,7 +21,7 @@ internal sealed class Pages
     {
         var stream = _streams[streamIndex];
         var init = stream.Init;
-        string codecs = init?.Codecs ?? IndexPage.FallbackCodecs;
+        string codecs = init?.Codecs ?? FallbackCodecs(stream);
         if (_pages[streamIndex] is { } cached && ReferenceEquals(_pageInits[streamIndex], init)) return cached;
         // The size the viewer sees: a 90/270 rotation turns the picture (tkhd matrix), so the box is turned too.
         int width = init?.DisplayWidth ?? stream.ConfiguredWidth;
@@ -41,9 +41,13 @@ internal sealed class Pages
         {
             var s = _streams[i];
             var init = s.Init;
-            tiles[i] = new TilesPage.Tile(s.Name, init?.Codecs ?? IndexPage.FallbackCodecs,
+            tiles[i] = new TilesPage.Tile(s.Name, init?.Codecs ?? FallbackCodecs(s),
                 init?.DisplayWidth ?? s.ConfiguredWidth, init?.DisplayHeight ?? s.ConfiguredHeight);
         }
         return TilesPage.Render(tiles);
     }
+
+    /// <summary>Before the first frame: the usual video codec, and the sound's when the stream has one.</summary>
+    private static string FallbackCodecs(ILiveStream stream) =>
+        stream.AudioCodecs is { } audio ? IndexPage.FallbackCodecs + "," + audio : IndexPage.FallbackCodecs;
 }

@@ -60,6 +60,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 
     /// <summary>The stream's sound, or null for a picture-only stream.</summary>
     public AudioTrack? Audio => _audio;
+
+    public string? AudioCodecs => _audio?.Codecs;
     public HlsSegmenter Hls => _hls ??= new HlsSegmenter(_loop, this, _options.Hls);
 
     /// <summary>The segmenter if HLS was ever requested (statistics, tests).</summary>
