@@ -101,6 +101,25 @@ public class JpegVectorPathTests
     }
 
     [Test]
+    public void EncodingPackedAndSemiPlanarPicturesAllocatesNothing([Values] bool packed)
+    {
+        const int width = 640, height = 480;
+        var frame = new byte[width * height * 2];
+        new Random(3).NextBytes(frame);
+        var encoder = new JpegEncoder(85);
+        var dest = new byte[JpegEncoder.SuggestedBufferSize(width, height)];
+        void EncodeOnce()
+        {
+            var view = packed
+                ? PictureView.Yuyv(width, height, frame, width * 2)
+                : PictureView.Nv12(width, height, frame.AsSpan(0, width * height), width, frame.AsSpan(width * height, width * height / 2), width);
+            if (encoder.Encode(view, dest) < 0) Assert.Fail("did not fit");
+        }
+        EncodeOnce();
+        Assert.That(TestSupport.AllocationProbe.MinimumBytes(5, () => { for (int i = 0; i < 4; i++) EncodeOnce(); }), Is.Zero);
+    }
+
+    [Test]
     public void BothTransposesTurnRowsIntoColumns()
     {
         var rows = new Vector128<float>[4];

@@ -13,7 +13,6 @@ public sealed class JpegEncoder
     private readonly bool _vectorised;
     private readonly float[] _samples = new float[64];
     private readonly short[] _coefficients = new short[64];
-    private readonly HuffmanBlockEncoder _huffman = new();
 
     public JpegEncoder(int quality) : this(quality, vectorised: true)
     {
@@ -89,6 +88,6 @@ public sealed class JpegEncoder
     {
         ForwardDct.Transform(_samples, _vectorised);
         Quantizer.Quantize(_samples, table.ScaledReciprocals, _coefficients, _vectorised);
-        _huffman.Encode(_coefficients, dc, ac, ref previousDc, ref bits);
+        HuffmanBlockEncoder.Encode(_coefficients, dc, ac, ref previousDc, ref bits);
     }
 }
