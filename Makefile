@@ -53,4 +53,4 @@ bench: build m2mcheck
 	tests/bench/avdrift.sh
 
 clean:
-	rm -rf artifacts fmp4streamer fmp4streamer-arm64 */bin */obj tests/vm/M2MCheck/bin tests/vm/M2MCheck/obj tests/bench/Microbench/bin tests/bench/Microbench/obj tests/bench/AacEncode/bin tests/bench/AacEncode/obj
+	rm -rf artifacts fmp4streamer fmp4streamer-arm64 */bin */obj tests/vm/M2MCheck/bin tests/vm/M2MCheck/obj tests/bench/Microbench/bin tests/bench/Microbench/obj tests/bench/AacEncode/bin tests/bench/AacEncode/obj tests/bench/JpegEncode/bin tests/bench/JpegEncode/obj
