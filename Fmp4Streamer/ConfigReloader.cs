@@ -45,6 +45,9 @@ public sealed class ConfigReloader
 
     public StreamerConfig Current { get; private set; }
 
+    /// <summary>The kernel seam for sound cards' mixer controls (a simulated card in tests).</summary>
+    public ILinuxIo MixerIo { get; init; } = LibcIo.Instance;
+
     /// <summary>Each stream's settings (null: no device); a restart may give a stream settings or take them away.</summary>
     public List<CameraSettings?> Settings { get; }
 
@@ -174,9 +177,9 @@ public sealed class ConfigReloader
         var name = Fmp4Streamer.Alsa.AlsaDeviceName.TryParse(fresh.Audio!, out _);
         if (name is null) return 0;
         alsa.Mixer = fresh.Mixer.Count == 0 ? null
-            : new Fmp4Streamer.Alsa.MixerSettings(LibcIo.Instance, name, DeviceSources.MixerSettings(fresh.Mixer));
+            : new Fmp4Streamer.Alsa.MixerSettings(MixerIo, name, DeviceSources.MixerSettings(fresh.Mixer));
         if (changed.Count == 0) return 0;
-        new Fmp4Streamer.Alsa.MixerSettings(LibcIo.Instance, name, DeviceSources.MixerSettings(changed)).ApplyNow();
+        new Fmp4Streamer.Alsa.MixerSettings(MixerIo, name, DeviceSources.MixerSettings(changed)).ApplyNow();
         return changed.Count;
     }
 
