@@ -23,8 +23,8 @@ public static class MixerValueParser
                     if (!double.TryParse(v.AsSpan(0, v.Length - 1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double percent)
                         || percent > 100)
                         throw new MixerException($"{where} is not a percentage from 0% to 100%");
-                    long raw = c.Minimum + (long)Math.Round(percent / 100 * (c.Maximum - c.Minimum));
-                    long snapped = c.Minimum + (long)Math.Round((double)(raw - c.Minimum) / c.Step) * c.Step;
+                    long raw = c.Minimum + (long)Math.Round(percent / 100 * (c.Maximum - c.Minimum), MidpointRounding.AwayFromZero);
+                    long snapped = c.Minimum + (long)Math.Round((double)(raw - c.Minimum) / c.Step, MidpointRounding.AwayFromZero) * c.Step;
                     return snapped > c.Maximum ? snapped - c.Step : snapped;
                 }
                 if (!long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n))
