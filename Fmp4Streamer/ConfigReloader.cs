@@ -45,6 +45,9 @@ public sealed class ConfigReloader
 
     public StreamerConfig Current { get; private set; }
 
+    /// <summary>The kernel seam for sound cards' mixer controls (a simulated card in tests).</summary>
+    public ILinuxIo MixerIo { get; init; } = LibcIo.Instance;
+
     /// <summary>Each stream's settings (null: no device); a restart may give a stream settings or take them away.</summary>
     public List<CameraSettings?> Settings { get; }
 
@@ -79,6 +82,7 @@ public sealed class ConfigReloader
                 Log.Warning(Component, $"[{old.Section}] was removed or renamed: that takes a restart; it keeps running as before");
                 continue;
             }
+            controls += ApplyMixer(i, old, fresh);
             if (SameStart(old, fresh) && !UvcxChanged(old, fresh))
             {
                 controls += ApplyControls(i, old, fresh);
@@ -120,7 +124,7 @@ public sealed class ConfigReloader
 
     private static SourceConfig Strip(SourceConfig s) => s with
     {
-        Controls = Array.Empty<ConfigEntry>(), DecoderControls = Array.Empty<ConfigEntry>(), EncoderControls = Array.Empty<ConfigEntry>(),
+        Controls = Array.Empty<ConfigEntry>(), Mixer = Array.Empty<ConfigEntry>(), DecoderControls = Array.Empty<ConfigEntry>(), EncoderControls = Array.Empty<ConfigEntry>(),
         Entries = s_noEntries, Location = default,
     };
 
@@ -151,6 +155,32 @@ public sealed class ConfigReloader
         if (changes.Count == 0) return 0;
         if (Settings[index] is not { } settings) return 0;
         return settings.ApplyFromConfig(changes, Client);
+    }
+
+    /// <summary>
+    /// Changed mixer lines are written to the card now, and the whole new set at every later open of the device.
+    /// Returns how many were written.
+    /// </summary>
+    private int ApplyMixer(int index, SourceConfig old, SourceConfig fresh)
+    {
+        if (_hubs[index].Audio?.Source is not Fmp4Streamer.Alsa.AlsaCaptureSource alsa || old.Audio != fresh.Audio) return 0;
+        var changed = new List<ConfigEntry>();
+        foreach (var e in fresh.Mixer)
+        {
+            string? was = null;
+            foreach (var b in old.Mixer)
+                if (b.Key == e.Key) was = b.Value;
+            if (was != e.Value) changed.Add(e);
+        }
+        // No line changed and as many lines: the same set (a removed line keeps the card's value, as for controls).
+        if (changed.Count == 0 && old.Mixer.Count == fresh.Mixer.Count) return 0;
+        var name = Fmp4Streamer.Alsa.AlsaDeviceName.TryParse(fresh.Audio!, out _);
+        if (name is null) return 0;
+        alsa.Mixer = fresh.Mixer.Count == 0 ? null
+            : new Fmp4Streamer.Alsa.MixerSettings(MixerIo, name, DeviceSources.MixerSettings(fresh.Mixer));
+        if (changed.Count == 0) return 0;
+        new Fmp4Streamer.Alsa.MixerSettings(MixerIo, name, DeviceSources.MixerSettings(changed)).ApplyNow();
+        return changed.Count;
     }
 
     private static void Changed(IReadOnlyList<ConfigEntry> before, IReadOnlyList<ConfigEntry> after, string prefix, List<SettingChange> changes)

@@ -1,3 +1,4 @@
+using Fmp4Streamer.Alsa;
 using Fmp4Streamer.Cli;
 using Fmp4Streamer.Config;
 using Fmp4Streamer.Diagnostics;
@@ -6,32 +7,63 @@ using Fmp4Streamer.V4L2;
 
 namespace Fmp4Streamer;
 
-/// <summary>-l: prints the controls of every configured V4L2 device in the original's format.</summary>
+/// <summary>
+/// -l: prints the controls of every configured V4L2 device in the original's format, and after a stream's devices
+/// the mixer controls of its sound card (audio = hw:...).
+/// </summary>
 public static class ControlListing
 {
     public static int Print(StreamerConfig config, string configPath) =>
         Print(config, configPath, LibcIo.Instance, Console.Out);
 
     /// <summary>The listing through <paramref name="io"/> (a simulated driver in tests); returns the exit code.</summary>
-    public static int Print(StreamerConfig config, string configPath, ILinuxIo io, TextWriter output, string sysfsRoot = "/")
+    public static int Print(StreamerConfig config, string configPath, ILinuxIo io, TextWriter output, string sysfsRoot = "/",
+        string cardsFile = "/proc/asound/cards")
     {
-        var devices = Devices(config);
-        if (devices.Count == 0)
+        bool any = false;
+        foreach (var source in config.Sources) any |= source.Kind == SourceKind.Device || source.Audio is not null;
+        if (!any)
         {
-            Log.Error("fmp4streamer", "-l: the configuration has no V4L2 device section");
+            Log.Error("fmp4streamer", "-l: the configuration has no V4L2 device section and no audio device");
             return ExitCodes.Device;
         }
         try
         {
-            ControlLister.Print(output, io, devices, configPath, sysfsRoot);
+            foreach (var source in config.Sources)
+            {
+                foreach (var d in DevicesOf(source))
+                {
+                    ControlLister.PrintDevice(output, io, d.Path, d.Settings, sysfsRoot, d.HasExtensionUnits);
+                    output.Write('\n');
+                }
+                if (source.Audio is null) continue;
+                PrintMixer(output, io, source, cardsFile);
+                output.Write('\n');
+            }
+            ControlLister.PrintFooter(output, configPath);
             return ExitCodes.Ok;
         }
-        catch (Exception e) when (e is V4l2Exception or LinuxException)
+        catch (Exception e) when (e is V4l2Exception or LinuxException or MixerException or ConfigException)
         {
             output.Flush();
             Log.Error("fmp4streamer", e.Message);
-            return ExitCodes.Device;
+            return e is ConfigException ? ExitCodes.Usage : ExitCodes.Device;
         }
+    }
+
+    /// <summary>The sound card of <paramref name="source"/>'s audio device, with the section's mixer keys applied first.</summary>
+    private static void PrintMixer(TextWriter output, ILinuxIo io, SourceConfig source, string cardsFile)
+    {
+        var name = AlsaDeviceName.TryParse(source.Audio!, out string error)
+            ?? throw source.Error(ConfigKeys.Audio.Name, $"'{source.Audio}' {error}");
+        var mixer = new MixerSettings(io, name, DeviceSources.MixerSettings(source.Mixer), cardsFile);
+        string path = mixer.ControlPath
+            ?? throw new MixerException($"{source.Audio}: card '{name.CardId}' is not in {cardsFile} (unplugged?)");
+        using var device = MixerDevice.Open(io, path);
+        var warnings = new List<string>();
+        var controls = mixer.Apply(device, warnings);
+        foreach (var w in warnings) Log.Warning("ALSA " + name, w);
+        MixerLister.Print(output, source.Audio!, device, controls);
     }
 
     /// <summary>
@@ -41,15 +73,19 @@ public static class ControlListing
     public static List<ListedDevice> Devices(StreamerConfig config)
     {
         var devices = new List<ListedDevice>();
-        foreach (var source in config.Sources)
-        {
-            if (source.Kind != SourceKind.Device) continue;
-            devices.Add(new ListedDevice(source.DevicePath!, DeviceSources.ControlSettings(source.Controls)));
-            if (DeviceSources.DecoderStage(source) is { } decoder)
-                devices.Add(new ListedDevice(decoder.DevicePath, decoder.Controls, HasExtensionUnits: false));
-            if (DeviceSources.EncoderStage(source) is { } encoder)
-                devices.Add(new ListedDevice(encoder.DevicePath, encoder.Controls, HasExtensionUnits: false));
-        }
+        foreach (var source in config.Sources) devices.AddRange(DevicesOf(source));
+        return devices;
+    }
+
+    private static List<ListedDevice> DevicesOf(SourceConfig source)
+    {
+        var devices = new List<ListedDevice>();
+        if (source.Kind != SourceKind.Device) return devices;
+        devices.Add(new ListedDevice(source.DevicePath!, DeviceSources.ControlSettings(source.Controls)));
+        if (DeviceSources.DecoderStage(source) is { } decoder)
+            devices.Add(new ListedDevice(decoder.DevicePath, decoder.Controls, HasExtensionUnits: false));
+        if (DeviceSources.EncoderStage(source) is { } encoder)
+            devices.Add(new ListedDevice(encoder.DevicePath, encoder.Controls, HasExtensionUnits: false));
         return devices;
     }
 }

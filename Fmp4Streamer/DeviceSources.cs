@@ -59,6 +59,14 @@ public static class DeviceSources
             import, ControlSettings(source.DecoderControls));
     }
 
+    /// <summary>The section's mixer_* keys as the ALSA layer takes them.</summary>
+    public static IReadOnlyList<Fmp4Streamer.Alsa.MixerSetting> MixerSettings(IReadOnlyList<ConfigEntry> entries)
+    {
+        var settings = new List<Fmp4Streamer.Alsa.MixerSetting>(entries.Count);
+        foreach (var entry in entries) settings.Add(new Fmp4Streamer.Alsa.MixerSetting(entry.Key, entry.Value, entry.Location.ToString()));
+        return settings;
+    }
+
     /// <summary>The section's control keys as the V4L2 layer takes them (uvcx_ keys go to the extension units).</summary>
     public static IReadOnlyList<ControlSetting> ControlSettings(IReadOnlyList<ConfigEntry> entries)
     {

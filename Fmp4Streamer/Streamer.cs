@@ -344,6 +344,26 @@ public static class Streamer
             Hls = HlsOptions(server),
         };
 
+    /// <summary>
+    /// The section's mixer keys for its ALSA device, checked against the card when it is there (a key naming no
+    /// control or a value it cannot take exits 3, as a bad V4L2 control does); null without mixer keys.
+    /// </summary>
+    internal static Fmp4Streamer.Alsa.MixerSettings? CheckedMixer(ILinuxIo io, Fmp4Streamer.Alsa.AlsaDeviceName name,
+        SourceConfig source, string cardsFile = "/proc/asound/cards")
+    {
+        if (source.Mixer.Count == 0) return null;
+        var mixer = new Fmp4Streamer.Alsa.MixerSettings(io, name, DeviceSources.MixerSettings(source.Mixer), cardsFile);
+        try
+        {
+            mixer.Check();
+        }
+        catch (Fmp4Streamer.Alsa.MixerException e)
+        {
+            throw new SourceSetupException(e.Message, e);
+        }
+        return mixer;
+    }
+
     /// <summary>The stream's sound: an ALSA device, a command or the test tone, with its encoder; null without.</summary>
     private static AudioTrack? CreateAudio(EventLoop loop, SourceConfig source)
     {
@@ -353,7 +373,10 @@ public static class Streamer
         {
             var name = Fmp4Streamer.Alsa.AlsaDeviceName.TryParse(source.Audio, out string error)
                 ?? throw source.Error(ConfigKeys.Audio.Name, $"'{source.Audio}' {error}");
-            audio = new Fmp4Streamer.Alsa.AlsaCaptureSource(loop, LibcIo.Instance, name, source.AudioRate, source.AudioChannels);
+            audio = new Fmp4Streamer.Alsa.AlsaCaptureSource(loop, LibcIo.Instance, name, source.AudioRate, source.AudioChannels)
+            {
+                Mixer = CheckedMixer(LibcIo.Instance, name, source),
+            };
         }
         else if (source.AudioCommand is not null)
             audio = new Fmp4Streamer.Audio.CommandAudioSource(loop, source.Name, source.AudioCommand, source.AudioRate, source.AudioChannels);

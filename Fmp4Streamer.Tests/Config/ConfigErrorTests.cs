@@ -119,6 +119,10 @@ public class ConfigErrorTests
             "c.conf:3: audio_rate: 22050 is not one of 48000, 44100, 32000, 16000");
         yield return Case("AudioBitrateAboveTheFrameLimit", "[/dev/video0]\naudio_rate = 16000\naudio_bitrate = 200\n",
             "c.conf:3: audio_bitrate: 200 kbit/s is outside 8..92 for 1 channel(s) at 16000 Hz");
+        yield return Case("MixerKeyWithoutAudio", "[/dev/video0]\nmixer_capture_volume = 80\n",
+            "c.conf:2: mixer_capture_volume: mixer keys set the controls of the section's audio = hw:... device, and this section has no audio");
+        yield return Case("MixerKeyWithAudioCommand", "[x]\ncommand = cat\naudio_command = arecord -t raw\nmixer_capture_volume = 80\n",
+            "c.conf:4: mixer_capture_volume: mixer keys set the controls of an audio = hw:... device; with audio_command, set the gain with amixer");
         yield return Case("BadAudioChannels", "[/dev/video0]\naudio_channels = 3\n",
             "c.conf:2: audio_channels: '3' is out of range 1..2");
         yield return Case("EmptyCommand", "[x]\ncommand =\n",

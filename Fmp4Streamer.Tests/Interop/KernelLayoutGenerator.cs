@@ -54,6 +54,11 @@ public static class KernelLayoutGenerator
         (typeof(snd_pcm_sw_params), "struct snd_pcm_sw_params"),
         (typeof(snd_pcm_status), "struct snd_pcm_status"),
         (typeof(snd_xferi), "struct snd_xferi"),
+        (typeof(snd_ctl_card_info), "struct snd_ctl_card_info"),
+        (typeof(snd_ctl_elem_id), "struct snd_ctl_elem_id"),
+        (typeof(snd_ctl_elem_list), "struct snd_ctl_elem_list"),
+        (typeof(snd_ctl_elem_info), "struct snd_ctl_elem_info"),
+        (typeof(snd_ctl_elem_value), "struct snd_ctl_elem_value"),
     };
 
     /// <summary>Classes whose constants and request numbers carry the C macro or enum name.</summary>

@@ -77,6 +77,11 @@ public class KernelLayoutTests
         Assert.That(expressions, Does.Contain("offsetof(struct snd_pcm_hw_params, intervals)"));
         Assert.That(expressions, Does.Contain("offsetof(struct snd_pcm_status, tstamp)"));
         Assert.That(expressions, Does.Contain("sizeof(struct snd_pcm_sw_params)"));
+        Assert.That(expressions, Does.Contain("offsetof(struct snd_ctl_elem_info, value.enumerated.name)"));
+        Assert.That(expressions, Does.Contain("offsetof(struct snd_ctl_elem_value, value.integer.value)"));
+        Assert.That(expressions, Does.Contain("offsetof(struct snd_ctl_elem_value, value.enumerated.item)"));
+        Assert.That(expressions, Does.Contain("offsetof(struct snd_ctl_elem_list, pids)"));
+        Assert.That(expressions, Does.Contain("SNDRV_CTL_IOCTL_ELEM_WRITE"));
         Assert.That(expressions, Has.Count.GreaterThan(400));
     }
 

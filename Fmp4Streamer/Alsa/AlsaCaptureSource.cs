@@ -64,6 +64,9 @@ public sealed unsafe class AlsaCaptureSource : IAudioSource, IPollable, ITimerCa
     public int PeriodFrames { get; private set; }
     public int BufferFrames { get; private set; }
 
+    /// <summary>The section's mixer keys, written to the card each time the device opens; null without.</summary>
+    public MixerSettings? Mixer { get; set; }
+
     public long Overruns { get; private set; }
     public long Opens { get; private set; }
     public long FramesCaptured { get; private set; }
@@ -121,6 +124,7 @@ public sealed unsafe class AlsaCaptureSource : IAudioSource, IPollable, ITimerCa
         _lastFailure = null;
         _retryDelayUs = (long)RetryInitial.TotalMicroseconds;
         _loop.Add(_fd, LibC.EPOLLIN, this);
+        Mixer?.ApplyToCardOf(_path);
         Log.Info(Component, $"capturing from {_path}: {SampleRate} Hz, {Channels} ch, periods of {PeriodFrames} frames, buffer {BufferFrames}");
     }
 

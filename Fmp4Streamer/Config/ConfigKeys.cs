@@ -14,6 +14,12 @@ public static class ConfigKeys
 
     public const string MjpgH264 = "MJPGH264";
 
+    /// <summary>
+    /// Keys starting with this in a source section with <c>audio = hw:...</c> set that sound card's mixer controls
+    /// (mixer_capture_volume); not table rows, since the card names them, as a camera names its V4L2 controls.
+    /// </summary>
+    public const string MixerPrefix = "mixer_";
+
     // [server]
 
     public static readonly ConfigKey Listen = new("listen", ConfigScope.Server, ConfigKeyType.Address, "",

@@ -197,6 +197,10 @@ public static class ConfigParser
             }
         }
         controls.AddRange(ownControls);
+        var mixer = new List<ConfigEntry>();
+        foreach (ConfigEntry entry in controls)
+            if (IsMixerKey(entry.Key)) mixer.Add(entry);
+        controls.RemoveAll(e => IsMixerKey(e.Key));
 
         SourceKind kind = SourceKind.Device;
         ConfigEntry? testPatternEntry = values.Get(ConfigKeys.TestPattern);
@@ -216,7 +220,7 @@ public static class ConfigParser
             foreach (ConfigEntry entry in section.Entries)
             {
                 ConfigKey? key = ConfigKeys.Find(entry.Key);
-                if (key is null || key.Scope == ConfigScope.Device)
+                if ((key is null && !IsMixerKey(entry.Key)) || key?.Scope == ConfigScope.Device)
                     throw entry.Error(
                         $"is not valid in the {what} section [{section.Name}]; valid keys: {ConfigKeys.Names(ConfigScope.Source)}");
             }
@@ -244,6 +248,8 @@ public static class ConfigParser
         string? audioCommand = OptionalText(values.Get(ConfigKeys.AudioCommand));
         if (audio is not null && audioCommand is not null)
             throw values.Get(ConfigKeys.AudioCommand)!.Error("a section has either audio = ... or audio_command = ..., not both");
+        CheckMixer(mixer, section, audio, audioCommand);
+        if (audio is null) mixer.Clear();
         bool testPatternAudio = values.Boolean(ConfigKeys.TestPatternAudio);
         if (testPatternAudio && kind != SourceKind.TestPattern)
             throw values.Get(ConfigKeys.TestPatternAudio)!.Error("is only valid with test_pattern = yes");
@@ -306,6 +312,7 @@ public static class ConfigParser
             DecoderInputFormat = decoderInputFormat,
             EncoderInputFormat = encoderInputFormat,
             Controls = controls,
+            Mixer = mixer,
             DecoderControls = M2MControls(document, decoder),
             EncoderControls = M2MControls(document, encoder),
             Location = section.Location,
@@ -317,6 +324,22 @@ public static class ConfigParser
             WarnUnused(source, section, warnings);
         }
         return source;
+    }
+
+    private static bool IsMixerKey(string key) =>
+        key.StartsWith(ConfigKeys.MixerPrefix, StringComparison.Ordinal) && key.Length > ConfigKeys.MixerPrefix.Length;
+
+    /// <summary>A section's own mixer keys need an ALSA device to set; ones from [DEFAULT] just do not apply.</summary>
+    private static void CheckMixer(List<ConfigEntry> mixer, IniSection section, string? audio, string? audioCommand)
+    {
+        if (audio is not null) return;
+        foreach (ConfigEntry entry in mixer)
+        {
+            if (section.Find(entry.Key) is null) continue;
+            throw entry.Error(audioCommand is not null
+                ? "mixer keys set the controls of an audio = hw:... device; with audio_command, set the gain with amixer"
+                : "mixer keys set the controls of the section's audio = hw:... device, and this section has no audio");
+        }
     }
 
     private static string DeriveName(IniSection section, SourceKind kind)

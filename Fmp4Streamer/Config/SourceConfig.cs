@@ -67,6 +67,12 @@ public sealed record SourceConfig
     /// <summary>Controls of the capture device in file order ([DEFAULT] ones first, as configparser lists them).</summary>
     public required IReadOnlyList<ConfigEntry> Controls { get; init; }
 
+    /// <summary>
+    /// The mixer_* keys: controls of the audio device's sound card, in file order ([DEFAULT] ones first). Empty
+    /// unless <see cref="Audio"/> is set.
+    /// </summary>
+    public IReadOnlyList<ConfigEntry> Mixer { get; init; } = Array.Empty<ConfigEntry>();
+
     /// <summary>Controls of the decoder's own section [decoder path], empty if it has none.</summary>
     public required IReadOnlyList<ConfigEntry> DecoderControls { get; init; }
 

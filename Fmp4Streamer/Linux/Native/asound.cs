@@ -76,7 +76,118 @@ public struct snd_xferi
     [FieldOffset(16)] public ulong frames;
 }
 
-/// <summary>Constants and request numbers of &lt;sound/asound.h&gt; used for PCM capture.</summary>
+/// <summary>struct snd_ctl_card_info: what SNDRV_CTL_IOCTL_CARD_INFO says about a card (NUL-padded ASCII fields).</summary>
+[StructLayout(LayoutKind.Explicit, Size = 376)]
+public unsafe struct snd_ctl_card_info
+{
+    [FieldOffset(0)] public int card;
+    [FieldOffset(4)] public int pad;
+    [FieldOffset(8)] public fixed byte id[16];
+    [FieldOffset(24)] public fixed byte driver[16];
+    [FieldOffset(40)] public fixed byte name[32];
+    [FieldOffset(72)] public fixed byte longname[80];
+    [FieldOffset(152)] public fixed byte reserved_[16];
+    [FieldOffset(168)] public fixed byte mixername[80];
+    [FieldOffset(248)] public fixed byte components[128];
+}
+
+/// <summary>struct snd_ctl_elem_id: a control element, found by numid alone once the list has given it.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 64)]
+public unsafe struct snd_ctl_elem_id
+{
+    [FieldOffset(0)] public uint numid;
+    [FieldOffset(4)] public int iface;
+    [FieldOffset(8)] public uint device;
+    [FieldOffset(12)] public uint subdevice;
+    [FieldOffset(16)] public fixed byte name[asound.SNDRV_CTL_ELEM_ID_NAME_MAXLEN];
+    [FieldOffset(60)] public uint index;
+}
+
+/// <summary>struct snd_ctl_elem_list: pids points at an array of <c>space</c> snd_ctl_elem_id the kernel fills.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 80)]
+public unsafe struct snd_ctl_elem_list
+{
+    [FieldOffset(0)] public uint offset;
+    [FieldOffset(4)] public uint space;
+    [FieldOffset(8)] public uint used;
+    [FieldOffset(12)] public uint count;
+    [FieldOffset(16)] public ulong pids;
+    [FieldOffset(24)] public fixed byte reserved[50];
+}
+
+/// <summary>The integer member of snd_ctl_elem_info's value union (C long: 64 bits on LP64).</summary>
+[StructLayout(LayoutKind.Explicit, Size = 24)]
+public struct snd_ctl_elem_info_integer
+{
+    [FieldOffset(0)] public long min;
+    [FieldOffset(8)] public long max;
+    [FieldOffset(16)] public long step;
+}
+
+/// <summary>The enumerated member: the caller writes <c>item</c>, the kernel answers that item's name.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 88)]
+public unsafe struct snd_ctl_elem_info_enumerated
+{
+    [FieldOffset(0)] public uint items;
+    [FieldOffset(4)] public uint item;
+    [FieldOffset(8)] public fixed byte name[64];
+    [FieldOffset(72)] public ulong names_ptr;
+    [FieldOffset(80)] public uint names_length;
+}
+
+[StructLayout(LayoutKind.Explicit, Size = 128)]
+public unsafe struct snd_ctl_elem_info_value
+{
+    [FieldOffset(0)] public snd_ctl_elem_info_integer integer;
+    [FieldOffset(0)] public snd_ctl_elem_info_integer integer64;
+    [FieldOffset(0)] public snd_ctl_elem_info_enumerated enumerated;
+    [FieldOffset(0)] public fixed byte reserved[128];
+}
+
+[StructLayout(LayoutKind.Explicit, Size = 272)]
+public unsafe struct snd_ctl_elem_info
+{
+    [FieldOffset(0)] public snd_ctl_elem_id id;
+    [FieldOffset(64)] public int type;
+    [FieldOffset(68)] public uint access;
+    [FieldOffset(72)] public uint count;
+    [FieldOffset(76)] public int owner;
+    [FieldOffset(80)] public snd_ctl_elem_info_value value;
+    [FieldOffset(208)] public fixed byte reserved[64];
+}
+
+[StructLayout(LayoutKind.Explicit, Size = 1024)]
+public unsafe struct snd_ctl_elem_value_integer
+{
+    [FieldOffset(0)] public fixed long value[128];
+}
+
+[StructLayout(LayoutKind.Explicit, Size = 512)]
+public unsafe struct snd_ctl_elem_value_enumerated
+{
+    [FieldOffset(0)] public fixed uint item[128];
+}
+
+[StructLayout(LayoutKind.Explicit, Size = 1024)]
+public struct snd_ctl_elem_value_value
+{
+    [FieldOffset(0)] public snd_ctl_elem_value_integer integer;
+    [FieldOffset(0)] public snd_ctl_elem_value_enumerated enumerated;
+}
+
+/// <summary>
+/// struct snd_ctl_elem_value: one value per channel (<c>count</c> of the info). The obsolete one-bit field
+/// <c>indirect</c> at offset 64 has no declaration (a bit field has no offsetof to check); it stays zero.
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 1224)]
+public unsafe struct snd_ctl_elem_value
+{
+    [FieldOffset(0)] public snd_ctl_elem_id id;
+    [FieldOffset(72)] public snd_ctl_elem_value_value value;
+    [FieldOffset(1096)] public fixed byte reserved[128];
+}
+
+/// <summary>Constants and request numbers of &lt;sound/asound.h&gt; used for PCM capture and the card's mixer controls.</summary>
 public static class asound
 {
     public const int SNDRV_PCM_HW_PARAM_ACCESS = 0;
@@ -124,4 +235,19 @@ public static class asound
     public static readonly uint SNDRV_PCM_IOCTL_START = _IO('A', 0x42);
     public static readonly uint SNDRV_PCM_IOCTL_DROP = _IO('A', 0x43);
     public static readonly uint SNDRV_PCM_IOCTL_READI_FRAMES = _IOR('A', 0x51, Marshal.SizeOf<snd_xferi>());
+
+    public const int SNDRV_CTL_ELEM_ID_NAME_MAXLEN = 44;
+    public const int SNDRV_CTL_ELEM_TYPE_BOOLEAN = 1;
+    public const int SNDRV_CTL_ELEM_TYPE_INTEGER = 2;
+    public const int SNDRV_CTL_ELEM_TYPE_ENUMERATED = 3;
+    public const int SNDRV_CTL_ELEM_IFACE_MIXER = 2;
+    public const int SNDRV_CTL_ELEM_ACCESS_READ = 1 << 0;
+    public const int SNDRV_CTL_ELEM_ACCESS_WRITE = 1 << 1;
+    public const int SNDRV_CTL_ELEM_ACCESS_INACTIVE = 1 << 8;
+
+    public static readonly uint SNDRV_CTL_IOCTL_CARD_INFO = _IOR('U', 0x01, Marshal.SizeOf<snd_ctl_card_info>());
+    public static readonly uint SNDRV_CTL_IOCTL_ELEM_LIST = _IOWR('U', 0x10, Marshal.SizeOf<snd_ctl_elem_list>());
+    public static readonly uint SNDRV_CTL_IOCTL_ELEM_INFO = _IOWR('U', 0x11, Marshal.SizeOf<snd_ctl_elem_info>());
+    public static readonly uint SNDRV_CTL_IOCTL_ELEM_READ = _IOWR('U', 0x12, Marshal.SizeOf<snd_ctl_elem_value>());
+    public static readonly uint SNDRV_CTL_IOCTL_ELEM_WRITE = _IOWR('U', 0x13, Marshal.SizeOf<snd_ctl_elem_value>());
 }
