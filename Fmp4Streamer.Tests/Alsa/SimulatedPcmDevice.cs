@@ -31,6 +31,9 @@ internal sealed unsafe class SimulatedPcmDevice : ILinuxIo
     public uint MaxChannels { get; set; } = 2;
     public bool Plugged { get; set; } = true;
 
+    /// <summary>Most periods in a buffer; the device keeps the fewest it is allowed when it chooses.</summary>
+    public uint MaxPeriods { get; set; } = 32;
+
     /// <summary>The card's clock runs this much fast (1e-4 = 100 ppm).</summary>
     public double Drift { get; set; }
 
@@ -165,7 +168,14 @@ internal sealed unsafe class SimulatedPcmDevice : ILinuxIo
         if (hi == 0) return LibC.EINVAL;
         HwParams.SetInterval(ref *p, SNDRV_PCM_HW_PARAM_RATE, lo, hi);
         if (!Narrow(p, SNDRV_PCM_HW_PARAM_PERIOD_SIZE, 64, 8192, out uint pMin, out _)) return LibC.EINVAL;
-        if (!Narrow(p, SNDRV_PCM_HW_PARAM_PERIODS, 2, 32, out uint nMin, out _)) return LibC.EINVAL;
+        if (!Narrow(p, SNDRV_PCM_HW_PARAM_PERIODS, 2, MaxPeriods, out uint nMin, out uint nMax)) return LibC.EINVAL;
+        // The buffer is a whole number of the smallest period: the periods the asked-for buffer sizes allow.
+        var (bMin, bMax) = HwParams.Interval(*p, SNDRV_PCM_HW_PARAM_BUFFER_SIZE);
+        nMin = Math.Max(nMin, (bMin + pMin - 1) / pMin);
+        nMax = Math.Min(nMax, bMax / pMin);
+        if (nMin > nMax) return LibC.EINVAL;
+        HwParams.SetInterval(ref *p, SNDRV_PCM_HW_PARAM_PERIODS, nMin, nMax);
+        HwParams.SetInterval(ref *p, SNDRV_PCM_HW_PARAM_BUFFER_SIZE, pMin * nMin, pMin * nMax);
         if (!choose) return 0;
         _channels = chMin;
         _rate = lo;

@@ -24,6 +24,9 @@ public sealed unsafe class AlsaCaptureSource : IAudioSource, IPollable, ITimerCa
     /// <summary>Frames per period asked for: 1024 is one AAC frame, about 21 ms at 48 kHz.</summary>
     public const uint PreferredPeriodFrames = 1024;
 
+    /// <summary>The longest buffer asked for: the loop may stall this long before an overrun.</summary>
+    public const int MaxBufferSeconds = 2;
+
     public static readonly TimeSpan RetryInitial = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan RetryMax = TimeSpan.FromSeconds(8);
 
@@ -144,14 +147,24 @@ public sealed unsafe class AlsaCaptureSource : IAudioSource, IPollable, ITimerCa
         err = _io.Ioctl(_fd, SNDRV_PCM_IOCTL_HW_REFINE, &hw);
         if (err != 0) return Unsupported(any, err);
 
-        // A period of one AAC frame if the device has it, else anything from 5 ms to 100 ms; a buffer of 4 to 16 periods.
+        // A period of one AAC frame if the device has it, else anything from 5 ms to 100 ms.
         var withPeriod = hw;
         HwParams.SetInterval(ref withPeriod, SNDRV_PCM_HW_PARAM_PERIOD_SIZE, PreferredPeriodFrames, PreferredPeriodFrames);
         if (_io.Ioctl(_fd, SNDRV_PCM_IOCTL_HW_REFINE, &withPeriod) == 0) hw = withPeriod;
         else HwParams.SetInterval(ref hw, SNDRV_PCM_HW_PARAM_PERIOD_SIZE, (uint)(SampleRate / 200), (uint)(SampleRate / 10));
+        // The largest buffer of at least 4 periods, up to MaxBufferSeconds: a period still wakes the loop, so capture is
+        // no later for it; the buffer only bounds how long the loop may be busy elsewhere before samples are lost.
         var withPeriods = hw;
-        HwParams.SetInterval(ref withPeriods, SNDRV_PCM_HW_PARAM_PERIODS, 4, 16);
-        if (_io.Ioctl(_fd, SNDRV_PCM_IOCTL_HW_REFINE, &withPeriods) == 0) hw = withPeriods;
+        HwParams.SetInterval(ref withPeriods, SNDRV_PCM_HW_PARAM_PERIODS, 4, 1024);
+        HwParams.SetInterval(ref withPeriods, SNDRV_PCM_HW_PARAM_BUFFER_SIZE, 0, (uint)(SampleRate * MaxBufferSeconds));
+        if (_io.Ioctl(_fd, SNDRV_PCM_IOCTL_HW_REFINE, &withPeriods) == 0)
+        {
+            hw = withPeriods;
+            uint largest = HwParams.Interval(withPeriods, SNDRV_PCM_HW_PARAM_BUFFER_SIZE).Max;
+            var withBuffer = withPeriods;
+            HwParams.SetInterval(ref withBuffer, SNDRV_PCM_HW_PARAM_BUFFER_SIZE, largest, largest);
+            if (_io.Ioctl(_fd, SNDRV_PCM_IOCTL_HW_REFINE, &withBuffer) == 0) hw = withBuffer;
+        }
         err = _io.Ioctl(_fd, SNDRV_PCM_IOCTL_HW_PARAMS, &hw);
         if (err != 0) return $"{_path}: SNDRV_PCM_IOCTL_HW_PARAMS: {LinuxError.Name(err)}";
         PeriodFrames = (int)HwParams.Interval(hw, SNDRV_PCM_HW_PARAM_PERIOD_SIZE).Min;
