@@ -186,6 +186,43 @@ public class AlsaCaptureSourceTests
         finally { File.Delete(cards); }
     }
 
+    [Test]
+    public void ASubdeviceIsAskedForThroughTheCardsControlNode()
+    {
+        _device.BusySubdevices.Add(0);
+        using var source = Source(name: "hw:1,0,2");
+        source.Start(new RecordingPcmSink());
+        Assert.That(source.IsOpen, Is.True);
+        Assert.That(_device.OpenedSubdevice, Is.EqualTo(2));
+        Assert.That(_device.ControlIsOpen, Is.False, "the control node is only held for the open");
+    }
+
+    [Test]
+    public void ABusySubdeviceIsRetriedNotSwappedForAnother()
+    {
+        _device.BusySubdevices.Add(3);
+        using var source = Source(name: "hw:1,0,3");
+        source.Start(new RecordingPcmSink());
+        Assert.That(source.IsOpen, Is.False);
+        Assert.That(source.IsWaitingForDevice, Is.True);
+        Assert.That(_device.ControlIsOpen, Is.False);
+        _device.BusySubdevices.Clear();
+        _loop.AdvanceAndRun(_clock, 1_100_000, stepUs: 50_000);
+        Assert.That(source.IsOpen, Is.True);
+        Assert.That(_device.OpenedSubdevice, Is.EqualTo(3));
+    }
+
+    [TestCase("hw:Loopback,1,0", "Loopback", 1, 0)]
+    [TestCase("hw:CARD=Loopback,DEV=1,SUBDEV=7", "Loopback", 1, 7)]
+    [TestCase("hw:0,1,2", null, 1, 2)]
+    [TestCase("hw:0,1", null, 1, null)]
+    public void SubdevicesParse(string name, string? cardId, int device, int? subdevice)
+    {
+        var parsed = AlsaDeviceName.TryParse(name, out string error);
+        Assert.That(parsed, Is.Not.Null, error);
+        Assert.That((parsed!.CardId, parsed.Device, parsed.Subdevice), Is.EqualTo((cardId, device, subdevice)));
+    }
+
     [TestCase("hw:1,0", "/dev/snd/pcmC1D0c")]
     [TestCase("hw:2", "/dev/snd/pcmC2D0c")]
     [TestCase("/dev/snd/pcmC3D1c", "/dev/snd/pcmC3D1c")]
@@ -197,6 +234,8 @@ public class AlsaCaptureSourceTests
     [TestCase("/dev/snd/pcmC1D0p", "playback node")]
     [TestCase("hw:1,x", "device number")]
     [TestCase("hw:99,0", "names no card")]
+    [TestCase("hw:1,0,x", "subdevice number")]
+    [TestCase("hw:1,0,1,1", "is not hw:CARD,DEV")]
     public void BadNamesSayWhatIsAccepted(string name, string message)
     {
         Assert.That(AlsaDeviceName.TryParse(name, out string error), Is.Null);

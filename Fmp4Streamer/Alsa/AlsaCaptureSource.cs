@@ -106,14 +106,14 @@ public sealed unsafe class AlsaCaptureSource : IAudioSource, IPollable, ITimerCa
             Retry($"card '{_name.CardId}' is not in {_cardsFile}");
             return;
         }
-        int err = _io.Open(_path, LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, out int fd);
+        int err = OpenPcm(out int fd, out string? failure);
         if (err != 0)
         {
-            Retry($"cannot open {_path}: {LinuxError.Name(err)}");
+            Retry(failure ?? $"cannot open {_path}: {LinuxError.Name(err)}");
             return;
         }
         _fd = fd;
-        string? failure = Configure();
+        failure = Configure();
         if (failure is not null)
         {
             Close();
@@ -125,6 +125,35 @@ public sealed unsafe class AlsaCaptureSource : IAudioSource, IPollable, ITimerCa
         _retryDelayUs = (long)RetryInitial.TotalMicroseconds;
         _loop.Add(_fd, LibC.EPOLLIN, this);
         Log.Info(Component, $"capturing from {_path}: {SampleRate} Hz, {Channels} ch, periods of {PeriodFrames} frames, buffer {BufferFrames}");
+    }
+
+    /// <summary>
+    /// Opens the capture node; with a subdevice named, through the card's control node as libasound does: the kernel
+    /// gives a PCM opened by the thread that set a control file's preferred subdevice that substream or EAGAIN.
+    /// </summary>
+    private int OpenPcm(out int fd, out string? failure)
+    {
+        int flags = LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC;
+        failure = null;
+        if (_name.Subdevice is not int subdevice) return _io.Open(_path!, flags, out fd);
+        fd = -1;
+        string? control = _name.ResolveControl(_cardsFile);
+        if (control is null) return LibC.ENOENT;
+        int err = _io.Open(control, LibC.O_RDONLY | LibC.O_CLOEXEC, out int ctl);
+        if (err != 0)
+        {
+            failure = $"cannot open {control}: {LinuxError.Name(err)}";
+            return err;
+        }
+        err = _io.Ioctl(ctl, SNDRV_CTL_IOCTL_PCM_PREFER_SUBDEVICE, &subdevice);
+        if (err != 0) failure = $"{control}: SNDRV_CTL_IOCTL_PCM_PREFER_SUBDEVICE: {LinuxError.Name(err)}";
+        else
+        {
+            err = _io.Open(_path!, flags, out fd);
+            if (err == LibC.EAGAIN) failure = $"subdevice {subdevice} of {_path} is in use";
+        }
+        _io.Close(ctl);
+        return err;
     }
 
     private string Component => "ALSA " + _name;

@@ -6,8 +6,8 @@ namespace Fmp4Streamer.Tests.EndToEnd.Vm;
 
 /// <summary>
 /// Sound from real kernel ALSA drivers, in one boot (tests/vm/payloads/audio.sh). The loopback H264 camera's section
-/// has <c>audio = hw:Loopback,1</c>: snd-aloop's capture side, fed by aplay in the guest playing the host's 1 kHz tone at
-/// -12 dBFS into the playback side; the host decodes /cam/stream.mp4 and finds the tone's frequency and level. Two test
+/// has <c>audio = hw:Loopback,1,2</c>: snd-aloop's capture side, subdevice 2, fed by aplay in the guest playing the
+/// host's 1 kHz tone at -12 dBFS into the playback side of that pair (any other subdevice captures silence); the host decodes /cam/stream.mp4 and finds the tone's frequency and level. Two test
 /// pattern sections capture from snd-dummy at 44100 Hz mono and 16000 Hz stereo (rate and channel negotiation with a
 /// driver that offers 5.5-48 kHz, 1-2 channels). Then the loopback card is taken away while a host client streams (its
 /// platform device unbound: the kernel's card removal, which waits until every open file is closed) and bound again:
@@ -141,8 +141,8 @@ public class AudioVmTests
         Assert.That(V("snd_fds_while_gone"), Is.EqualTo("0"), DaemonLog);
         Assert.That(V("alive_while_gone"), Is.EqualTo("yes"), DaemonLog);
         string log = DaemonLog;
-        Assert.That(log, Does.Contain("ALSA hw:Loopback,1: read: ENODEV"), "the loss is logged");
-        Assert.That(log, Does.Contain("ALSA hw:Loopback,1: card 'Loopback' is not in /proc/asound/cards; retrying"), "the retry is logged");
+        Assert.That(log, Does.Contain("ALSA hw:Loopback,1,2: read: ENODEV"), "the loss is logged");
+        Assert.That(log, Does.Contain("ALSA hw:Loopback,1,2: card 'Loopback' is not in /proc/asound/cards; retrying"), "the retry is logged");
         // The retry is logged once, not at every attempt.
         Assert.That(Regex.Matches(log, "card 'Loopback' is not in").Count, Is.EqualTo(1), log);
         Assert.That(V("captures_before"), Is.EqualTo("1"), log);

@@ -1,7 +1,8 @@
 # Sound from real kernel ALSA drivers, in one boot. Run by Fmp4Streamer.Tests/EndToEnd/Vm/AudioVmTests with
 # ./fmp4streamer copied to /bin and the host's tone (/data/tone.wav: 48 kHz mono S16_LE) to /data.
-# - cam: the loopback H264 camera with audio = hw:Loopback,1 (snd-aloop's capture side, card 0 device 1), fed by
-#   aplay playing the tone into the playback side (device 0); auto_sleep = no, so capture runs with or without clients.
+# - cam: the loopback H264 camera with audio = hw:Loopback,1,2 (snd-aloop's capture side, card 0 device 1, subdevice 2),
+#   fed by aplay playing the tone into the playback side of that pair (device 0 subdevice 2; what another subdevice
+#   captures is silence); auto_sleep = no, so capture runs with or without clients.
 # - dummy44 / dummy16: the test pattern with snd-dummy's capture device at 44100 Hz mono and 16000 Hz stereo.
 # The host decodes the streams; on `unplug` the loopback card is taken away (its platform device unbound: rmmod is
 # refused while the daemon holds it open) and, after 3 s, bound again; the host then decodes a new client.
@@ -13,7 +14,7 @@ ALOOP=/sys/bus/platform/drivers/snd_aloop
 # tone_start / tone_stop: aplay into the loopback's playback side, restarted if it ends (the file is 30 s long).
 tone_start() {
   : > /tmp/tone.on
-  (while [ -e /tmp/tone.on ]; do aplay -q -D hw:Loopback,0,0 /data/tone.wav 2>>/tmp/aplay.log || sleep 0.2; done) &
+  (while [ -e /tmp/tone.on ]; do aplay -q -D hw:Loopback,0,2 /data/tone.wav 2>>/tmp/aplay.log || sleep 0.2; done) &
   TONE_LOOP=$!
   rig_mark "tone started"
 }
@@ -23,12 +24,12 @@ tone_stop() {
   rig_mark "tone stopped"
 }
 # captures N: how many times the daemon has logged that it (re)opened the loopback's capture device.
-captures() { grep -c "ALSA hw:Loopback,1: capturing from" /tmp/daemon.log; }
+captures() { grep -c "ALSA hw:Loopback,1,2: capturing from" /tmp/daemon.log; }
 
 rig_run cards cat /proc/asound/cards
 rig_feed_start 0 || exit 1
 printf '%s\n' '[server]' 'listen =' 'port = 8000' 'rtsp_port = 0' '' \
-  '[/dev/video10]' 'name = cam' 'width = 640' 'height = 480' 'fps = 30' 'auto_sleep = no' 'audio = hw:Loopback,1' '' \
+  '[/dev/video10]' 'name = cam' 'width = 640' 'height = 480' 'fps = 30' 'auto_sleep = no' 'audio = hw:Loopback,1,2' '' \
   '[dummy44]' 'test_pattern = yes' 'width = 160' 'height = 128' 'fps = 5' 'audio = hw:Dummy,0' 'audio_rate = 44100' \
   'audio_channels = 1' '' \
   '[dummy16]' 'test_pattern = yes' 'width = 160' 'height = 128' 'fps = 5' 'audio = hw:CARD=Dummy,DEV=0' \
