@@ -77,7 +77,7 @@ public class AudioVmTests
             watcher?.Dispose();
             _vm.Signal("done");
             _exitCode = _vm.WaitForExit(120);
-            _vm.SaveSections("audio", "daemon-log", "aplay-log", "cards", "cards-after");
+            _vm.SaveSections("audio", "daemon-log", "aplay-log", "cards", "cards-after", "sub2-status");
             TestContext.Progress.WriteLine($"Audio VM: {_vm.Elapsed.TotalSeconds:F1} s; before: {_before}; after: {_after}; " +
                 $"dummy44: {_dummy44}; dummy16: {_dummy16}; unbind {V("unbind_seconds")} s; watcher bytes " +
                 $"{_watcherAtUnplug}/{_watcherAtReplug}/{_watcherAtEnd}; " +
@@ -116,6 +116,15 @@ public class AudioVmTests
     public void TheLoopbackToneIsHeardWithItsFrequencyAndLevel()
     {
         AssertTone(_before, "before the removal");
+    }
+
+    [Test]
+    public void TheDaemonHoldsTheSubdeviceItNamed()
+    {
+        // Subdevice 0 is what an open without a preference takes first: it is free, and 2 captures.
+        Assert.That(_vm.RequireSection("sub2-status").Text, Does.Contain("state: RUNNING"), DaemonLog);
+        Assert.That(_vm.RequireSection("sub0-status").Text.Trim(), Is.EqualTo("closed"));
+        Assert.That(DaemonLog, Does.Contain("ALSA hw:Loopback,1,2: capturing from /dev/snd/pcmC0D1c: 48000 Hz, 1 ch"));
     }
 
     [Test]

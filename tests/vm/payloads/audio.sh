@@ -39,6 +39,9 @@ D=$!
 rig_wait_listen 8000 90 || { rig_dump daemon-log /tmp/daemon.log; exit 1; }
 _t=100; until [ "$(captures)" -ge 1 ] || [ $_t -le 0 ]; do _t=$((_t - 1)); sleep 0.2; done
 tone_start
+# The kernel's view: the daemon holds subdevice 2 of the capture device, subdevice 0 (any open's first pick) is free.
+rig_run sub2-status cat /proc/asound/card0/pcm1c/sub2/status
+rig_run sub0-status cat /proc/asound/card0/pcm1c/sub0/status
 rig_mark ready-for-clients
 
 if rig_wait unplug 150; then
