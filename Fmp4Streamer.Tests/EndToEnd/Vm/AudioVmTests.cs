@@ -189,8 +189,9 @@ public class AudioVmTests
         var (amplitude, fitSnrDb) = AacTestAudio.FitSine(x, LoopRate, hz);
         double peakDbfs = 20 * Math.Log10(amplitude / 32768);
         Assert.That(peakDbfs, Is.EqualTo(TonePeakDbfs).Within(3), $"level {when}");
-        // The tone is the whole signal: no gaps, clicks or noise of any weight.
-        Assert.That(fitSnrDb, Is.GreaterThan(20), $"tone-to-rest ratio {when}; aplay: {AplayLog}");
+        // The tone is the whole signal: no noise of any weight, and gaps (aplay underruns in a starved guest: 28 dB
+        // was seen under load, 63 dB otherwise) of under about 3 % of the clip. Another subdevice's silence fails here.
+        Assert.That(fitSnrDb, Is.GreaterThan(15), $"tone-to-rest ratio {when}; aplay: {AplayLog}");
         TestContext.Progress.WriteLine($"tone {when}: {hz:F2} Hz, {peakDbfs:F2} dBFS peak, fit SNR {fitSnrDb:F1} dB");
     }
 
