@@ -10,7 +10,7 @@ help:
 	@echo "make test       install test tools if missing, build, run every test (unit, end to end, VM)"
 	@echo "make unit       the in-process tests only: no daemon binary, browser, player or VM (about 3 minutes)"
 	@echo "make m2mcheck   build the M2M stage checker the VM tests and the benchmark run inside the VM"
-	@echo "make bench      fan-out, RTSP, HLS, HLS through nginx, slow HLS readers, per-frame, M2M-hop, pictures, AAC-encoder and decoder benchmarks; print the figures the README quotes"
+	@echo "make bench      fan-out, RTSP, HLS, HLS through nginx, slow HLS readers, per-frame, M2M-hop, pictures, AAC-encoder, decoder and 10-minute A/V drift benchmarks; print the figures the README quotes"
 	@echo "make clean      remove build outputs"
 
 build: deps-build
@@ -50,6 +50,7 @@ bench: build m2mcheck
 	tests/bench/pictures.sh
 	tests/bench/aac.sh
 	tests/bench/decode.sh
+	tests/bench/avdrift.sh
 
 clean:
 	rm -rf artifacts fmp4streamer fmp4streamer-arm64 */bin */obj tests/vm/M2MCheck/bin tests/vm/M2MCheck/obj tests/bench/Microbench/bin tests/bench/Microbench/obj tests/bench/AacEncode/bin tests/bench/AacEncode/obj

@@ -24,6 +24,7 @@ public static class DeviceSources
             {
                 Encoder = EncoderStage(source),
                 Decoder = DecoderStage(source),
+                PicturesOnly = source.PicturesOnly,
             });
             // A reload replaces a running camera: the old one still holds the device, so its first open checks instead.
             if (probe) camera.Probe();

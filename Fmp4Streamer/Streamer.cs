@@ -122,8 +122,9 @@ public static class Streamer
         }
         foreach (var hub in hubs)
         {
-            Log.Info(hub.Name, $"{hub.Source.Description}, {hub.ConfiguredWidth}x{hub.ConfiguredHeight}, at /{hub.Name}/stream.mp4" +
-                (hubs[0] == hub ? " and /stream.mp4" : "") + $"; pictures from {pictures[hubs.IndexOf(hub)]!.Kind}");
+            string url = hub.PicturesOnly ? "stream.mjpg" : "stream.mp4";
+            Log.Info(hub.Name, $"{hub.Source.Description}, {hub.ConfiguredWidth}x{hub.ConfiguredHeight}, at /{hub.Name}/{url}" +
+                (hubs[0] == hub ? $" and /{url}" : "") + $"; pictures from {pictures[hubs.IndexOf(hub)]!.Kind}");
             hub.Open();
         }
 
@@ -215,6 +216,8 @@ public static class Streamer
     /// <summary>The shutdown line of one stream: what its counters say.</summary>
     internal static string Summary(StreamHub hub)
     {
+        if (hub.Source is V4L2.CameraSource { PicturesOnly: true } camera)
+            return $"pictures only: {camera.FramesDelivered} camera frames, {hub.Stats.SourceStarts.Value} source starts, {hub.Stats.SourceRestarts.Value} restarts";
         StreamStats s = hub.Stats;
         string line = $"{s.FramesCaptured.Value} frames captured, {s.FramesMuxed.Value} muxed ({s.BytesMuxed.Value} bytes), " +
             $"{s.FramesSkipped.Value} skipped; {s.KeyFrameRequests.Value} key-frame requests, {s.SourceStarts.Value} source starts, " +

@@ -37,4 +37,17 @@ public class ForwardedChainTests
         Assert.That(Resolve("192.0.2.9", "X-Forwarded-For: 127.0.0.1\r\n"), Is.EqualTo("192.0.2.9"));
         Assert.That(Resolve("127.0.0.1", "X-Forwarded-For: 203.0.113.7\r\n", NetworkList.Empty), Is.EqualTo("127.0.0.1"));
     }
+
+    [TestCase("X-Forwarded-Proto: https\r\n", true, TestName = "X-Forwarded-Proto https")]
+    [TestCase("x-forwarded-proto: HTTPS\r\n", true, TestName = "X-Forwarded-Proto any case")]
+    [TestCase("X-Forwarded-Proto: http\r\n", false, TestName = "X-Forwarded-Proto http")]
+    [TestCase("X-Forwarded-Proto: https, http\r\n", true, TestName = "X-Forwarded-Proto: the client-facing proxy's (first) value")]
+    [TestCase("Forwarded: for=192.0.2.60;proto=https;by=203.0.113.43\r\n", true, TestName = "Forwarded proto=https")]
+    [TestCase("Forwarded: for=192.0.2.60;proto=\"https\"\r\n", true, TestName = "Forwarded quoted proto")]
+    [TestCase("Forwarded: for=192.0.2.60;proto=http, for=10.0.0.1;proto=https\r\n", false, TestName = "Forwarded: the first element's proto")]
+    [TestCase("Forwarded: for=192.0.2.60\r\n", false, TestName = "Forwarded without proto")]
+    [TestCase("X-Forwarded-Proto: http\r\nForwarded: proto=https\r\n", false, TestName = "X-Forwarded-Proto is preferred")]
+    [TestCase("X-Forwarded-For: 203.0.113.7\r\n", false, TestName = "no proto header")]
+    public void HttpsFromTheForwardedProtocol(string headers, bool https) =>
+        Assert.That(ForwardedChain.IsHttps(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n")), Is.EqualTo(https));
 }

@@ -17,20 +17,9 @@ internal sealed class AvRecording : IDisposable, IFragmentSubscriber
     public const int Fps = 30;
     public const int PeriodFrames = 480;
 
-    private sealed class ManualVideo : IVideoSource
-    {
-        public IAccessUnitSink? Sink;
-        public string Description => "manual video";
-        public int FramesPerSecond => Fps;
-        public void Start(IAccessUnitSink sink) => Sink = sink;
-        public void Stop() => Sink = null;
-        public void RequestKeyFrame() { }
-        public void Dispose() { }
-    }
-
     private readonly EventLoop _loop;
     private readonly bool _ownsLoop;
-    private readonly ManualVideo _video = new();
+    private readonly ManualVideoSource _video = new(Fps);
     private readonly TestPatternEncoder _encoder = new(320, 240, Fps);
     private readonly byte[] _frame;
     private readonly MemoryStream _file = new();

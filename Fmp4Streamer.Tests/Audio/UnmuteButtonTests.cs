@@ -25,4 +25,19 @@ public class UnmuteButtonTests
         Assert.That(page, Does.Contain("b.className = 'unmute'"));
         Assert.That(page, Does.Contain("<figure><video controls autoplay muted playsinline"));
     }
+
+    [Test]
+    public void APageServedWhileAStreamWithSoundSleepsNamesTheSound()
+    {
+        // Before the first frame there is no init segment: the page's codecs must still list mp4a, or the page's
+        // MediaSource is opened for video alone and rejects the first fragment (and no button is offered).
+        var sleeping = new Fmp4Streamer.Tests.Http.FakeLiveStream(withInit: false) { AudioCodecs = "mp4a.40.2" };
+        var silent = new Fmp4Streamer.Tests.Http.FakeLiveStream("b", withInit: false);
+        var pages = new Pages([sleeping, silent]);
+        Assert.That(Encoding.UTF8.GetString(pages.Page(0)), Does.Contain("codecs=\"avc1.42e01e,mp4a.40.2\""));
+        Assert.That(Encoding.UTF8.GetString(pages.Page(1)), Does.Contain("codecs=\"avc1.42e01e\"'"));
+        string tiles = Encoding.UTF8.GetString(pages.Tiles());
+        Assert.That(tiles, Does.Contain("video0/stream.mp4\" type='video/mp4; codecs=\"avc1.42e01e,mp4a.40.2\"'"));
+        Assert.That(tiles, Does.Contain("b/stream.mp4\" type='video/mp4; codecs=\"avc1.42e01e\"'"));
+    }
 }

@@ -86,8 +86,8 @@ public class ConfigErrorTests
             "c.conf:2: capture_format: 'H26' is not a capture format; use exactly 4 characters (H264, YUYV, MJPG, JPEG, NV12, ...) or MJPGH264");
         yield return Case("BadFourCC", "[/dev/video0]\ncapture_format = YUYV\nencoder = /dev/video11\nencoder_input_format = NV12X\n",
             "c.conf:4: encoder_input_format: 'NV12X' is not a fourcc; use exactly 4 characters (e.g. MJPG, NV12, YUYV)");
-        yield return Case("RawFormatWithoutEncoder", "[/dev/video0]\ncapture_format = YUYV\n",
-            "c.conf:2: capture_format: 'YUYV' is not H264 or MJPGH264: add an M2M H264 encoder (e.g. encoder = /dev/video11)");
+        yield return Case("RawFormatWithoutEncoder", "[/dev/video0]\ncapture_format = RGB3\n",
+            "c.conf:2: capture_format: 'RGB3' is not H264 or MJPGH264, nor a picture format (MJPG, JPEG, YUYV, NV12) served alone: add an M2M H264 encoder (e.g. encoder = /dev/video11)");
         yield return Case("DecoderWithoutEncoder", "[/dev/video0]\ncapture_format = MJPG\ndecoder = /dev/video10\n",
             "c.conf:3: decoder: '/dev/video10' decodes to raw frames: add an H264 encoder after it (e.g. encoder = /dev/video11)");
         yield return Case("MjpgH264WithEncoder", "[/dev/video0]\ncapture_format = MJPGH264\nencoder = /dev/video11\n",

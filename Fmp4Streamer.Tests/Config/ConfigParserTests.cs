@@ -230,6 +230,23 @@ public class ConfigParserTests
         Assert.That((source.DecoderInputFormat, source.EncoderInputFormat), Is.EqualTo(("H264", "NV12")));
     }
 
+    [TestCase("MJPG", true)]
+    [TestCase("JPEG", true)]
+    [TestCase("YUYV", true)]
+    [TestCase("NV12", true)]
+    [TestCase("H264", false)]
+    [TestCase("MJPGH264", false)]
+    public void APictureFormatWithoutAnEncoderServesPicturesOnly(string format, bool picturesOnly)
+    {
+        StreamerConfig config = ConfigLoader.Parse($"[/dev/video0]\ncapture_format = {format}\n", "c.conf");
+        SourceConfig source = config.Sources[0];
+        Assert.That(config.Warnings, Is.Empty);
+        Assert.That((source.PicturesOnly, source.UsesM2MChain, source.CaptureMemory), Is.EqualTo((picturesOnly, false, MemoryType.Mmap)));
+        if (!picturesOnly) return;
+        var withEncoder = ConfigLoader.Parse($"[/dev/video0]\ncapture_format = {format}\nencoder = /dev/video11\n", "c.conf").Sources[0];
+        Assert.That(withEncoder.PicturesOnly, Is.False, "an encoder makes video of it");
+    }
+
     private static IEnumerable<TestCaseData> DerivedDefaults()
     {
         // capture_format, decoder?, encoder? -> capture_memory, decoder_input_format, encoder_input_format

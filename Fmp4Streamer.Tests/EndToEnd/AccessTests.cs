@@ -149,6 +149,21 @@ public class AccessTests
     }
 
     [Test]
+    public void TheCookieIsSecureWhenATrustedProxySaysTheClientCameOverTls()
+    {
+        static string? SetCookie(string head) => head.Split("\r\n").FirstOrDefault(l => l.StartsWith("Set-Cookie: ", StringComparison.Ordinal));
+        string tls = Head(Get("/", "X-Forwarded-For: 198.51.100.20\r\nX-Forwarded-Proto: https\r\nAuthorization: " + Alice, Proxy));
+        Assert.That(SetCookie(tls), Does.EndWith("; Secure"), tls);
+        string forwarded = Head(Get("/", "Forwarded: for=198.51.100.20;proto=https\r\nAuthorization: " + Alice, Proxy));
+        Assert.That(SetCookie(forwarded), Does.EndWith("; Secure"), forwarded);
+        string plain = Head(Get("/", "X-Forwarded-For: 198.51.100.20\r\nX-Forwarded-Proto: http\r\nAuthorization: " + Alice, Proxy));
+        Assert.That(SetCookie(plain), Is.Not.Null.And.Not.Contain("Secure"), plain);
+        // Not from a proxy the daemon trusts: the header is the client's own word.
+        string untrusted = Head(Get("/", "X-Forwarded-Proto: https\r\nAuthorization: " + Alice, "127.0.0.6"));
+        Assert.That(SetCookie(untrusted), Is.Not.Null.And.Not.Contain("Secure"), untrusted);
+    }
+
+    [Test]
     public void ForwardedAddressesAreBelievedOnlyFromTrustedProxies()
     {
         // Through the trusted proxy: the forwarded client decides, exempt or not.

@@ -32,6 +32,9 @@ internal sealed class FakeLiveStream : ILiveStream
         return new InitSegment(bytes, codecs, 640, 480, 90000);
     }
 
+    /// <summary>The configured sound's codecs (null: none).</summary>
+    public string? AudioCodecs { get; set; }
+
     /// <summary>The loop and options the segmenter is made with (the server fixture sets them).</summary>
     public EventLoop? Loop { get; set; }
     public HlsOptions HlsOptions { get; set; } = new();
@@ -48,6 +51,9 @@ internal sealed class FakeLiveStream : ILiveStream
     public InitSegment? Init { get; set; }
     public int ConfiguredWidth => 640;
     public int ConfiguredHeight => 480;
+
+    /// <summary>Stands for a camera without an encoder: the video routes answer 404.</summary>
+    public bool PicturesOnly { get; set; }
     public int SubscriberCount => _joined.Count + _waiting.Count;
     public int SubscribeCalls { get; private set; }
     public int Sequence { get; private set; }

@@ -21,6 +21,7 @@ public class RtspServerTests
         public void Stop() => Sink = null;
         public void RequestKeyFrame() { }
         public void Dispose() { }
+        public bool PicturesOnly { get; set; }
     }
 
     private LoopThread _loop = null!;
@@ -161,6 +162,17 @@ public class RtspServerTests
         Assert.That(afterGapNotSps, Is.EqualTo(0), "a gap not followed by a key frame");
         reader.Socket.Shutdown(SocketShutdown.Both);
         reading.Wait(5000);
+    }
+
+    [Test]
+    public void A_pictures_only_camera_is_not_found_at_once()
+    {
+        Start();
+        _source.PicturesOnly = true;
+        using var client = new RtspTestClient(_loop.Invoke(() => _server.Port));
+        string url = $"rtsp://127.0.0.1:{_server.Port}/cam";
+        Assert.That(client.Request("DESCRIBE", url, "Accept: application/sdp").Status, Is.EqualTo(404));
+        Assert.That(client.Request("SETUP", url + "/trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1").Status, Is.EqualTo(404));
     }
 
     [Test]

@@ -8,18 +8,6 @@ namespace Fmp4Streamer.Tests.Streaming;
 /// <summary>Outputs of access units on the hub: key-frame start, holding the source, sleeping after the grace.</summary>
 public class AccessUnitOutputTests
 {
-    private sealed class FakeSource : IVideoSource
-    {
-        public IAccessUnitSink? Sink;
-        public int Starts, Stops, KeyFrameRequests;
-        public string Description => "fake";
-        public int FramesPerSecond => 30;
-        public void Start(IAccessUnitSink sink) { Sink = sink; Starts++; }
-        public void Stop() { Sink = null; Stops++; }
-        public void RequestKeyFrame() => KeyFrameRequests++;
-        public void Dispose() { }
-    }
-
     private sealed class RecordingOutput : IAccessUnitOutput
     {
         public readonly List<bool> Keys = new();
@@ -33,22 +21,15 @@ public class AccessUnitOutputTests
         public void OnDiscontinuity() => Discontinuities++;
     }
 
-    private readonly TestPatternEncoder _encoder = new(320, 240, 30);
-    private long _n;
+    private readonly TestPatternUnits _units = new();
 
-    private void Push(FakeSource source, bool key)
-    {
-        var buffer = new byte[_encoder.MaxFrameSize];
-        int length = _encoder.EncodeFrame(_n, 1_700_000_000_000 + _n * 33, key, buffer);
-        source.Sink!.OnAccessUnit(buffer.AsSpan(0, length), 1_000_000 + _n * 33_333);
-        _n++;
-    }
+    private void Push(ManualVideoSource source, bool key) => _units.Push(source.Sink!, key);
 
     [Test]
     public void An_attached_output_starts_at_a_key_frame_and_does_not_wake_the_source()
     {
         using var loop = new EventLoop(new ManualClock());
-        var source = new FakeSource();
+        var source = new ManualVideoSource();
         var hub = new StreamHub(loop, source, new StreamHubOptions { Name = "t", AutoSleep = false });
         hub.Open();
         var output = new RecordingOutput();
@@ -70,7 +51,7 @@ public class AccessUnitOutputTests
     {
         var clock = new ManualClock();
         using var loop = new EventLoop(clock);
-        var source = new FakeSource();
+        var source = new ManualVideoSource();
         var hub = new StreamHub(loop, source, new StreamHubOptions { Name = "t", AutoSleep = true, SleepGraceUs = 1_000_000 });
         hub.Open();
         var output = new RecordingOutput();

@@ -7,18 +7,6 @@ namespace Fmp4Streamer.Tests.Streaming;
 
 public class StreamHubTests
 {
-    private sealed class FakeSource : IVideoSource
-    {
-        public IAccessUnitSink? Sink;
-        public int Starts, Stops, KeyFrameRequests;
-        public string Description => "fake";
-        public int FramesPerSecond => 30;
-        public void Start(IAccessUnitSink sink) { Sink = sink; Starts++; }
-        public void Stop() { Sink = null; Stops++; }
-        public void RequestKeyFrame() => KeyFrameRequests++;
-        public void Dispose() { }
-    }
-
     private sealed class RecordingSubscriber : IFragmentSubscriber
     {
         public readonly List<(bool Key, ulong DecodeTime, InitSegment Init)> Received = new();
@@ -34,29 +22,10 @@ public class StreamHubTests
         public void OnStreamReset() => Resets++;
     }
 
-    /// <summary>Access units from the test pattern encoder: real H264 with SPS/PPS/IDR and P frames.</summary>
-    private sealed class Frames
-    {
-        private readonly TestPatternEncoder _encoder;
-        private readonly byte[] _buffer;
-        private long _n;
-        public Frames(int width = 320, int height = 240)
-        {
-            _encoder = new TestPatternEncoder(width, height, 30);
-            _buffer = new byte[_encoder.MaxFrameSize];
-        }
-        public void Push(IAccessUnitSink sink, bool key)
-        {
-            int length = _encoder.EncodeFrame(_n, 1_700_000_000_000 + _n * 33, key, _buffer);
-            sink.OnAccessUnit(_buffer.AsSpan(0, length), 1_000_000 + _n * 33_333);
-            _n++;
-        }
-    }
-
-    private static (EventLoop Loop, FakeSource Source, StreamHub Hub) Create(bool autoSleep = true, long graceUs = 1000, ManualClock? clock = null)
+    private static (EventLoop Loop, ManualVideoSource Source, StreamHub Hub) Create(bool autoSleep = true, long graceUs = 1000, ManualClock? clock = null)
     {
         var loop = clock is null ? new EventLoop() : new EventLoop(clock);
-        var source = new FakeSource();
+        var source = new ManualVideoSource();
         var hub = new StreamHub(loop, source, new StreamHubOptions { Name = "test", AutoSleep = autoSleep, SleepGraceUs = graceUs });
         return (loop, source, hub);
     }
@@ -66,7 +35,7 @@ public class StreamHubTests
     {
         var (loop, source, hub) = Create();
         using var _ = loop;
-        var frames = new Frames();
+        var frames = new TestPatternUnits();
         var sub = new RecordingSubscriber();
         hub.Subscribe(sub);
         Assert.That(source.Starts, Is.EqualTo(1), "the first subscriber wakes the source");
@@ -98,11 +67,11 @@ public class StreamHubTests
     public void TheInitSegmentsDisplaySizeIsWhatItsTkhdShows(int rotation)
     {
         using var loop = new EventLoop();
-        var source = new FakeSource();
+        var source = new ManualVideoSource();
         var hub = new StreamHub(loop, source, new StreamHubOptions { Name = "test", Rotation = rotation });
         var sub = new RecordingSubscriber();
         hub.Subscribe(sub);
-        new Frames(320, 240).Push(source.Sink!, key: true);
+        new TestPatternUnits(320, 240).Push(source.Sink!, key: true);
         var init = sub.Received[0].Init;
 
         // tkhd v0: the matrix {a b u, c d v, x y w} at 48 (16.16), width and height at 84 and 88 (14496-12 8.3.2).
@@ -122,7 +91,7 @@ public class StreamHubTests
     public void TheConfiguredSizeBeforeTheFirstFrameIsTheDisplayedOne(int rotation, int width, int height)
     {
         using var loop = new EventLoop();
-        var hub = new StreamHub(loop, new FakeSource(), new StreamHubOptions { Name = "test", Rotation = rotation, ConfiguredWidth = 640, ConfiguredHeight = 480 });
+        var hub = new StreamHub(loop, new ManualVideoSource(), new StreamHubOptions { Name = "test", Rotation = rotation, ConfiguredWidth = 640, ConfiguredHeight = 480 });
         Assert.That((hub.ConfiguredWidth, hub.ConfiguredHeight), Is.EqualTo((width, height)));
     }
 
@@ -180,7 +149,7 @@ public class StreamHubTests
     {
         var (loop, source, hub) = Create();
         using var _ = loop;
-        var frames = new Frames();
+        var frames = new TestPatternUnits();
         var sub = new RecordingSubscriber();
         hub.Subscribe(sub);
         frames.Push(source.Sink!, key: true);
@@ -196,8 +165,8 @@ public class StreamHubTests
     {
         var (loop, source, hub) = Create();
         using var _ = loop;
-        var small = new Frames(320, 240);
-        var large = new Frames(640, 480);
+        var small = new TestPatternUnits(320, 240);
+        var large = new TestPatternUnits(640, 480);
         var sub = new RecordingSubscriber();
         hub.Subscribe(sub);
         small.Push(source.Sink!, key: true);
@@ -235,7 +204,7 @@ public class StreamHubTests
         Assert.That(hub.OutstandingFragments, Is.EqualTo(0));
     }
     /// <summary>A source that honours requests: its next frame is an IDR when one was asked for since the last.</summary>
-    private static void PushHonouringRequests(FakeSource source, Frames frames, ref int served)
+    private static void PushHonouringRequests(ManualVideoSource source, TestPatternUnits frames, ref int served)
     {
         bool key = source.KeyFrameRequests > served;
         served = source.KeyFrameRequests;
@@ -247,7 +216,7 @@ public class StreamHubTests
     {
         var (loop, source, hub) = Create();
         using var _ = loop;
-        var frames = new Frames();
+        var frames = new TestPatternUnits();
         int served = 0;
         var viewer = new RecordingSubscriber();
         hub.Subscribe(viewer);
@@ -272,9 +241,9 @@ public class StreamHubTests
     {
         var clock = new ManualClock();
         using var loop = new EventLoop(clock);
-        var source = new FakeSource();
+        var source = new ManualVideoSource();
         var hub = new StreamHub(loop, source, new StreamHubOptions { Name = "test", KeyFrameRetryUs = 30_000 });
-        var frames = new Frames();
+        var frames = new TestPatternUnits();
         hub.Subscribe(new RecordingSubscriber());
         frames.Push(source.Sink!, key: true);
         hub.Subscribe(new RecordingSubscriber());

@@ -3,6 +3,7 @@ using Fmp4Streamer.H264.TestPattern;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Mp4;
 using Fmp4Streamer.Streaming;
+using Fmp4Streamer.Tests.TestSupport;
 
 namespace Fmp4Streamer.Tests.Streaming;
 
@@ -12,17 +13,6 @@ namespace Fmp4Streamer.Tests.Streaming;
 /// </summary>
 public class StreamHubTimelineTests
 {
-    private sealed class Source : IVideoSource
-    {
-        public IAccessUnitSink? Sink;
-        public string Description => "fake";
-        public int FramesPerSecond => 30;
-        public void Start(IAccessUnitSink sink) => Sink = sink;
-        public void Stop() => Sink = null;
-        public void RequestKeyFrame() { }
-        public void Dispose() { }
-    }
-
     private sealed class ByteRecorder : IFragmentSubscriber
     {
         public readonly List<byte[]> Fragments = new();
@@ -34,7 +24,7 @@ public class StreamHubTimelineTests
     public void EveryFragmentStartsWhereThePreviousEndedAndLastsItsCaptureGap()
     {
         using var loop = new EventLoop();
-        var source = new Source();
+        var source = new ManualVideoSource();
         var hub = new StreamHub(loop, source, new StreamHubOptions { Name = "t", AutoSleep = false });
         var recorder = new ByteRecorder();
         hub.Open();

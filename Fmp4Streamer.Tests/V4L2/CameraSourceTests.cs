@@ -232,7 +232,43 @@ public class CameraSourceTests : SimulatedDriverTest
     {
         var e = Assert.Throws<V4l2Exception>(() => new CameraSource(_loop, Driver, Options() with { PixelFormat = format }));
         Assert.That(e!.Message, Is.EqualTo(
-            "/dev/video-sim: capture format is not H264 or MJPGH264, please add the V4L2 M2M encoder (or decoder) devices to the config"));
+            "/dev/video-sim: capture format is not H264 or MJPGH264, please add the V4L2 M2M encoder (or decoder) devices to the config" +
+            " (MJPG, JPEG, YUYV and NV12 cameras serve pictures without one)"));
+    }
+
+    [TestCase("MJPG", Fmp4Streamer.Streaming.CameraFrameFormat.Mjpeg)]
+    [TestCase("YUYV", Fmp4Streamer.Streaming.CameraFrameFormat.Yuyv)]
+    public void APicturesOnlyCameraShowsItsFramesToThePictureSinkAndDeliversNoAccessUnits(string format,
+        Fmp4Streamer.Streaming.CameraFrameFormat offered)
+    {
+        uint fourcc = FourCc.Parse(format);
+        if (!Driver.Formats.Exists(f => f.FourCc == fourcc))
+            Driver.Formats.Add(new Simulated.SimulatedV4l2Driver.SimFormat(fourcc, format, new[] { (640, 480) }));
+        using var camera = new CameraSource(_loop, Driver, Options() with { PixelFormat = format, Width = 640, Height = 480, PicturesOnly = true });
+        Assert.That((camera.PicturesOnly, camera.CameraFrameFormat), Is.EqualTo((true, (Fmp4Streamer.Streaming.CameraFrameFormat?)offered)));
+        Assert.That(camera.Description, Does.EndWith("(pictures only)"));
+        camera.Start(_sink);
+        Assert.That(Driver.Current, Is.EqualTo((fourcc, 640, 480, 30)));
+        Driver.Feed(Slice, 1_000);
+        RunUntil(() => camera.FramesDelivered == 1, "a frame nobody looks at");
+        var pictures = new FrameRecorder();
+        camera.CameraFrameSink = pictures;
+        byte[] second = { 0xFF, 0xD8, 1, 2, 3, 0xFF, 0xD9 };
+        Driver.Feed(second, 2_000);
+        RunUntil(() => pictures.Frames.Count == 1, "the frame shown to the picture sink");
+        camera.RequestKeyFrame(); // no H264 here: nothing to ask the camera for
+        Assert.That(pictures.Frames[0], Is.EqualTo((second, offered, 2_000L)));
+        Assert.That(_sink.Units, Is.Empty, "no access units from a pictures-only camera");
+        Assert.That(Driver.IoctlLog, Has.No.Member("VIDIOC_S_CTRL"), "no key-frame request");
+        camera.Stop();
+        AssertReleased();
+    }
+
+    private sealed class FrameRecorder : Fmp4Streamer.Streaming.ICameraFrameSink
+    {
+        public readonly List<(byte[] Data, Fmp4Streamer.Streaming.CameraFrameFormat Format, long TimestampUs)> Frames = new();
+        public void OnCameraFrame(in Fmp4Streamer.Streaming.CameraFrame frame) =>
+            Frames.Add((frame.Data.ToArray(), frame.Format, frame.CaptureTimeUs));
     }
 
     [Test]

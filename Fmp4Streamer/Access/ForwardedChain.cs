@@ -25,6 +25,27 @@ public static class ForwardedChain
         return Walk(peer, trusted, hops);
     }
 
+    /// <summary>
+    /// The client reached the proxy over TLS: X-Forwarded-Proto's first value is "https", or (without that header)
+    /// the first Forwarded element's "proto=" is (RFC 7239 5.4). The first: the proxy facing the client writes it.
+    /// Only believed from a trusted proxy; a client that forges it only gets a cookie its own plain HTTP never sends.
+    /// </summary>
+    public static bool IsHttps(ReadOnlySpan<byte> head)
+    {
+        var values = new List<string>();
+        if (CollectHeader(head, "x-forwarded-proto"u8, values, forwarded: false))
+            return values[0].Trim('"').Equals("https", StringComparison.OrdinalIgnoreCase);
+        var raw = new List<string>();
+        if (!CollectRaw(head, "forwarded"u8, raw)) return false;
+        foreach (string pair in SplitOutsideQuotes(SplitOutsideQuotes(raw[0], ',')[0], ';'))
+        {
+            int equals = pair.IndexOf('=');
+            if (equals > 0 && pair[..equals].Trim().Equals("proto", StringComparison.OrdinalIgnoreCase))
+                return pair[(equals + 1)..].Trim().Trim('"').Equals("https", StringComparison.OrdinalIgnoreCase);
+        }
+        return false;
+    }
+
     /// <summary>From the right: past trusted proxies to the first address that is not one (all trusted: the left-most).</summary>
     public static IPAddress Walk(IPAddress peer, NetworkList trusted, IReadOnlyList<string> hops)
     {
@@ -42,6 +63,19 @@ public static class ForwardedChain
     /// <summary>Every value of one header, in order, split into hops; false if the header is absent.</summary>
     private static bool CollectHeader(ReadOnlySpan<byte> head, ReadOnlySpan<byte> lowerName, List<string> hops, bool forwarded)
     {
+        var values = new List<string>();
+        if (!CollectRaw(head, lowerName, values)) return false;
+        foreach (string value in values)
+        {
+            if (forwarded) AddForwardedFor(value, hops);
+            else foreach (string item in value.Split(',')) hops.Add(item.Trim());
+        }
+        return true;
+    }
+
+    /// <summary>Every line of one header, its value as written; false if the header is absent.</summary>
+    private static bool CollectRaw(ReadOnlySpan<byte> head, ReadOnlySpan<byte> lowerName, List<string> values)
+    {
         bool found = false;
         // Skip the request line; the parser has already checked every line's shape.
         int lineEnd = head.IndexOf((byte)'\n');
@@ -54,9 +88,7 @@ public static class ForwardedChain
             int colon = line.IndexOf((byte)':');
             if (colon <= 0 || !Ascii.EqualsIgnoreCase(line[..colon], lowerName)) continue;
             found = true;
-            string value = Encoding.ASCII.GetString(line[(colon + 1)..]);
-            if (forwarded) AddForwardedFor(value, hops);
-            else foreach (string item in value.Split(',')) hops.Add(item.Trim());
+            values.Add(Encoding.ASCII.GetString(line[(colon + 1)..]));
         }
         return found;
     }

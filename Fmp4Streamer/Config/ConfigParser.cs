@@ -352,9 +352,11 @@ public static class ConfigParser
         if (source.Decoder is not null && source.Encoder is null)
             throw source.Error(ConfigKeys.Decoder.Name,
                 $"'{source.Decoder}' decodes to raw frames: add an H264 encoder after it (e.g. encoder = /dev/video11)");
-        if (source.CaptureFormat != "H264" && !source.IsMjpgH264 && source.Encoder is null)
+        // MJPG, JPEG, YUYV and NV12 cameras alone serve pictures (snapshots, MJPEG), no video.
+        if (source.CaptureFormat != "H264" && !source.IsMjpgH264 && source.Encoder is null && !source.PicturesOnly)
             throw source.Error(ConfigKeys.CaptureFormat.Name,
-                $"'{source.CaptureFormat}' is not H264 or MJPGH264: add an M2M H264 encoder (e.g. encoder = /dev/video11)");
+                $"'{source.CaptureFormat}' is not H264 or MJPGH264, nor a picture format (MJPG, JPEG, YUYV, NV12) served alone: " +
+                "add an M2M H264 encoder (e.g. encoder = /dev/video11)");
 
         // The last element's capture buffers are read by the streamer, so they must be mapped.
         string lastKey = source.Encoder is not null ? ConfigKeys.EncoderMemory.Name

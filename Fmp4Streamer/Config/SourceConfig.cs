@@ -86,6 +86,15 @@ public sealed record SourceConfig
     public string CaptureFourCC => CaptureFormat[..4];
 
     /// <summary>
+    /// A camera whose frames are pictures already or raw (MJPG, JPEG, YUYV, NV12) with no encoder: it serves snapshots
+    /// and MJPEG only, no video.
+    /// </summary>
+    public bool PicturesOnly => Kind == SourceKind.Device && Encoder is null && Decoder is null && IsPictureFormat(CaptureFormat);
+
+    /// <summary>The capture formats the picture output takes as they are.</summary>
+    public static bool IsPictureFormat(string captureFormat) => captureFormat is "MJPG" or "JPEG" or "YUYV" or "NV12";
+
+    /// <summary>
     /// The camera's frames go through its M2M devices: a camera without H264 into the encoder (through the decoder
     /// when there is one), or an H264 camera re-encoded through a decoder and the encoder. A camera delivering H264
     /// (or MJPGH264) with only an encoder streams its own H264 and leaves the encoder unused.

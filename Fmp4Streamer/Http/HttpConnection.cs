@@ -99,6 +99,9 @@ internal sealed class HttpConnection
 
     public bool IsStreaming => _state == ConnectionState.Streaming;
 
+    /// <summary>Streaming the MJPEG stream (multipart JPEGs), not H264.</summary>
+    public bool IsStreamingMjpeg => IsStreaming && _streamer is MjpegResponder;
+
     /// <summary>Bytes queued for this client and not yet taken by the kernel.</summary>
     public long QueuedBytes => Queue.QueuedBytes;
 
@@ -267,6 +270,10 @@ internal sealed class HttpConnection
         return false;
     }
 
+    /// <summary>Why a pictures-only camera has no video: what a player or a person reading the 404 needs to know.</summary>
+    internal const string PicturesOnlyMessage =
+        "this camera serves pictures only (snapshot.jpg, stream.mjpg): add an H264 encoder (encoder = ...) for video\n";
+
     private void Handle(ReadOnlySpan<byte> data, in HttpRequest request)
     {
         _server.Stats.Requests.Increment();
@@ -274,7 +281,13 @@ internal sealed class HttpConnection
         if (Log.IsEnabled(Log.Level.Debug))
             Log.Debug(Component, request.Method + " " + Encoding.ASCII.GetString(request.Target(data)) + " -> " + (match.Route?.Name ?? "404"));
         if (!RequestGate.Admit(this, match, request, data)) return;
-        _server.Stats.RouteRequests[match.Route!.Kind].Increment();
+        _server.Stats.RouteRequests[RouteTable.KindOf(match.Route!, request.Query(data))].Increment();
+        if (match.Route!.Video && _server.Routes.Streams[match.StreamIndex].PicturesOnly)
+        {
+            _server.Stats.NotFound.Increment();
+            SendError(404, message: PicturesOnlyMessage);
+            return;
+        }
         var routeRequest = new RouteRequest(match, request.Method, request.KeepAlive, request.Query(data),
             ByteRange.Parse(request.Range.Of(data)))
         {
@@ -310,11 +323,11 @@ internal sealed class HttpConnection
     }
 
     /// <summary>A small text response that ends the connection (every 4xx/5xx here); a 405 lists <paramref name="allow"/>.</summary>
-    internal void SendError(int status, string? allow = null)
+    internal void SendError(int status, string? allow = null, string? message = null)
     {
         // A method no route takes, refused by the parser: the server's methods.
         if (status == 405) allow ??= ServerAllow;
-        var body = Encoding.ASCII.GetBytes(status + " " + ResponseHead.ReasonPhrase(status) + "\n");
+        var body = Encoding.ASCII.GetBytes(status + " " + ResponseHead.ReasonPhrase(status) + "\n" + message);
         var head = BeginHead(status);
         head.Header("Content-Type", "text/plain; charset=utf-8");
         if (allow != null) head.Header("Allow", allow);

@@ -190,12 +190,24 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         return false;
     }
 
+    /// <summary>Connections receiving an endless H264 stream (fMP4 or raw H264); MJPEG clients are counted apart.</summary>
     public int StreamingClientCount
     {
         get
         {
             int n = 0;
-            foreach (var c in _connections) if (c.IsStreaming) n++;
+            foreach (var c in _connections) if (c.IsStreaming && !c.IsStreamingMjpeg) n++;
+            return n;
+        }
+    }
+
+    /// <summary>Connections receiving the MJPEG stream of some camera.</summary>
+    public int MjpegClientCount
+    {
+        get
+        {
+            int n = 0;
+            foreach (var c in _connections) if (c.IsStreamingMjpeg) n++;
             return n;
         }
     }

@@ -44,6 +44,8 @@ internal sealed class HttpStats
             (Func<long>)(() => server.ClientCount));
         registry.Add("fmp4streamer_http_streaming_clients", "Connections receiving an endless stream, by kind.", MetricType.Gauge,
             MetricsRegistry.Labels(("kind", "progressive")), (Func<long>)(() => server.StreamingClientCount));
+        registry.Add("fmp4streamer_http_streaming_clients", "Connections receiving an endless stream, by kind.", MetricType.Gauge,
+            MetricsRegistry.Labels(("kind", "mjpeg")), (Func<long>)(() => server.MjpegClientCount));
         registry.Add("fmp4streamer_http_requests", "Complete HTTP requests.", MetricType.Counter, "", Requests);
         for (int i = 0; i < RouteRequests.Length; i++)
             registry.Add("fmp4streamer_http_route_requests", "Requests that reached a route's handler, by route.", MetricType.Counter,

@@ -29,10 +29,7 @@ public static class IndexPage
         </style>
         </head>
         <body>
-        <video controls autoplay muted playsinline id="stream" width="{{WIDTH}}" height="{{HEIGHT}}">
-        <source src="stream.mp4" type='video/mp4; codecs="{{CODECS}}"'>
-        <source src="stream.m3u8" type="application/vnd.apple.mpegurl">
-        </video>
+        {{VIEW}}
         <nav id="pictures"><a href="snapshot.jpg">snapshot</a> <a href="stream.mjpg">MJPEG</a></nav>
 
         """ + UnmuteButton.Style + LiveEdgeScript.Element + Settings.SettingsPanel.Element + """
@@ -41,9 +38,22 @@ public static class IndexPage
 
         """;
 
-    public static byte[] Render(string title, string codecs, int width, int height)
+    private const string Video = """
+        <video controls autoplay muted playsinline id="stream" width="{{WIDTH}}" height="{{HEIGHT}}">
+        <source src="stream.mp4" type='video/mp4; codecs="{{CODECS}}"'>
+        <source src="stream.m3u8" type="application/vnd.apple.mpegurl">
+        </video>
+        """;
+
+    // A pictures-only camera has no video: its MJPEG stream in an <img>, which every browser shows.
+    private const string Mjpeg = """
+        <img id="stream" src="stream.mjpg" alt="MJPEG stream" width="{{WIDTH}}" height="{{HEIGHT}}">
+        """;
+
+    public static byte[] Render(string title, string codecs, int width, int height, bool picturesOnly = false)
     {
         var html = Template
+            .Replace("{{VIEW}}", picturesOnly ? Mjpeg : Video)
             .Replace("{{TITLE}}", HtmlEscape(title))
             .Replace("{{CODECS}}", HtmlEscape(codecs))
             .Replace("{{WIDTH}}", width.ToString())

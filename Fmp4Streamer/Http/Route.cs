@@ -6,9 +6,10 @@ internal delegate void RouteHandler(HttpConnection connection, scoped in RouteRe
 /// <summary>One row of the route table: a path pattern (under "/" and under "/&lt;name&gt;/"), its methods and its handler.</summary>
 internal sealed class Route
 {
-    public Route(string name, string pattern, AllowedMethods methods, RouteHandler handler)
+    public Route(string name, string pattern, AllowedMethods methods, RouteHandler handler, bool video = false)
     {
         Name = name;
+        Video = video;
         Pattern = new RoutePattern(pattern);
         Methods = methods;
         Handler = handler;
@@ -20,6 +21,9 @@ internal sealed class Route
     public RoutePattern Pattern { get; }
     public AllowedMethods Methods { get; }
     public RouteHandler Handler { get; }
+
+    /// <summary>Serves the stream's H264 (fMP4, raw, HLS): a pictures-only camera answers these 404.</summary>
+    public bool Video { get; }
 
     /// <summary>Index of <see cref="Name"/> in <see cref="RouteTable.Names"/>: the requests counter of this kind.</summary>
     public int Kind { get; internal set; }

@@ -13,9 +13,10 @@ internal sealed class RouteTable
     [
         new("page", "/", AllowedMethods.Read, StaticResources.Page),
         new("page", "/index.html", AllowedMethods.Read, StaticResources.Page),
-        new("stream", "/stream.mp4", AllowedMethods.Read, ProgressiveResponder.Start),
-        new("raw-h264", "/stream.h264", AllowedMethods.Read, ProgressiveResponder.StartRaw),
-        // JPEG pictures; "/?action=snapshot" and "/?action=stream" (mjpg-streamer's URLs) are answered by the page route.
+        new("stream", "/stream.mp4", AllowedMethods.Read, ProgressiveResponder.Start, video: true),
+        new("raw-h264", "/stream.h264", AllowedMethods.Read, ProgressiveResponder.StartRaw, video: true),
+        // JPEG pictures; "/?action=snapshot" and "/?action=stream" (mjpg-streamer's URLs) are answered by the page route
+        // and counted as these two (KindOf).
         new("snapshot", "/snapshot.jpg", AllowedMethods.Read, SnapshotResponder.Start),
         new("mjpeg", "/stream.mjpg", AllowedMethods.Read, MjpegResponder.Start),
         new("manifest", "/manifest.json", AllowedMethods.Read, StaticResources.Manifest),
@@ -25,14 +26,14 @@ internal sealed class RouteTable
         // The web manifest's home-screen and splash-screen icons.
         new("icon-192", "/icon-192.png", AllowedMethods.Read, StaticResources.HomeScreenIcon),
         new("icon-512", "/icon-512.png", AllowedMethods.Read, StaticResources.SplashIcon),
-        new("master-playlist", "/stream.m3u8", AllowedMethods.Read, HlsResponder.MasterPlaylist),
+        new("master-playlist", "/stream.m3u8", AllowedMethods.Read, HlsResponder.MasterPlaylist, video: true),
         // The reference's name for the live media playlist.
-        new("media-playlist", "/streaminf.m3u8", AllowedMethods.Read, HlsResponder.MediaPlaylist),
+        new("media-playlist", "/streaminf.m3u8", AllowedMethods.Read, HlsResponder.MediaPlaylist, video: true),
         // Generation 0 is init.mp4; each change of parameter sets numbers the next one.
-        new("hls-init", "/init.mp4", AllowedMethods.Read, HlsResponder.Init),
-        new("hls-init", "/init{g}.mp4", AllowedMethods.Read, HlsResponder.Init),
-        new("segment", "/seg{n}.m4s", AllowedMethods.Read, HlsResponder.Segment),
-        new("part", "/seg{n}.{p}.m4s", AllowedMethods.Read, HlsResponder.Part),
+        new("hls-init", "/init.mp4", AllowedMethods.Read, HlsResponder.Init, video: true),
+        new("hls-init", "/init{g}.mp4", AllowedMethods.Read, HlsResponder.Init, video: true),
+        new("segment", "/seg{n}.m4s", AllowedMethods.Read, HlsResponder.Segment, video: true),
+        new("part", "/seg{n}.{p}.m4s", AllowedMethods.Read, HlsResponder.Part, video: true),
         // Every stream's and the server's numbers in the Prometheus text format (the same under every camera's prefix).
         new("metrics", "/metrics", AllowedMethods.Read, StaticResources.Metrics),
         // The camera's controls, and changes to them (POST from the page's settings panel).
@@ -60,6 +61,25 @@ internal sealed class RouteTable
             route.Kind = kind;
         }
         return names.ToArray();
+    }
+
+    private static readonly int s_pageKind = Array.IndexOf(Names, "page");
+    private static readonly int s_snapshotKind = Array.IndexOf(Names, "snapshot");
+    private static readonly int s_mjpegKind = Array.IndexOf(Names, "mjpeg");
+
+    /// <summary>
+    /// The requests counter a request counts under: its route's, except the page asked for mjpg-streamer's
+    /// "?action=snapshot" or "?action=stream", which are a snapshot and the MJPEG stream.
+    /// </summary>
+    public static int KindOf(Route route, ReadOnlySpan<byte> query)
+    {
+        if (route.Kind != s_pageKind) return route.Kind;
+        return ActionQuery.Parse(query) switch
+        {
+            ActionQuery.Action.Snapshot => s_snapshotKind,
+            ActionQuery.Action.Stream => s_mjpegKind,
+            _ => route.Kind,
+        };
     }
 
     private readonly IReadOnlyList<ILiveStream> _streams;

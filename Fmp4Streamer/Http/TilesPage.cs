@@ -10,7 +10,7 @@ namespace Fmp4Streamer.Http;
 public static class TilesPage
 {
     /// <summary>One camera as a tile shows it.</summary>
-    public readonly record struct Tile(string Name, string Codecs, int Width, int Height);
+    public readonly record struct Tile(string Name, string Codecs, int Width, int Height, bool PicturesOnly = false);
 
     private const string Head = """
         <!doctype html>
@@ -25,7 +25,7 @@ public static class TilesPage
         body{margin:0;padding:4px;background:#303030;font-family:sans-serif}
         #tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:4px}
         figure{margin:0;position:relative}
-        video{width:100%;height:auto;display:block;background:#000}
+        video,img{width:100%;height:auto;display:block;background:#000}
         figcaption{position:absolute;top:4px;left:6px}
         figcaption a{color:#f0f0f0;text-decoration:none;text-shadow:0 0 3px #000}
         </style>
@@ -50,6 +50,14 @@ public static class TilesPage
         foreach (var t in tiles)
         {
             string name = Escape(t.Name);
+            if (t.PicturesOnly)
+            {
+                // No video from a pictures-only camera: its MJPEG stream.
+                html.Append("<figure><img src=\"").Append(name).Append("/stream.mjpg\" alt=\"").Append(name).Append("\" width=\"")
+                    .Append(t.Width).Append("\" height=\"").Append(t.Height).Append("\">")
+                    .Append("<figcaption><a href=\"").Append(name).Append("/\">").Append(name).Append("</a></figcaption></figure>\n");
+                continue;
+            }
             html.Append("<figure><video controls autoplay muted playsinline width=\"").Append(t.Width)
                 .Append("\" height=\"").Append(t.Height).Append("\">")
                 .Append("<source src=\"").Append(name).Append("/stream.mp4\" type='video/mp4; codecs=\"").Append(Escape(t.Codecs)).Append("\"'>")

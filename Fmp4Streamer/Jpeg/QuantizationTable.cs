@@ -7,7 +7,8 @@ namespace Fmp4Streamer.Jpeg;
 public sealed class QuantizationTable
 {
     private readonly byte[] _zigZag = new byte[64];
-    private readonly float[] _reciprocal = new float[64];
+    private readonly byte[] _natural = new byte[64];
+    private readonly float[] _scaledReciprocal = new float[64];
 
     public QuantizationTable(ReadOnlySpan<byte> baseTable, int quality)
     {
@@ -16,16 +17,24 @@ public sealed class QuantizationTable
         for (int i = 0; i < 64; i++)
         {
             // Baseline JPEG stores 8-bit entries: 1..255.
-            int q = Math.Clamp((baseTable[i] * scale + 50) / 100, 1, 255);
-            _reciprocal[i] = 1f / q;
+            _natural[i] = (byte)Math.Clamp((baseTable[i] * scale + 50) / 100, 1, 255);
         }
         var zigZag = JpegTables.ZigZag;
-        for (int n = 0; n < 64; n++) _zigZag[n] = (byte)Math.Round(1f / _reciprocal[zigZag[n]]);
+        for (int n = 0; n < 64; n++) _zigZag[n] = _natural[zigZag[n]];
+        for (int u = 0; u < 8; u++)
+            for (int v = 0; v < 8; v++)
+                _scaledReciprocal[u * 8 + v] = (float)(1.0 / (_natural[v * 8 + u] * 8 * ForwardDct.Scale(u) * ForwardDct.Scale(v)));
     }
 
     /// <summary>The table in zig-zag order, as the DQT segment carries it.</summary>
     public ReadOnlySpan<byte> ZigZagOrder => _zigZag;
 
-    /// <summary>1 / step for each coefficient in natural order.</summary>
-    public ReadOnlySpan<float> Reciprocals => _reciprocal;
+    /// <summary>The step of each coefficient in natural (row-major) order.</summary>
+    public ReadOnlySpan<byte> NaturalOrder => _natural;
+
+    /// <summary>
+    /// What <see cref="ForwardDct"/>'s outputs are multiplied by to give quantised coefficients: 1 / (step · the AAN
+    /// scale of the position), in the transform's column-major order [u * 8 + v].
+    /// </summary>
+    public ReadOnlySpan<float> ScaledReciprocals => _scaledReciprocal;
 }

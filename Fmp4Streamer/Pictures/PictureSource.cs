@@ -30,7 +30,6 @@ public sealed class PictureSource : IAccessUnitOutput, ICameraFrameSink, ITimerC
     private readonly UnitBufferPool _units = new();
     private readonly AccessUnitHistory _history;
     private readonly FragmentPool _pictures;
-    private readonly ICameraFrameOffer? _camera;
     private readonly LoopTimer _keepTimer;
     private readonly LoopTimer _timeoutTimer;
     private readonly long _intervalUs;
@@ -63,10 +62,15 @@ public sealed class PictureSource : IAccessUnitOutput, ICameraFrameSink, ITimerC
         _keepTimer = new LoopTimer(loop, this);
         _timeoutTimer = new LoopTimer(loop, this);
         _intervalUs = 1_000_000 / Math.Max(1, options.MjpegFps);
-        if (hub.Source is ICameraFrameOffer { CameraFrameFormat: not null } camera) _camera = camera;
     }
 
     public string Name => _hub.Name;
+
+    /// <summary>
+    /// The camera whose own frames make the pictures, or null for H264 sources. Looked up each time: a reload may
+    /// replace the hub's source (an H264 camera by a pictures-only one).
+    /// </summary>
+    private ICameraFrameOffer? Camera => _hub.Source is ICameraFrameOffer { CameraFrameFormat: not null } camera ? camera : null;
     public PictureStats Stats { get; } = new();
     public int MjpegClientCount => _mjpeg.Length;
 
@@ -74,7 +78,7 @@ public sealed class PictureSource : IAccessUnitOutput, ICameraFrameSink, ITimerC
     public long TimeoutUs => _options.SnapshotTimeoutUs;
 
     /// <summary>Where pictures come from, for the log: "camera MJPG frames", "H264 decoded here".</summary>
-    public string Kind => _camera?.CameraFrameFormat switch
+    public string Kind => Camera?.CameraFrameFormat switch
     {
         CameraFrameFormat.Mjpeg => "the camera's own JPEG frames (passed through)",
         CameraFrameFormat.Yuyv => "the camera's YUYV frames",
@@ -106,7 +110,7 @@ public sealed class PictureSource : IAccessUnitOutput, ICameraFrameSink, ITimerC
         if (joining) Stats.SharedAnswers.Increment();
         if (!_timeoutTimer.IsActive) _timeoutTimer.Start(_options.SnapshotTimeoutUs);
         UpdateInterest();
-        if (_camera is null && !_feeding) TryStartSnapshot();
+        if (Camera is null && !_feeding) TryStartSnapshot();
     }
 
     /// <summary>The waiter went away (its connection closed) before its picture came.</summary>
@@ -122,7 +126,7 @@ public sealed class PictureSource : IAccessUnitOutput, ICameraFrameSink, ITimerC
     private bool IsFresh()
     {
         if (_loop.NowUs - _latestDoneUs <= _options.ShareWindowUs) return true;
-        return _camera is null && _attached && _history.Count > 0 && _latestSerial == _history.NewestSerial && _fedGroup == _history.Group;
+        return Camera is null && _attached && _history.Count > 0 && _latestSerial == _history.NewestSerial && _fedGroup == _history.Group;
     }
 
     private void TryStartSnapshot()
@@ -179,7 +183,7 @@ public sealed class PictureSource : IAccessUnitOutput, ICameraFrameSink, ITimerC
 
     void IAccessUnitOutput.OnAccessUnit(in AccessUnit unit)
     {
-        if (_camera is not null) return; // pictures come from the camera's own frames
+        if (Camera is not null) return; // pictures come from the camera's own frames
         var buffer = _history.Add(unit);
         if (buffer is null) return;
         if (_feeding)
@@ -303,7 +307,7 @@ public sealed class PictureSource : IAccessUnitOutput, ICameraFrameSink, ITimerC
             if (_worker == worker && (_waiters.Count > 0 || _mjpeg.Length > 0)) EnsureSpares(worker);
         }
         // A request that came while the last job was queued and a newer unit has arrived since: make it.
-        if (_waiters.Count > 0 && _camera is null && !_feeding) TryStartSnapshot();
+        if (_waiters.Count > 0 && Camera is null && !_feeding) TryStartSnapshot();
     }
 
     /// <summary>A finished picture (holding one reference, which becomes the "latest" one): to every waiter and ready MJPEG client.</summary>
@@ -362,10 +366,10 @@ public sealed class PictureSource : IAccessUnitOutput, ICameraFrameSink, ITimerC
             }
             if (_attached && !_keepTimer.IsActive) _keepTimer.Start(_options.KeepUs);
         }
-        if (_camera is not null)
+        if (Camera is { } camera)
         {
             // The camera's frames are looked at only while someone waits for a picture.
-            _camera.CameraFrameSink = wanted ? this : null;
+            camera.CameraFrameSink = wanted ? this : null;
             return;
         }
         bool feed = _mjpeg.Length > 0;
@@ -417,7 +421,7 @@ public sealed class PictureSource : IAccessUnitOutput, ICameraFrameSink, ITimerC
     {
         _keepTimer.Stop();
         _timeoutTimer.Stop();
-        if (_camera is not null) _camera.CameraFrameSink = null;
+        if (Camera is { } camera) camera.CameraFrameSink = null;
         if (_worker is { } worker)
         {
             worker.Dispose();

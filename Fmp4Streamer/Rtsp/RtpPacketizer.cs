@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Fmp4Streamer.Rtsp;
 
 /// <summary>
@@ -13,6 +11,9 @@ public sealed class RtpPacketizer
 {
     public const int HeaderSize = 12;
     public const byte PayloadType = 96;
+
+    /// <summary>Interleaved channel of the video's RTP (its RTCP on the next one).</summary>
+    public const byte Channel = 0;
     private const int FuHeaderSize = 2;
     private const byte FuA = 28;
 
@@ -119,23 +120,6 @@ public sealed class RtpPacketizer
         }
     }
 
-    /// <summary>Writes the prefix and RTP header of the next packet and returns its payload area.</summary>
-    private Span<byte> BeginPacket(RtpFrame frame, int payloadLength, uint timestamp, bool marker)
-    {
-        int start = frame.Length;
-        frame.PacketStarts[frame.PacketCount++] = start;
-        int packetLength = HeaderSize + payloadLength;
-        var p = frame.Buffer.AsSpan(start, RtpFrame.InterleavePrefix + packetLength);
-        p[0] = (byte)'$';
-        p[1] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(p[2..], (ushort)packetLength);
-        p[4] = 0x80; // version 2, no padding, no extension, no CSRC
-        p[5] = (byte)((marker ? 0x80 : 0) | PayloadType);
-        BinaryPrimitives.WriteUInt16BigEndian(p[6..], NextSequenceNumber++);
-        BinaryPrimitives.WriteUInt32BigEndian(p[8..], timestamp);
-        BinaryPrimitives.WriteUInt32BigEndian(p[12..], Ssrc);
-        frame.Length = start + p.Length;
-        frame.PayloadBytes += payloadLength;
-        return p[(RtpFrame.InterleavePrefix + HeaderSize)..];
-    }
+    private Span<byte> BeginPacket(RtpFrame frame, int payloadLength, uint timestamp, bool marker) =>
+        RtpPacketWriter.Begin(frame, Channel, PayloadType, NextSequenceNumber++, timestamp, Ssrc, marker, payloadLength);
 }

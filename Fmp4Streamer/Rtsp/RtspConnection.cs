@@ -75,7 +75,7 @@ public sealed class RtspConnection : IPollable
                 return;
             }
             _inputLength += n;
-            foreach (var s in _sessions) if (s.Transport.Interleaved) s.LastActivityUs = NowUs;
+            foreach (var s in _sessions) if (s.HasInterleaved) s.LastActivityUs = NowUs;
             Process();
         }
     }
@@ -92,8 +92,7 @@ public sealed class RtspConnection : IPollable
                 if (data.Length < 4) break;
                 int length = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
                 if (data.Length < 4 + length) break;
-                if ((data[1] & 1) == 1)
-                    foreach (var s in _sessions) if (s.Transport.Interleaved) s.OnRtcp(data.Slice(4, length), NowUs);
+                if ((data[1] & 1) == 1) DeliverRtcp(data[1], data.Slice(4, length));
                 at += 4 + length;
                 continue;
             }
@@ -114,6 +113,16 @@ public sealed class RtspConnection : IPollable
         _input.AsSpan(at, _inputLength - at).CopyTo(_input);
         _inputLength -= at;
         if (_closeWhenFlushed) Flush();
+    }
+
+    /// <summary>Interleaved RTCP from the client goes to the track whose RTP channel is just below its channel.</summary>
+    private void DeliverRtcp(byte channel, ReadOnlySpan<byte> packet)
+    {
+        foreach (var s in _sessions)
+        {
+            if (s.Video is { Transport.Interleaved: true } video && video.Channel + 1 == channel) video.OnRtcp(packet, NowUs);
+            if (s.Audio is { Transport.Interleaved: true } audio && audio.Channel + 1 == channel) audio.OnRtcp(packet, NowUs);
+        }
     }
 
     private void Handle(RtspRequest request)
@@ -169,7 +178,8 @@ public sealed class RtspConnection : IPollable
     private void Describe(RtspRequest request)
     {
         var stream = _server.Resolve(request.Uri, out _);
-        if (stream is null)
+        // A pictures-only camera has no H264 to describe: at once, rather than a wait for parameter sets that never come.
+        if (stream is null || stream.Live.PicturesOnly)
         {
             Reply(new RtspResponse(404, request.CSeq));
             return;
@@ -210,7 +220,7 @@ public sealed class RtspConnection : IPollable
 
     private void AnswerDescribe(RtspRequest request, RtspStream stream)
     {
-        string sdp = SdpWriter.Write(stream.Name, stream.ParameterSets!, stream.FramesPerSecond, _server.SdpSessionId);
+        string sdp = SdpWriter.Write(stream.Name, stream.ParameterSets!, stream.FramesPerSecond, _server.SdpSessionId, stream.Audio);
         Reply(new RtspResponse(200, request.CSeq)
             .Header("Content-Base", StreamUrl(request.Uri) + "/")
             .Body("application/sdp", sdp));
@@ -218,52 +228,68 @@ public sealed class RtspConnection : IPollable
 
     private void Setup(RtspRequest request)
     {
-        var stream = _server.Resolve(request.Uri, out _);
-        if (stream is null)
+        var stream = _server.Resolve(request.Uri, out _, out bool audio);
+        // A pictures-only camera has no H264 to describe: at once, rather than a wait for parameter sets that never come.
+        if (stream is null || stream.Live.PicturesOnly || (audio && stream.Audio is null))
         {
             Reply(new RtspResponse(404, request.CSeq));
             return;
         }
+        RtspSession? session = null;
         if (request.Session is not null)
         {
-            // One track per stream: a second SETUP in the same session could only be another camera.
-            Reply(new RtspResponse(Find(request) is null ? 454 : 459, request.CSeq));
-            return;
+            // A session's second track: the other track of the same camera, on this connection.
+            session = Find(request);
+            if (session is null)
+            {
+                Reply(new RtspResponse(454, request.CSeq));
+                return;
+            }
+            if (session.Owner != this || session.Stream != stream || (audio ? session.Audio : session.Video) is not null)
+            {
+                Reply(new RtspResponse(459, request.CSeq));
+                return;
+            }
         }
         if (!TransportSpec.TryParse(request.Transport, out var transport))
         {
             Reply(new RtspResponse(461, request.CSeq));
             return;
         }
-        Log.Info(Component, $"{Peer}: SETUP {request.Uri} ({(transport.Interleaved ? "TCP" : "UDP")})");
-        var session = new RtspSession(_server.NewSessionId(), this, stream, transport, StreamUrl(request.Uri) + "/" + SdpWriter.TrackControl)
+        int rtpFd = -1, rtcpFd = -1, port = 0;
+        if (!transport.Interleaved && !_server.PortPairs.TryBind(Peer, out rtpFd, out rtcpFd, out port))
         {
-            LastActivityUs = NowUs,
-        };
+            Reply(new RtspResponse(453, request.CSeq));
+            return;
+        }
+        Log.Info(Component, $"{Peer}: SETUP {request.Uri} ({(transport.Interleaved ? "TCP" : "UDP")})");
+        bool created = session is null;
+        session ??= new RtspSession(_server.NewSessionId(), this, stream);
+        session.LastActivityUs = NowUs;
+        var link = session.Add(audio, transport, StreamUrl(request.Uri) + "/" + (audio ? SdpWriter.AudioTrackControl : SdpWriter.TrackControl));
+        uint ssrc = stream.SsrcOf(link);
         string transportReply;
         if (transport.Interleaved)
         {
-            transportReply = "RTP/AVP/TCP;unicast;interleaved=0-1;ssrc=" + stream.Ssrc.ToString("X8");
+            transportReply = $"RTP/AVP/TCP;unicast;interleaved={link.Channel}-{link.Channel + 1};ssrc={ssrc:X8}";
         }
         else
         {
-            if (!_server.PortPairs.TryBind(Peer, out int rtpFd, out int rtcpFd, out int port))
-            {
-                Reply(new RtspResponse(453, request.CSeq));
-                return;
-            }
-            session.RtpFd = rtpFd;
-            session.RtcpFd = rtcpFd;
-            session.ServerRtpPort = port;
-            session.RtpDestination = Peer.WithPort(transport.ClientRtpPort);
-            session.RtcpDestination = Peer.WithPort(transport.ClientRtcpPort);
-            _server.Loop.Add(rtcpFd, EPOLLIN, session);
-            _server.Loop.Add(rtpFd, EPOLLIN, session);
+            link.RtpFd = rtpFd;
+            link.RtcpFd = rtcpFd;
+            link.ServerRtpPort = port;
+            link.RtpDestination = Peer.WithPort(transport.ClientRtpPort);
+            link.RtcpDestination = Peer.WithPort(transport.ClientRtcpPort);
+            _server.Loop.Add(rtcpFd, EPOLLIN, link);
+            _server.Loop.Add(rtpFd, EPOLLIN, link);
             transportReply = $"RTP/AVP;unicast;client_port={transport.ClientRtpPort}-{transport.ClientRtcpPort};" +
-                $"server_port={port}-{port + 1};ssrc={stream.Ssrc:X8}";
+                $"server_port={port}-{port + 1};ssrc={ssrc:X8}";
         }
-        _sessions.Add(session);
-        _server.Register(session);
+        if (created)
+        {
+            _sessions.Add(session);
+            _server.Register(session);
+        }
         Reply(WithSession(new RtspResponse(200, request.CSeq), session).Header("Transport", transportReply));
     }
 
@@ -277,8 +303,9 @@ public sealed class RtspConnection : IPollable
         }
         Refresh(request);
         var stream = session.Stream;
-        // Delivery starts at the next key frame; these are the sequence number and clock it will continue from.
-        string rtpInfo = $"url={session.TrackUrl};seq={stream.NextSequenceNumber};rtptime={stream.RtpTime(NowUs)}";
+        // Delivery starts at the next key frame; these are the sequence numbers and clocks it will continue from.
+        string rtpInfo = RtpInfo(session.Video);
+        if (session.Audio is not null) rtpInfo = (rtpInfo.Length > 0 ? rtpInfo + "," : "") + RtpInfo(session.Audio);
         Reply(WithSession(new RtspResponse(200, request.CSeq), session)
             .Header("Range", "npt=now-")
             .Header("RTP-Info", rtpInfo));
@@ -287,6 +314,13 @@ public sealed class RtspConnection : IPollable
             session.IsPlaying = true;
             stream.AddPlayer(session);
         }
+    }
+
+    private string RtpInfo(RtpLink? link)
+    {
+        if (link is null) return "";
+        var stream = link.Session.Stream;
+        return $"url={link.TrackUrl};seq={stream.NextSequenceNumberOf(link)};rtptime={stream.RtpTime(link, NowUs)}";
     }
 
     private void Pause(RtspRequest request)
@@ -334,6 +368,7 @@ public sealed class RtspConnection : IPollable
     {
         string url = uri.TrimEnd('/');
         if (url.EndsWith("/" + SdpWriter.TrackControl, StringComparison.Ordinal)) url = url[..^(SdpWriter.TrackControl.Length + 1)];
+        else if (url.EndsWith("/" + SdpWriter.AudioTrackControl, StringComparison.Ordinal)) url = url[..^(SdpWriter.AudioTrackControl.Length + 1)];
         return url;
     }
 
@@ -366,18 +401,18 @@ public sealed class RtspConnection : IPollable
         return !IsClosed;
     }
 
-    internal void SendRtcp(RtspSession session, byte[] report)
+    internal void SendRtcp(RtpLink link, byte[] report)
     {
         if (IsClosed) return;
-        session.SenderReports++;
-        if (!session.Transport.Interleaved)
+        link.SenderReports++;
+        if (!link.Transport.Interleaved)
         {
-            UdpSocket.SendTo(session.RtcpFd, report, session.RtcpDestination);
+            UdpSocket.SendTo(link.RtcpFd, report, link.RtcpDestination);
             return;
         }
         var packet = new byte[RtpFrame.InterleavePrefix + report.Length];
         packet[0] = (byte)'$';
-        packet[1] = 1;
+        packet[1] = (byte)(link.Channel + 1);
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)report.Length);
         report.CopyTo(packet, RtpFrame.InterleavePrefix);
         _queue.EnqueueBytes(packet, packet.Length);
@@ -409,25 +444,34 @@ public sealed class RtspConnection : IPollable
 
     internal void EndSession(RtspSession session)
     {
-        Log.Info(Component, $"{Peer}: session {session.Id} ({(session.Transport.Interleaved ? "TCP" : "UDP")}) ended: " +
+        Log.Info(Component, $"{Peer}: session {session.Id} ({(TrackSummary(session.Video, "video") + TrackSummary(session.Audio, "audio")).Trim()}) ended: " +
             $"{session.FramesSent} frames sent, {session.FramesSkipped} skipped, {session.DatagramsDropped} datagrams dropped, " +
             $"{session.SenderReports} sender and {session.ReceiverReports} receiver reports");
         if (session.IsPlaying) session.Stream.RemovePlayer(session);
         session.IsPlaying = false;
-        if (session.RtpFd >= 0)
-        {
-            _server.Loop.Remove(session.RtpFd);
-            UdpSocket.Close(session.RtpFd);
-            session.RtpFd = -1;
-        }
-        if (session.RtcpFd >= 0)
-        {
-            _server.Loop.Remove(session.RtcpFd);
-            UdpSocket.Close(session.RtcpFd);
-            session.RtcpFd = -1;
-        }
+        if (session.Video is not null) CloseUdp(session.Video);
+        if (session.Audio is not null) CloseUdp(session.Audio);
         _sessions.Remove(session);
         _server.Unregister(session);
+    }
+
+    private static string TrackSummary(RtpLink? link, string track) =>
+        link is null ? "" : $" {track} {(link.Transport.Interleaved ? "TCP" : "UDP")}";
+
+    private void CloseUdp(RtpLink link)
+    {
+        if (link.RtpFd >= 0)
+        {
+            _server.Loop.Remove(link.RtpFd);
+            UdpSocket.Close(link.RtpFd);
+            link.RtpFd = -1;
+        }
+        if (link.RtcpFd >= 0)
+        {
+            _server.Loop.Remove(link.RtcpFd);
+            UdpSocket.Close(link.RtcpFd);
+            link.RtcpFd = -1;
+        }
     }
 
     public void Close()

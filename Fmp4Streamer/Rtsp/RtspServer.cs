@@ -110,9 +110,13 @@ public sealed class RtspServer : ITimerCallback, IDisposable
     }
 
     /// <summary>The stream a request URI names: rtsp://host[:port]/[name][/trackID=0]; null when there is none.</summary>
-    internal RtspStream? Resolve(string uri, out string path)
+    internal RtspStream? Resolve(string uri, out string path) => Resolve(uri, out path, out _);
+
+    /// <summary>As above; <paramref name="audio"/> says the URI names the audio track (trackID=1).</summary>
+    internal RtspStream? Resolve(string uri, out string path, out bool audio)
     {
         path = "";
+        audio = false;
         if (_streams.Length == 0) return null;
         string rest = uri;
         int scheme = rest.IndexOf("://", StringComparison.Ordinal);
@@ -127,6 +131,11 @@ public sealed class RtspServer : ITimerCallback, IDisposable
         if (query >= 0) rest = rest[..query];
         var segments = rest.Split('/', StringSplitOptions.RemoveEmptyEntries).ToList();
         if (segments.Count > 0 && segments[^1] == SdpWriter.TrackControl) segments.RemoveAt(segments.Count - 1);
+        else if (segments.Count > 0 && segments[^1] == SdpWriter.AudioTrackControl)
+        {
+            segments.RemoveAt(segments.Count - 1);
+            audio = true;
+        }
         path = string.Join('/', segments);
         if (segments.Count == 0) return _streams[0];
         if (segments.Count > 1) return null;
@@ -171,7 +180,7 @@ public sealed class RtspServer : ITimerCallback, IDisposable
                 if (now - session.LastActivityUs <= sessionTimeoutUs) continue;
                 Log.Info(Component, $"{connection.Peer}: session {session.Id} timed out");
                 connection.EndSession(session);
-                if (session.Transport.Interleaved) connection.Close();
+                if (session.HasInterleaved) connection.Close();
             }
         }
         _sweep.Start(SweepIntervalUs);

@@ -1,104 +1,54 @@
-using Fmp4Streamer.Linux;
-using Fmp4Streamer.Linux.Sockets;
-
 namespace Fmp4Streamer.Rtsp;
 
 /// <summary>
-/// One client's set-up stream (RFC 2326 3): its transport (interleaved on the connection, or UDP to the client's
-/// ports from a server port pair), whether it plays, and what the sender reports count. Delivery starts at a key
-/// frame and goes back to waiting for one whenever the client falls behind.
+/// One client's RTSP session (RFC 2326 3): the tracks it set up (video, audio, or both, each an <see cref="RtpLink"/>
+/// with its own transport) on one camera, and whether it plays. PLAY, PAUSE and TEARDOWN act on all its tracks.
 /// </summary>
-public sealed class RtspSession : IPollable
+public sealed class RtspSession
 {
-    private readonly byte[] _rtcpBuffer = new byte[1500];
-
-    internal RtspSession(string id, RtspConnection owner, RtspStream stream, TransportSpec transport, string trackUrl)
+    internal RtspSession(string id, RtspConnection owner, RtspStream stream)
     {
         Id = id;
         Owner = owner;
         Stream = stream;
-        Transport = transport;
-        TrackUrl = trackUrl;
     }
 
     public string Id { get; }
     internal RtspConnection Owner { get; }
     internal RtspStream Stream { get; }
-    public TransportSpec Transport { get; }
-    public string TrackUrl { get; }
+
+    public RtpLink? Video { get; private set; }
+    public RtpLink? Audio { get; private set; }
+
+    /// <summary>The track set up first (every session has one).</summary>
+    public RtpLink First { get; private set; } = null!;
+
+    public TransportSpec Transport => First.Transport;
+    public string TrackUrl => First.TrackUrl;
+    public int ServerRtpPort => First.ServerRtpPort;
+    internal int RtpFd => First.RtpFd;
+    internal int RtcpFd => First.RtcpFd;
+
+    /// <summary>Some track travels on the control connection (it cannot outlive it).</summary>
+    public bool HasInterleaved => Video?.Transport.Interleaved == true || Audio?.Transport.Interleaved == true;
 
     public bool IsPlaying { get; internal set; }
-    internal bool WaitingForKeyFrame { get; set; } = true;
     internal long LastActivityUs { get; set; }
 
-    // UDP only.
-    internal int RtpFd { get; set; } = -1;
-    internal int RtcpFd { get; set; } = -1;
-    public int ServerRtpPort { get; internal set; }
-    internal SocketEndpoint RtpDestination;
-    internal SocketEndpoint RtcpDestination;
+    public long FramesSent => Sum(l => l.FramesSent);
+    public long FramesSkipped => Sum(l => l.FramesSkipped);
+    public long DatagramsDropped => Sum(l => l.DatagramsDropped);
+    public long ReceiverReports => Sum(l => l.ReceiverReports);
+    public long SenderReports => Sum(l => l.SenderReports);
 
-    public uint PacketsSent { get; private set; }
-    public uint OctetsSent { get; private set; }
-    public long FramesSent { get; private set; }
-    public long FramesSkipped { get; private set; }
-    public long DatagramsDropped { get; private set; }
-    public long ReceiverReports { get; private set; }
-    public long SenderReports { get; internal set; }
-
-    /// <summary>Called by the stream for every frame while playing; allocates nothing.</summary>
-    internal void Deliver(RtpFrame frame)
+    internal RtpLink Add(bool isAudio, TransportSpec transport, string trackUrl)
     {
-        if (WaitingForKeyFrame)
-        {
-            if (!frame.IsKeyFrame) return;
-            WaitingForKeyFrame = false;
-        }
-        if (Transport.Interleaved)
-        {
-            if (!Owner.TrySendFrame(frame))
-            {
-                WaitingForKeyFrame = true;
-                FramesSkipped++;
-                return;
-            }
-        }
-        else
-        {
-            for (int i = 0; i < frame.PacketCount; i++)
-            {
-                // Never waits: a full socket buffer costs the datagram, as a lossy network would.
-                if (UdpSocket.SendTo(RtpFd, frame.Datagram(i), RtpDestination) < 0) DatagramsDropped++;
-            }
-        }
-        FramesSent++;
-        PacketsSent += (uint)frame.PacketCount;
-        OctetsSent += (uint)frame.PayloadBytes;
+        var link = new RtpLink(this, isAudio, transport, trackUrl);
+        if (isAudio) Audio = link;
+        else Video = link;
+        First ??= link;
+        return link;
     }
 
-    /// <summary>RTCP from the client on the server's RTCP port (UDP) or channel 1 (interleaved).</summary>
-    internal void OnRtcp(ReadOnlySpan<byte> packet, long nowUs)
-    {
-        int reports = RtcpPackets.CountReceiverReports(packet);
-        ReceiverReports += reports;
-        if (reports > 0) LastActivityUs = nowUs;
-    }
-
-    void IPollable.OnPoll(int events)
-    {
-        // Drains both UDP sockets: RTCP from the client, and anything sent to the RTP port (NAT keep-alives).
-        DrainUdp(RtcpFd, rtcp: true);
-        DrainUdp(RtpFd, rtcp: false);
-    }
-
-    private void DrainUdp(int fd, bool rtcp)
-    {
-        if (fd < 0) return;
-        for (int i = 0; i < 64; i++)
-        {
-            int n = UdpSocket.Receive(fd, _rtcpBuffer);
-            if (n < 0) return;
-            if (rtcp) OnRtcp(_rtcpBuffer.AsSpan(0, n), Owner.NowUs);
-        }
-    }
+    private long Sum(Func<RtpLink, long> counter) => (Video is null ? 0 : counter(Video)) + (Audio is null ? 0 : counter(Audio));
 }

@@ -47,7 +47,9 @@ public sealed class CameraSettings : ICameraSettings
         foreach (var device in Devices)
         {
             using var session = DeviceSession.Open(_io, device);
-            session.Describe(json);
+            if (device.SysfsRoot is string sysfs && session.Handle is VideoDevice handle)
+                session.Describe(json, j => ExtensionUnitDescriptions.Write(j, handle, sysfs));
+            else session.Describe(json);
         }
         json.EndArray();
     }
@@ -189,18 +191,28 @@ public sealed class CameraSettings : ICameraSettings
     }
 
     /// <summary>
-    /// A uvcx_ key: the Logitech LED is set live through its extension unit request (read-modify-write, read back); the
-    /// H.264 unit's configuration is committed before streaming, so it only changes with a restart.
+    /// A uvcx_ key. The Logitech LED is set live through its extension unit request (read-modify-write, read back). The
+    /// H.264 unit's configuration is committed before each STREAMON (a camera takes it when a stream starts; changes
+    /// while streaming belong to other, runtime requests): on a camera that is not streaming it is committed now and
+    /// read back through the probe; while streaming it is kept for the next start. Either way it is remembered for
+    /// every later start and saved.
     /// </summary>
     private bool TryApplyExtensionUnit(SettingChange change, string client, Dictionary<SettingsDevice, DeviceSession> sessions,
         List<SettingsFile.Change> saved, JsonWriter json, out string error)
     {
         var device = Devices[0];
-        if (change.Key.StartsWith("uvcx_h264_", StringComparison.Ordinal))
+        var control = UvcH264Extension.Find(change.Key) ?? LogitechLedExtension.Find(change.Key);
+        if (control is null)
         {
-            error = $"'{change.Key}' is committed to the camera's H.264 unit before streaming: set it in the config file and reload (SIGHUP)";
+            error = $"unknown control '{change.Key}'; controls.json lists the names";
             return false;
         }
+        if (UvcH264Extension.IsFormat(control))
+        {
+            error = $"'{change.Key}' is part of the stream's format: set it in the config file and reload (SIGHUP)";
+            return false;
+        }
+        if (!ExtensionUnitDescriptions.TryParse(control, change.Value, out long value, out error)) return false;
         if (!sessions.TryGetValue(device, out var session))
         {
             session = DeviceSession.Open(_io, device);
@@ -212,32 +224,68 @@ public sealed class CameraSettings : ICameraSettings
             return false;
         }
         var warnings = new List<string>();
+        long used = value;
+        bool clamped = false;
+        bool live = true;
         try
         {
-            var setting = new ControlSetting(change.Key, change.Value.Trim(), "request");
             var extensions = UvcExtensions.Open(session.Handle, device.SysfsRoot ?? "/", warnings);
-            if (extensions.Led is null)
+            if (control.Name.StartsWith("uvcx_h264_", StringComparison.Ordinal))
             {
-                error = $"{device.Path} has no Logitech LED extension unit";
-                return false;
+                if (extensions.H264 is not { } h264)
+                {
+                    error = $"{device.Path} has no UVC H.264 extension unit";
+                    return false;
+                }
+                if (session.IsLive)
+                {
+                    live = false;
+                    foreach (var state in h264.States())
+                        if (state.Control == control && !control.IsMenu) used = Math.Clamp(value, state.Minimum, state.Maximum);
+                    clamped = used != value;
+                }
+                else
+                {
+                    int err = h264.Set(control, value, out used, out clamped);
+                    if (err != 0)
+                    {
+                        error = $"{device.Path}'s H.264 extension unit refused {change.Key} = {change.Value.Trim()}: {LinuxError.Name(err)}";
+                        return false;
+                    }
+                }
             }
-            extensions.Apply([setting], warnings);
-            if (warnings.Count > 0)
+            else
             {
-                error = warnings[^1].StartsWith("request: ", StringComparison.Ordinal) ? warnings[^1]["request: ".Length..] : warnings[^1];
-                return false;
+                if (extensions.Led is null)
+                {
+                    error = $"{device.Path} has no Logitech LED extension unit";
+                    return false;
+                }
+                var setting = new ControlSetting(change.Key, control.Describe(value), "request");
+                extensions.Apply([setting], warnings);
+                if (warnings.Count > 0)
+                {
+                    error = warnings[^1].StartsWith("request: ", StringComparison.Ordinal) ? warnings[^1]["request: ".Length..] : warnings[^1];
+                    return false;
+                }
             }
-            device.Remember(setting);
-            saved.Add(new SettingsFile.Change(device.Section, change.Key, setting.Value));
         }
         catch (Exception e) when (e is V4l2Exception or LinuxException)
         {
             error = e.Message.StartsWith("request: ", StringComparison.Ordinal) ? e.Message["request: ".Length..] : e.Message;
             return false;
         }
+        string text = control.Describe(used);
+        device.Remember(new ControlSetting(change.Key, text, "settings"));
+        saved.Add(new SettingsFile.Change(device.Section, change.Key, text));
+        bool adjusted = clamped || used != value;
+        json.String("name", change.Key).String("device", device.Path).Number("value", used).Bool("clamped", adjusted);
+        if (adjusted) json.String("requested", change.Value);
+        json.Bool("live", live);
+        if (!live) json.String("note", "the camera is streaming: its H.264 unit takes the configuration when the stream next starts");
+        Log.Info(_component, $"{client}: {change.Key} = {text} on {device.Path}" + (adjusted ? $" (asked {change.Value})" : "")
+            + (live ? "" : " (streaming: used from the next start)"));
         error = "";
-        json.String("name", change.Key).String("device", device.Path).String("value", change.Value.Trim()).Bool("clamped", false).Bool("live", true);
-        Log.Info(_component, $"{client}: {change.Key} = {change.Value.Trim()} on {device.Path}");
         return true;
     }
 

@@ -11,8 +11,9 @@ namespace Fmp4Streamer.Settings;
 /// </summary>
 public static class ControlDescriptions
 {
+    /// <param name="moreClasses">Writes further class objects after the driver's (a UVC camera's extension units).</param>
     public static void Write(JsonWriter json, SettingsDevice device, DeviceCapabilities? caps, IReadOnlyList<ControlInfo> controls,
-        bool live, string? error)
+        bool live, string? error, Action<JsonWriter>? moreClasses = null)
     {
         json.BeginObject();
         json.String("role", device.Role);
@@ -43,6 +44,7 @@ public static class ControlDescriptions
             WriteControl(json, device, c);
         }
         if (open) json.EndArray().EndObject();
+        moreClasses?.Invoke(json);
         json.EndArray();
         json.EndObject();
     }

@@ -83,8 +83,9 @@ internal sealed class DeviceSession : IDisposable
         }
     }
 
-    public void Describe(JsonWriter json) =>
-        ControlDescriptions.Write(json, Device, Handle?.Capabilities, Controls?.All ?? Array.Empty<ControlInfo>(), IsLive || !Device.PerContext, Error);
+    public void Describe(JsonWriter json, Action<JsonWriter>? moreClasses = null) =>
+        ControlDescriptions.Write(json, Device, Handle?.Capabilities, Controls?.All ?? Array.Empty<ControlInfo>(), IsLive || !Device.PerContext, Error,
+            moreClasses);
 
     public void Dispose() => _opened?.Dispose();
 }

@@ -15,6 +15,12 @@ public interface ILiveStream
     int ConfiguredWidth { get; }
     int ConfiguredHeight { get; }
 
+    /// <summary>
+    /// The codecs string of the configured sound ("mp4a.40.2"), null without: a page served while the stream sleeps
+    /// (no init segment yet) must still name it, or a browser's MSE rejects the audio track when it comes.
+    /// </summary>
+    string? AudioCodecs => null;
+
     /// <summary>Adds a subscriber: wakes the source and asks it for a key frame; fragments follow from the next one.</summary>
     void Subscribe(IFragmentSubscriber subscriber);
 
@@ -25,4 +31,7 @@ public interface ILiveStream
     /// the stream only while HLS is requested.
     /// </summary>
     HlsSegmenter Hls { get; }
+
+    /// <summary>The source gives pictures only (see <see cref="IVideoSource.PicturesOnly"/>): no video to subscribe to.</summary>
+    bool PicturesOnly => false;
 }

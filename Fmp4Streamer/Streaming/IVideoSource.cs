@@ -20,4 +20,10 @@ public interface IVideoSource : IDisposable
 
     /// <summary>Asks for an IDR as soon as possible, so a joining client starts quickly.</summary>
     void RequestKeyFrame();
+
+    /// <summary>
+    /// True for a camera that gives pictures only (MJPG/JPEG/YUYV/NV12 without an encoder): it delivers no access
+    /// units, only its own frames to a picture output, and video URLs answer 404 instead of waiting forever.
+    /// </summary>
+    bool PicturesOnly => false;
 }

@@ -58,8 +58,13 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     public int ConfiguredHeight => InitSegment.Displayed(_options.ConfiguredWidth, _options.ConfiguredHeight, _options.Rotation).Height;
     public IVideoSource Source => _source;
 
+    /// <summary>The source gives pictures only: the video URLs of this stream answer 404.</summary>
+    public bool PicturesOnly => _source.PicturesOnly;
+
     /// <summary>The stream's sound, or null for a picture-only stream.</summary>
     public AudioTrack? Audio => _audio;
+
+    public string? AudioCodecs => _audio?.Codecs;
     public HlsSegmenter Hls => _hls ??= new HlsSegmenter(_loop, this, _options.Hls);
 
     /// <summary>The segmenter if HLS was ever requested (statistics, tests).</summary>
@@ -319,6 +324,7 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
 
     private void RequestKeyFrame()
     {
+        if (_source.PicturesOnly) return; // no H264: nothing to ask for
         Stats.KeyFrameRequests.Increment();
         _lastKeyFrameRequestUs = _lastJoinRequestUs = _clock.NowUs;
         _source.RequestKeyFrame();

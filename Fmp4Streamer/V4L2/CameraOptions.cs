@@ -32,4 +32,10 @@ public sealed record CameraOptions(
 
     /// <summary>The optional M2M decoder in front of the encoder (MJPG/JPEG → NV12).</summary>
     public M2M.M2MStageOptions? Decoder { get; init; }
+
+    /// <summary>
+    /// MJPG, JPEG, YUYV or NV12 without an encoder: the camera's frames go to the picture output only (snapshots and
+    /// MJPEG), and no H264 is made.
+    /// </summary>
+    public bool PicturesOnly { get; init; }
 }

@@ -73,13 +73,18 @@ public sealed class CameraSource : IVideoSource, ICameraFrameOffer, IPollable, I
         _deferredRelease = new Deferral(loop, this);
         _retryDelayUs = Microseconds(options.RetryInitial);
         _tap = new CameraFrameTap(this);
-        CameraFrameFormat = OfferedFormat(_encoder is not null, _pixelFormat);
+        CameraFrameFormat = OfferedFormat(_encoder is not null || options.PicturesOnly, _pixelFormat);
     }
 
     public string Description => _encoder is null
-        ? $"{_options.DevicePath} {(_demuxer is null ? "H264" : MjpgH264)} {_options.Width}x{_options.Height}@{_options.Fps}"
+        ? _options.PicturesOnly
+            ? $"{_options.DevicePath} {_options.PixelFormat} {_options.Width}x{_options.Height}@{_options.Fps} (pictures only)"
+            : $"{_options.DevicePath} {(_demuxer is null ? "H264" : MjpgH264)} {_options.Width}x{_options.Height}@{_options.Fps}"
         : $"{_options.DevicePath} {_options.PixelFormat} {_options.Width}x{_options.Height}@{_options.Fps}" +
           (_decoder is null ? "" : $" → {_decoder.Options.DevicePath}") + $" → {_encoder.Options.DevicePath} H264";
+
+    /// <summary>No encoder behind an MJPG/JPEG/YUYV/NV12 camera: its frames serve pictures only.</summary>
+    public bool PicturesOnly => _options.PicturesOnly;
 
     /// <summary>The encoder stage of a YUYV/MJPG/JPEG chain (null for H264 cameras).</summary>
     public M2MStage? Encoder => _encoder;
@@ -171,6 +176,7 @@ public sealed class CameraSource : IVideoSource, ICameraFrameOffer, IPollable, I
     /// </summary>
     public void RequestKeyFrame()
     {
+        if (_options.PicturesOnly) return; // every MJPG or raw frame stands alone
         if (_encoder is not null)
         {
             if (_queue is null || !_queue.IsStreaming) return;
@@ -250,6 +256,12 @@ public sealed class CameraSource : IVideoSource, ICameraFrameOffer, IPollable, I
             _retryDelayUs = Microseconds(_options.RetryInitial);
         }
         FramesDelivered++;
+        if (_options.PicturesOnly)
+        {
+            // No H264 to deliver: the frame is only shown to the picture output, while it asks.
+            ShowCameraFrame(frame);
+            return;
+        }
         if (_encoder is null)
         {
             _sink?.OnAccessUnit(accessUnit, frame.TimestampUs);
@@ -275,24 +287,27 @@ public sealed class CameraSource : IVideoSource, ICameraFrameOffer, IPollable, I
 
     public ICameraFrameSink? CameraFrameSink { get; set; }
 
+    /// <summary>The camera's own frame to the sink, if one is set.</summary>
+    private void ShowCameraFrame(in CapturedFrame frame)
+    {
+        if (CameraFrameSink is not { } sink || CameraFrameFormat is not { } format || frame.Data.Length == 0) return;
+        var f = Format;
+        int stride = format switch
+        {
+            Streaming.CameraFrameFormat.Yuyv => Math.Max(f.Width * 2, frame.Data.Length / Math.Max(1, f.Height)),
+            Streaming.CameraFrameFormat.Nv12 => Math.Max(f.Width, frame.Data.Length * 2 / Math.Max(1, 3 * f.Height)),
+            _ => 0,
+        };
+        sink.OnCameraFrame(new CameraFrame(frame.Data, format, f.Width, f.Height, stride, frame.TimestampUs));
+    }
+
     /// <summary>Shows each camera frame to the sink, then passes it on to the chain's first stage.</summary>
     private sealed class CameraFrameTap(CameraSource camera) : IFrameReceiver
     {
         public void OnFrame(in CapturedFrame frame)
         {
-            var next = camera._decoder ?? (IFrameReceiver)camera._encoder!;
-            if (camera.CameraFrameSink is { } sink && camera.CameraFrameFormat is { } format && frame.Data.Length > 0)
-            {
-                var f = camera.Format;
-                int stride = format switch
-                {
-                    Streaming.CameraFrameFormat.Yuyv => Math.Max(f.Width * 2, frame.Data.Length / Math.Max(1, f.Height)),
-                    Streaming.CameraFrameFormat.Nv12 => Math.Max(f.Width, frame.Data.Length * 2 / Math.Max(1, 3 * f.Height)),
-                    _ => 0,
-                };
-                sink.OnCameraFrame(new CameraFrame(frame.Data, format, f.Width, f.Height, stride, frame.TimestampUs));
-            }
-            next.OnFrame(frame);
+            camera.ShowCameraFrame(frame);
+            (camera._decoder ?? (IFrameReceiver)camera._encoder!).OnFrame(frame);
         }
     }
 
@@ -508,15 +523,20 @@ public sealed class CameraSource : IVideoSource, ICameraFrameOffer, IPollable, I
         if (err != 0 && _loggedWarnings.Add(message)) Log.Warning(_component, message);
     }
 
-    /// <summary>H264 and MJPGH264 directly; YUYV, MJPG, JPEG (any fourcc) only with an encoder (compatibility §2).</summary>
+    /// <summary>
+    /// H264 and MJPGH264 directly; YUYV, MJPG, JPEG (any fourcc) with an encoder (compatibility §2); MJPG, JPEG, YUYV
+    /// and NV12 alone for pictures.
+    /// </summary>
     private static uint CaptureFourCc(CameraOptions options)
     {
         string format = options.PixelFormat;
         if (format == "H264") return V4L2_PIX_FMT_H264;
         if (format == MjpgH264) return V4L2_PIX_FMT_MJPEG;
         if (options.Encoder is not null && format.Length == 4) return FourCc.Parse(format);
+        if (options.PicturesOnly && format.Length == 4 && OfferedFormat(true, FourCc.Parse(format)) is not null) return FourCc.Parse(format);
         throw new V4l2Exception(
-            $"{options.DevicePath}: capture format is not H264 or MJPGH264, please add the V4L2 M2M encoder (or decoder) devices to the config");
+            $"{options.DevicePath}: capture format is not H264 or MJPGH264, please add the V4L2 M2M encoder (or decoder) devices to the config" +
+            " (MJPG, JPEG, YUYV and NV12 cameras serve pictures without one)");
     }
 
     private static string DeviceName(string path)

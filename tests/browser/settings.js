@@ -1,12 +1,18 @@
 // Drives a camera page's settings panel in Debian's headless Chromium at a phone's size, as a user would:
 // opens the panel, moves a slider, flips a switch, picks a menu item, presses a button; prints one JSON line.
 // Usage: node settings.js URL '{"slider":"key","value":N,"switch":"key","menu":"key","item":"label","button":"key"}'
+// ("button" is optional); the report carries the POST bodies ("posts") and the daemon's answers ("answers").
 // With only the URL it reports whether the panel's button is shown (a client that may not change settings).
 const { chromium } = require('playwright-core');
 const fs = require('fs'), os = require('os'), path = require('path');
 
 const url = process.argv[2];
 const plan = process.argv[3] ? JSON.parse(process.argv[3]) : null;
+
+// The slider may send more than once while it moves: waits until at least one answer per control has come, up to 5 s.
+async function waitForAnswers(page, out, controls) {
+  for (let i = 0; i < 50 && out.answers.length < controls; i++) await page.waitForTimeout(100);
+}
 
 (async () => {
   const t0 = Date.now();
@@ -23,6 +29,11 @@ const plan = process.argv[3] ? JSON.parse(process.argv[3]) : null;
     const page = await ctx.newPage();
     page.on('pageerror', e => out.errors.push(e.message));
     page.on('request', r => { if (r.method() === 'POST') out.posts.push(r.postData()); });
+    out.answers = [];
+    page.on('response', async r => {
+      if (r.request().method() !== 'POST') return;
+      try { out.answers.push(JSON.parse(await r.text())); } catch (e) { out.answers.push(String(e)); }
+    });
     const described = page.waitForResponse(r => r.url().endsWith('/controls.json'), { timeout: 10000 });
     await page.goto(url, { waitUntil: 'domcontentloaded' });
     await described;
@@ -44,8 +55,11 @@ const plan = process.argv[3] ? JSON.parse(process.argv[3]) : null;
       await page.waitForTimeout(400);
       await page.locator('#control-' + plan.menu).selectOption({ label: plan.item });
       await page.waitForTimeout(400);
-      await page.locator('#control-' + plan.button).tap();
-      await page.waitForTimeout(800);
+      if (plan.button) {
+        await page.locator('#control-' + plan.button).tap();
+        await page.waitForTimeout(800);
+      }
+      await waitForAnswers(page, out, plan.button ? 4 : 3);
       out.sliderShown = await page.locator('#control-' + plan.slider).inputValue();
       out.status = await page.locator('#settings-status').textContent();
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fmp4Streamer.Settings;
 using Fmp4Streamer.V4L2.Uvc;
 
 namespace Fmp4Streamer.Tests.EndToEnd.Vm;
@@ -25,6 +26,46 @@ public class UvcGadgetVmTests
     private DecodeResult? _xuClient;
     private string? _hostNote;
     private string? _xuHostNote;
+    private string? _xuControlsBefore;
+    private string? _xuPostAnswer;
+    private string? _xuControlsAfter;
+
+    /// <summary>
+    /// While the camera is idle (auto_sleep, no client yet): controls.json, POST uvcx_h264_bitrate, controls.json again.
+    /// The daemon commits the change to the unit and reads it back through the probe; the next start commits it again.
+    /// </summary>
+    private void ChangeTheBitrateThroughPost()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        string base_ = $"http://127.0.0.1:{_vm.HostPort}/";
+        try
+        {
+            _xuControlsBefore = http.GetStringAsync(base_ + "controls.json").Result;
+            using var body = new StringContent("""{"uvcx_h264_bitrate": 5000000}""", System.Text.Encoding.UTF8, "application/json");
+            using var answer = http.PostAsync(base_ + "controls", body).Result;
+            _xuPostAnswer = $"{(int)answer.StatusCode} {answer.Content.ReadAsStringAsync().Result}";
+            _xuControlsAfter = http.GetStringAsync(base_ + "controls.json").Result;
+        }
+        catch (AggregateException e)
+        {
+            _xuHostNote = "settings requests failed: " + e.InnerException?.Message;
+        }
+    }
+
+    /// <summary>The value of one extension unit control in a controls.json document.</summary>
+    private static long? XuValue(string? controlsJson, string key)
+    {
+        if (controlsJson is null) return null;
+        using var doc = System.Text.Json.JsonDocument.Parse(controlsJson);
+        foreach (var device in doc.RootElement.GetProperty("devices").EnumerateArray())
+            foreach (var cls in device.GetProperty("classes").EnumerateArray())
+            {
+                if (cls.GetProperty("name").GetString() != ExtensionUnitDescriptions.H264Class) continue;
+                foreach (var c in cls.GetProperty("controls").EnumerateArray())
+                    if (c.GetProperty("key").GetString() == key) return c.GetProperty("value").GetInt64();
+            }
+        return null;
+    }
 
     [OneTimeSetUp]
     public void BootOnce()
@@ -45,13 +86,20 @@ public class UvcGadgetVmTests
             }
             else
             {
-                _xuClient = FfmpegDecode.Run($"http://127.0.0.1:{_vm.HostPort}/stream.mp4", 90);
+                ChangeTheBitrateThroughPost();
+                // A first client starts the camera (auto_sleep); the decoding one joins the running stream, for
+                // which the daemon asks the unit for an IDR.
+                using (var first = new StreamWatcher($"http://127.0.0.1:{_vm.HostPort}/stream.mp4"))
+                {
+                    if (!first.WaitForBytes(20_000, TimeSpan.FromSeconds(30))) _xuHostNote = "the first client got no stream: " + first.Error;
+                    _xuClient = FfmpegDecode.Run($"http://127.0.0.1:{_vm.HostPort}/stream.mp4", 90);
+                }
                 _vm.Signal("xu-done");
             }
         }
         _exitCode = _vm.WaitForExit(120);
         _vm.SaveSections("uvc", "uvc-L", "streamer-l-uvc", "uvc-descriptors", "daemon-log", "gadget-log",
-            "uvc-xu-descriptors", "streamer-l-uvc-xu", "daemon-xu-log", "gadget-xu-log", "uvc-dmesg");
+            "uvc-xu-descriptors", "streamer-l-uvc-xu", "daemon-xu-log", "gadget-xu-log", "uvc-xu-conf-after", "uvc-dmesg");
         TestContext.Progress.WriteLine($"UVC gadget VM: {_vm.Elapsed.TotalSeconds:F1} s; client: {_client}; through the H.264 unit: {_xuClient}");
     }
 
@@ -189,6 +237,24 @@ public class UvcGadgetVmTests
         Assert.That(gadget, Does.Contain(" 0 stalled,"), "every class request uvcvideo sent was answered");
         Assert.That(_vm.Console.Value("xu_alive_at_end"), Is.EqualTo("yes"), XuDaemonLog);
         Assert.That(_vm.Console.Value("xu_daemon_exit"), Is.EqualTo("0"), XuDaemonLog);
+    }
+
+    [Test]
+    public void AnExtensionUnitSettingChangedThroughPostReachesTheDeviceAndReadsBack()
+    {
+        Assert.That(_xuHostNote, Is.Null, XuDaemonLog);
+        // GET_CUR of the probe through uvcvideo: what -l committed from the config, then what the POST committed.
+        Assert.That(XuValue(_xuControlsBefore, "uvcx_h264_bitrate"), Is.EqualTo(2_000_000), _xuControlsBefore);
+        Assert.That(_xuPostAnswer, Does.StartWith("200 ").And.Contain("\"ok\":true").And.Contain("\"value\":5000000")
+            .And.Contain("\"live\":true").And.Contain("\"clamped\":false").And.Contain("\"saved\":true"), _xuPostAnswer + "\n" + XuDaemonLog);
+        Assert.That(XuValue(_xuControlsAfter, "uvcx_h264_bitrate"), Is.EqualTo(5_000_000), _xuControlsAfter);
+        string gadget = Section("gadget-xu-log").Text;
+        Assert.That(gadget, Does.Match(@"XU VIDEO_CONFIG_COMMIT SET_CUR bmHints=0x[0-9a-f]{4} 640x480 bitrate=5000000 "), "the POST's commit");
+        // Remembered: the stream the client started committed the new bitrate with the forced mux.
+        Assert.That(gadget, Does.Contain("XU VIDEO_CONFIG_COMMIT SET_CUR bmHints=0x2001 640x480 bitrate=5000000 profile=0x4240 i_frame_period=1000 mux=0x03\n"));
+        Assert.That(XuDaemonLog, Does.Contain("uvcx_h264_bitrate = 5000000 on"), "the change is logged");
+        string config = Section("uvc-xu-conf-after").Text;
+        Assert.That(config, Does.Contain("\nuvcx_h264_bitrate = 5000000\n").And.Not.Contain("2000000"), "saved in place");
     }
 
     [Test]

@@ -47,7 +47,12 @@ internal static class HttpAccessGate
             {
                 case AccessOutcome.Allowed:
                     // The page sets the cookie its own requests, the home-screen app and native players then carry.
-                    if (route.Name == "page") connection.SetCookie = access.IssueCookie(user!, secure: false);
+                    // Secure when a trusted proxy says the client came over TLS: the browser then never sends it in clear.
+                    if (route.Name == "page")
+                    {
+                        bool secure = access.Options.TrustedProxies.Contains(peer) && ForwardedChain.IsHttps(data[..request.HeadLength]);
+                        connection.SetCookie = access.IssueCookie(user!, secure);
+                    }
                     break;
                 case AccessOutcome.Challenge:
                     SendChallenge(connection, request, keepAlive: request.KeepAlive);

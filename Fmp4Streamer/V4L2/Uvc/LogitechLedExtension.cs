@@ -68,6 +68,20 @@ public sealed class LogitechLedExtension
         }
     }
 
+    /// <summary>Each setting from live GET_CUR/DEF/MIN/MAX; 0 or the errno of the first query that failed.</summary>
+    public int States(List<UvcxState> states)
+    {
+        Span<byte> def = stackalloc byte[Led1Length], min = stackalloc byte[Led1Length];
+        Span<byte> max = stackalloc byte[Led1Length], cur = stackalloc byte[Led1Length];
+        int err = _unit.Query(Led1Selector, UVC_GET_DEF, def, out _);
+        if (err == 0) err = _unit.Query(Led1Selector, UVC_GET_MIN, min, out _);
+        if (err == 0) err = _unit.Query(Led1Selector, UVC_GET_MAX, max, out _);
+        if (err == 0) err = _unit.Query(Led1Selector, UVC_GET_CUR, cur, out _);
+        if (err != 0) return err;
+        foreach (var c in Controls) states.Add(new UvcxState(c, c.Read(cur), c.Read(def), c.Read(min), c.Read(max)));
+        return 0;
+    }
+
     /// <summary>The -l lines, from live GET_DEF/MIN/MAX/CUR; a control that does not answer is left out with a warning.</summary>
     public void AppendListing(StringBuilder sb, ICollection<string> warnings)
     {

@@ -127,6 +127,49 @@ public sealed class UvcH264Extension
         }
     }
 
+    /// <summary>Every setting with the probe's current (as last read or committed), default, minimum and maximum.</summary>
+    public List<UvcxState> States()
+    {
+        var desired = UvcxVideoConfig.AsBytes(ref _desired);
+        var def = UvcxVideoConfig.AsBytes(ref _default);
+        var min = UvcxVideoConfig.AsBytes(ref _minimum);
+        var max = UvcxVideoConfig.AsBytes(ref _maximum);
+        var states = new List<UvcxState>(Controls.Count);
+        foreach (var c in Controls) states.Add(new UvcxState(c, c.Read(desired), c.Read(def), c.Read(min), c.Read(max)));
+        return states;
+    }
+
+    /// <summary>
+    /// One setting from a request: an integer clamped to the probe's GET_MIN..GET_MAX (<paramref name="clamped"/>),
+    /// merged with its bmHints bit, committed, and read back through the probe's GET_CUR into <paramref name="used"/>.
+    /// Returns 0 or the errno of the commit or the read.
+    /// </summary>
+    public int Set(UvcxControl control, long value, out long used, out bool clamped)
+    {
+        clamped = false;
+        used = value;
+        if (!control.IsMenu)
+        {
+            long min = control.Read(UvcxVideoConfig.AsBytes(ref _minimum));
+            long max = control.Read(UvcxVideoConfig.AsBytes(ref _maximum));
+            long bounded = Math.Clamp(value, min, max);
+            clamped = bounded != value;
+            value = bounded;
+        }
+        control.Write(UvcxVideoConfig.AsBytes(ref _desired), value);
+        _desired.bmHints |= control.Hint;
+        int err = Commit();
+        if (err != 0) return err;
+        UvcxVideoConfig current = default;
+        err = _unit.Query(VideoConfigProbe, UVC_GET_CUR, UvcxVideoConfig.AsBytes(ref current), out _);
+        if (err != 0) return err;
+        used = control.Read(UvcxVideoConfig.AsBytes(ref current));
+        return 0;
+    }
+
+    /// <summary>The settings that change the stream's format rather than its encoding: the capture format decides them.</summary>
+    public static bool IsFormat(UvcxControl control) => control.Name is StreamMux or Width or Height;
+
     /// <summary>VIDEO_CONFIG_COMMIT SET_CUR of the desired configuration; 0 or the errno.</summary>
     public int Commit() => _unit.Query(VideoConfigCommit, UVC_SET_CUR, UvcxVideoConfig.AsBytes(ref _desired), out _);
 

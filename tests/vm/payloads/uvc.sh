@@ -3,8 +3,9 @@
 # with ./fmp4streamer and the bulk-patched usb_f_uvc.ko (tests/vm/setup-uvc.sh) copied to /bin.
 # The camera offers one MJPG format; its frames carry the test stream's access units in APP4 segments of at most
 # 1000 bytes (uvcgadget), but only after SIGUSR1: first the daemon streams from a camera that sends nothing.
-# Then the same camera again with a UVC H.264 extension unit: the daemon configures it (muxing H.264 into MJPG,
-# bitrate) and asks it for IDRs, and the host decodes that stream too.
+# Then the same camera again with a UVC H.264 extension unit: the host changes its bitrate through POST /controls while
+# the camera is idle, the daemon configures it (muxing H.264 into MJPG, that bitrate) and asks it for IDRs, and the
+# host decodes that stream too.
 . /rig/lib.sh
 S=/bin/fmp4streamer
 [ -x $S ] || { echo "RIG-ERROR /bin/fmp4streamer missing"; exit 2; }
@@ -73,8 +74,11 @@ if RIG_UVC_XU=1 rig_uvc_gadget_start /data/testsrc.h264 30 1000; then
   V=${N#/dev/}
   rig_value uvc_xu_node "$N"
   rig_run uvc-xu-descriptors hexdump -v -e '16/1 "%02x " "\n"' /sys/class/video4linux/$V/device/../descriptors
-  conf /tmp/uvc-xu.conf $N <<'C'
-auto_sleep = no
+  # auto_sleep: the camera is idle until the host's client, so a setting POSTed before it reaches the H.264 unit at
+  # once (COMMIT, read back through the probe). The host (10.0.2.2 here) is exempt, so it may change settings.
+  printf '[server]\nlisten =\nport = 8000\nauth_exempt = 10.0.2.2\n\n[%s]\ncapture_format = MJPGH264\nwidth = 640\nheight = 480\nfps = 30\n' "$N" > /tmp/uvc-xu.conf
+  cat >> /tmp/uvc-xu.conf <<'C'
+auto_sleep = yes
 uvcx_h264_bitrate = 2000000
 C
   rig_run streamer-l-uvc-xu timeout 60 $S -c /tmp/uvc-xu.conf -l
@@ -84,6 +88,7 @@ C
     rig_mark ready-for-xu-client
     rig_wait xu-done 120
   fi
+  rig_dump uvc-xu-conf-after /tmp/uvc-xu.conf
   rig_value xu_alive_at_end "$(kill -0 $D 2>/dev/null && echo yes || echo no)"
   kill $D 2>/dev/null; wait $D; rig_value xu_daemon_exit $?
   rig_dump daemon-xu-log /tmp/daemon-xu.log

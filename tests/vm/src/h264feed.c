@@ -5,6 +5,8 @@
 // camera muxes H.264 into MJPG (capture_format = MJPGH264): SOI, APP4 segments carrying the 22-byte UVC H.264
 // payload header, the u32 payload size and the payload, at most MJPG_SEGMENT data bytes per segment (27..65533),
 // then EOI. No picture: a MJPGH264 reader discards it.
+// MJPG_SEGMENT "jpeg": FILE is a series of whole JPEGs (as `ffmpeg -f mjpeg` writes them, maybe stripped of their
+// Huffman tables as UVC cameras send them); the device gets format MJPG and each JPEG, cut at its SOI, is one frame.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -25,12 +27,13 @@ static void on_signal(int sig) { (void)sig; s_stop = 1; }
 
 int main(int argc, char **argv) {
   if (argc < 6) { fprintf(stderr, "usage: h264feed DEV FILE WIDTH HEIGHT FPS [LOOPS [MJPG_SEGMENT]]\n"); return 2; }
-  int seg = argc > 7 ? atoi(argv[7]) : 0;
+  int jpeg = argc > 7 && strcmp(argv[7], "jpeg") == 0;
+  int seg = argc > 7 && !jpeg ? atoi(argv[7]) : 0;
   if (seg != 0 && (seg < PayloadHeaderLength + 5 || seg > MaxSegmentData)) {
     fprintf(stderr, "h264feed: MJPG_SEGMENT must be 0 or %d..%d\n", PayloadHeaderLength + 5, MaxSegmentData);
     return 2;
   }
-  unsigned pixfmt = seg ? V4L2_PIX_FMT_MJPEG : V4L2_PIX_FMT_H264;
+  unsigned pixfmt = seg || jpeg ? V4L2_PIX_FMT_MJPEG : V4L2_PIX_FMT_H264;
   int fd = open(argv[1], O_RDWR);
   if (fd < 0) { perror("h264feed: open"); return 1; }
   // v4l2loopback 0.12.7 recomputes the node's device_caps only in QUERYCAP, and the core checks S_FMT's
@@ -98,11 +101,14 @@ int main(int argc, char **argv) {
   struct timespec next;
   clock_gettime(CLOCK_MONOTONIC, &next);
   fprintf(stderr, "h264feed: %s %sx%s@%ld %s from %s (%ld bytes)\n", argv[1], argv[3], argv[4], fps,
-          seg ? "MJPG (H264 in APP4)" : "H264", argv[2], n);
+          jpeg ? "MJPG (JPEG frames)" : seg ? "MJPG (H264 in APP4)" : "H264", argv[2], n);
   for (int l = 0; (loops == 0 || l < loops) && !s_stop; l++) {
     long start = 0;
     for (long i = 4; i <= n && !s_stop; i++) {
-      if (!is_aud(b, i, n) && i != n) continue;
+      // A JPEG starts at SOI right after the previous one's EOI (entropy-coded data never holds FF D8).
+      int cut = jpeg ? i == n || (b[i] == 0xFF && i + 1 < n && b[i + 1] == 0xD8 && b[i - 2] == 0xFF && b[i - 1] == 0xD9)
+                     : is_aud(b, i, n) || i == n;
+      if (!cut) continue;
       const unsigned char *out = b + start;
       long len = i - start;
       if (seg) {
@@ -122,7 +128,7 @@ int main(int argc, char **argv) {
       while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, 0) == EINTR && !s_stop) {}
     }
   }
-  fprintf(stderr, "h264feed: wrote %ld access units\n", written);
+  fprintf(stderr, "h264feed: wrote %ld %s\n", written, jpeg ? "JPEG frames" : "access units");
   if (seg)
     fprintf(stderr, "h264feed: MJPG frames: %ld in several APP4 segments, up to %d segments, largest %ld bytes\n",
             split, most_segments, largest);
