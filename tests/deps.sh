@@ -8,7 +8,7 @@ test_pkgs=(ffmpeg chromium fonts-dejavu-core qemu-user-static qemu-system-x86 qe
            kmod v4l-utils build-essential util-linux
            vlc-bin vlc-plugin-base mpv gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
            gstreamer1.0-plugins-bad gstreamer1.0-libav python3-m3u8 python3-prometheus-client python3-opencv nginx wget
-           python3-numpy espeak-ng
+           python3-numpy espeak-ng alsa-utils
            apache2-utils)
 kver=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1 || true)
 

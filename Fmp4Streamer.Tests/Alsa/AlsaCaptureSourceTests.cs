@@ -35,7 +35,7 @@ public class AlsaCaptureSourceTests
         Assert.That(source.IsOpen, Is.True);
         Assert.That(_device.Rate, Is.EqualTo(32000));
         Assert.That(source.PeriodFrames, Is.EqualTo(1024), "one AAC frame per period when the device has it");
-        Assert.That(source.BufferFrames, Is.EqualTo(4 * 1024));
+        Assert.That(source.BufferFrames, Is.EqualTo(32 * 1024), "the largest buffer the device has (under 2 s)");
         Assert.That(_device.TstampMode, Is.EqualTo(SNDRV_PCM_TSTAMP_ENABLE));
         Assert.That(_device.TstampType, Is.EqualTo(SNDRV_PCM_TSTAMP_TYPE_MONOTONIC));
 
@@ -43,6 +43,35 @@ public class AlsaCaptureSourceTests
         // 31 whole periods of 1024 frames fit in one second at 32 kHz; two channels interleaved.
         Assert.That(sink.Samples, Is.EqualTo(31 * 1024 * 2));
         Assert.That(sink.Breaks, Is.Empty);
+    }
+
+    [Test]
+    public void ALoopBusyForHalfASecondLosesNoSample()
+    {
+        using var source = Source();
+        var sink = new RecordingPcmSink();
+        source.Start(sink);
+        _loop.AdvanceAndRun(_clock, 100_000, stepUs: 10_000);
+        _clock.Advance(500_000); // e.g. a picture decoded on the loop of a slow machine
+        _loop.AdvanceAndRun(_clock, 100_000, stepUs: 10_000);
+        Assert.That(source.Overruns, Is.Zero);
+        Assert.That(sink.Breaks, Is.Empty);
+        long frames = 0;
+        foreach (var c in sink.Chunks)
+        {
+            Assert.That(c.FirstValue, Is.EqualTo((short)(frames & 0x7FFF)), "no frame lost or repeated");
+            frames += c.Samples;
+        }
+        Assert.That(frames, Is.EqualTo(32 * 1024), "the 32 whole periods of 700 ms at 48 kHz");
+    }
+
+    [Test]
+    public void TheBufferIsTheLargestUnderTwoSeconds()
+    {
+        _device.MaxPeriods = 1024;
+        using var source = Source(rate: 16000);
+        source.Start(new RecordingPcmSink());
+        Assert.That(source.BufferFrames, Is.EqualTo(31 * 1024), "31 periods of 1024 frames: 1.98 s at 16 kHz");
     }
 
     [Test]
@@ -72,7 +101,7 @@ public class AlsaCaptureSourceTests
         source.Start(sink);
         _loop.AdvanceAndRun(_clock, 100_000, stepUs: 10_000);
         long before = sink.Samples;
-        _clock.Advance(500_000); // the loop is stuck for longer than the 85 ms buffer
+        _clock.Advance(1_000_000); // the loop is stuck for longer than the 683 ms buffer
         _loop.RunOnce(0);
         Assert.That(source.Overruns, Is.EqualTo(1));
         Assert.That(sink.Breaks, Is.EqualTo(new[] { "overrun" }));
@@ -157,6 +186,43 @@ public class AlsaCaptureSourceTests
         finally { File.Delete(cards); }
     }
 
+    [Test]
+    public void ASubdeviceIsAskedForThroughTheCardsControlNode()
+    {
+        _device.BusySubdevices.Add(0);
+        using var source = Source(name: "hw:1,0,2");
+        source.Start(new RecordingPcmSink());
+        Assert.That(source.IsOpen, Is.True);
+        Assert.That(_device.OpenedSubdevice, Is.EqualTo(2));
+        Assert.That(_device.ControlIsOpen, Is.False, "the control node is only held for the open");
+    }
+
+    [Test]
+    public void ABusySubdeviceIsRetriedNotSwappedForAnother()
+    {
+        _device.BusySubdevices.Add(3);
+        using var source = Source(name: "hw:1,0,3");
+        source.Start(new RecordingPcmSink());
+        Assert.That(source.IsOpen, Is.False);
+        Assert.That(source.IsWaitingForDevice, Is.True);
+        Assert.That(_device.ControlIsOpen, Is.False);
+        _device.BusySubdevices.Clear();
+        _loop.AdvanceAndRun(_clock, 1_100_000, stepUs: 50_000);
+        Assert.That(source.IsOpen, Is.True);
+        Assert.That(_device.OpenedSubdevice, Is.EqualTo(3));
+    }
+
+    [TestCase("hw:Loopback,1,0", "Loopback", 1, 0)]
+    [TestCase("hw:CARD=Loopback,DEV=1,SUBDEV=7", "Loopback", 1, 7)]
+    [TestCase("hw:0,1,2", null, 1, 2)]
+    [TestCase("hw:0,1", null, 1, null)]
+    public void SubdevicesParse(string name, string? cardId, int device, int? subdevice)
+    {
+        var parsed = AlsaDeviceName.TryParse(name, out string error);
+        Assert.That(parsed, Is.Not.Null, error);
+        Assert.That((parsed!.CardId, parsed.Device, parsed.Subdevice), Is.EqualTo((cardId, device, subdevice)));
+    }
+
     [TestCase("hw:1,0", "/dev/snd/pcmC1D0c")]
     [TestCase("hw:2", "/dev/snd/pcmC2D0c")]
     [TestCase("/dev/snd/pcmC3D1c", "/dev/snd/pcmC3D1c")]
@@ -168,6 +234,8 @@ public class AlsaCaptureSourceTests
     [TestCase("/dev/snd/pcmC1D0p", "playback node")]
     [TestCase("hw:1,x", "device number")]
     [TestCase("hw:99,0", "names no card")]
+    [TestCase("hw:1,0,x", "subdevice number")]
+    [TestCase("hw:1,0,1,1", "is not hw:CARD,DEV")]
     public void BadNamesSayWhatIsAccepted(string name, string message)
     {
         Assert.That(AlsaDeviceName.TryParse(name, out string error), Is.Null);

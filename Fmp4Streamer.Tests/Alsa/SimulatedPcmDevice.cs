@@ -16,9 +16,12 @@ namespace Fmp4Streamer.Tests.Alsa;
 internal sealed unsafe class SimulatedPcmDevice : ILinuxIo
 {
     public const string Path = "/dev/snd/pcmC1D0c";
+    public const string ControlPath = "/dev/snd/controlC1";
 
     private readonly IClock _clock;
     private int _fd = -1;
+    private int _ctlFd = -1;
+    private int _preferred = -1;
     private int _state = -1;
     private long _startUs;
     private long _applPtr;
@@ -31,8 +34,18 @@ internal sealed unsafe class SimulatedPcmDevice : ILinuxIo
     public uint MaxChannels { get; set; } = 2;
     public bool Plugged { get; set; } = true;
 
+    /// <summary>Most periods in a buffer; the device keeps the fewest it is allowed when it chooses.</summary>
+    public uint MaxPeriods { get; set; } = 32;
+
     /// <summary>The card's clock runs this much fast (1e-4 = 100 ppm).</summary>
     public double Drift { get; set; }
+
+    /// <summary>Substreams of the device, and those other programs hold open; the open takes the first free one, or
+    /// the one a control file of the opener preferred (EAGAIN when that one is busy), as the kernel does.</summary>
+    public int Subdevices { get; set; } = 8;
+    public HashSet<int> BusySubdevices { get; } = new();
+    public int OpenedSubdevice { get; private set; } = -1;
+    public bool ControlIsOpen => _ctlFd >= 0;
 
     public int Opens { get; private set; }
     public int Starts { get; private set; }
@@ -45,8 +58,17 @@ internal sealed unsafe class SimulatedPcmDevice : ILinuxIo
     public int Open(string path, int flags, out int fd)
     {
         fd = -1;
+        if (path == ControlPath && Plugged)
+        {
+            fd = _ctlFd = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+            return 0;
+        }
         if (path != Path || !Plugged) return LibC.ENOENT;
         if (_fd >= 0) return LibC.EBUSY;
+        int sub = _preferred;
+        if (sub < 0) sub = Enumerable.Range(0, Subdevices).FirstOrDefault(i => !BusySubdevices.Contains(i), -1);
+        if (sub < 0 || sub >= Subdevices || BusySubdevices.Contains(sub)) return LibC.EAGAIN;
+        OpenedSubdevice = sub;
         fd = _fd = LibC.eventfd(1, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
         _state = SNDRV_PCM_STATE_OPEN;
         Opens++;
@@ -55,6 +77,13 @@ internal sealed unsafe class SimulatedPcmDevice : ILinuxIo
 
     public int Close(int fd)
     {
+        if (fd == _ctlFd && fd >= 0)
+        {
+            LibC.close(fd);
+            _ctlFd = -1;
+            _preferred = -1;
+            return 0;
+        }
         if (fd != _fd) return LibC.EBADF;
         LibC.close(fd);
         _fd = -1;
@@ -72,6 +101,12 @@ internal sealed unsafe class SimulatedPcmDevice : ILinuxIo
 
     public int Ioctl(int fd, uint request, void* arg)
     {
+        if (fd == _ctlFd && fd >= 0)
+        {
+            if (request != SNDRV_CTL_IOCTL_PCM_PREFER_SUBDEVICE) return LibC.ENOTTY;
+            _preferred = *(int*)arg;
+            return 0;
+        }
         if (fd != _fd) return LibC.EBADF;
         if (!Plugged) return LibC.ENODEV;
         if (request == SNDRV_PCM_IOCTL_TTSTAMP) { TstampType = *(int*)arg; return 0; }
@@ -165,7 +200,14 @@ internal sealed unsafe class SimulatedPcmDevice : ILinuxIo
         if (hi == 0) return LibC.EINVAL;
         HwParams.SetInterval(ref *p, SNDRV_PCM_HW_PARAM_RATE, lo, hi);
         if (!Narrow(p, SNDRV_PCM_HW_PARAM_PERIOD_SIZE, 64, 8192, out uint pMin, out _)) return LibC.EINVAL;
-        if (!Narrow(p, SNDRV_PCM_HW_PARAM_PERIODS, 2, 32, out uint nMin, out _)) return LibC.EINVAL;
+        if (!Narrow(p, SNDRV_PCM_HW_PARAM_PERIODS, 2, MaxPeriods, out uint nMin, out uint nMax)) return LibC.EINVAL;
+        // The buffer is a whole number of the smallest period: the periods the asked-for buffer sizes allow.
+        var (bMin, bMax) = HwParams.Interval(*p, SNDRV_PCM_HW_PARAM_BUFFER_SIZE);
+        nMin = Math.Max(nMin, (bMin + pMin - 1) / pMin);
+        nMax = Math.Min(nMax, bMax / pMin);
+        if (nMin > nMax) return LibC.EINVAL;
+        HwParams.SetInterval(ref *p, SNDRV_PCM_HW_PARAM_PERIODS, nMin, nMax);
+        HwParams.SetInterval(ref *p, SNDRV_PCM_HW_PARAM_BUFFER_SIZE, pMin * nMin, pMin * nMax);
         if (!choose) return 0;
         _channels = chMin;
         _rate = lo;

@@ -24,6 +24,9 @@ public sealed unsafe class AlsaCaptureSource : IAudioSource, IPollable, ITimerCa
     /// <summary>Frames per period asked for: 1024 is one AAC frame, about 21 ms at 48 kHz.</summary>
     public const uint PreferredPeriodFrames = 1024;
 
+    /// <summary>The longest buffer asked for: the loop may stall this long before an overrun.</summary>
+    public const int MaxBufferSeconds = 2;
+
     public static readonly TimeSpan RetryInitial = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan RetryMax = TimeSpan.FromSeconds(8);
 
@@ -106,14 +109,14 @@ public sealed unsafe class AlsaCaptureSource : IAudioSource, IPollable, ITimerCa
             Retry($"card '{_name.CardId}' is not in {_cardsFile}");
             return;
         }
-        int err = _io.Open(_path, LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, out int fd);
+        int err = OpenPcm(out int fd, out string? failure);
         if (err != 0)
         {
-            Retry($"cannot open {_path}: {LinuxError.Name(err)}");
+            Retry(failure ?? $"cannot open {_path}: {LinuxError.Name(err)}");
             return;
         }
         _fd = fd;
-        string? failure = Configure();
+        failure = Configure();
         if (failure is not null)
         {
             Close();
@@ -126,6 +129,35 @@ public sealed unsafe class AlsaCaptureSource : IAudioSource, IPollable, ITimerCa
         _loop.Add(_fd, LibC.EPOLLIN, this);
         Mixer?.ApplyToCardOf(_path);
         Log.Info(Component, $"capturing from {_path}: {SampleRate} Hz, {Channels} ch, periods of {PeriodFrames} frames, buffer {BufferFrames}");
+    }
+
+    /// <summary>
+    /// Opens the capture node; with a subdevice named, through the card's control node as libasound does: the kernel
+    /// gives a PCM opened by the thread that set a control file's preferred subdevice that substream or EAGAIN.
+    /// </summary>
+    private int OpenPcm(out int fd, out string? failure)
+    {
+        int flags = LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC;
+        failure = null;
+        if (_name.Subdevice is not int subdevice) return _io.Open(_path!, flags, out fd);
+        fd = -1;
+        string? control = _name.ResolveControl(_cardsFile);
+        if (control is null) return LibC.ENOENT;
+        int err = _io.Open(control, LibC.O_RDONLY | LibC.O_CLOEXEC, out int ctl);
+        if (err != 0)
+        {
+            failure = $"cannot open {control}: {LinuxError.Name(err)}";
+            return err;
+        }
+        err = _io.Ioctl(ctl, SNDRV_CTL_IOCTL_PCM_PREFER_SUBDEVICE, &subdevice);
+        if (err != 0) failure = $"{control}: SNDRV_CTL_IOCTL_PCM_PREFER_SUBDEVICE: {LinuxError.Name(err)}";
+        else
+        {
+            err = _io.Open(_path!, flags, out fd);
+            if (err == LibC.EAGAIN) failure = $"subdevice {subdevice} of {_path} is in use";
+        }
+        _io.Close(ctl);
+        return err;
     }
 
     private string Component => "ALSA " + _name;
@@ -148,14 +180,24 @@ public sealed unsafe class AlsaCaptureSource : IAudioSource, IPollable, ITimerCa
         err = _io.Ioctl(_fd, SNDRV_PCM_IOCTL_HW_REFINE, &hw);
         if (err != 0) return Unsupported(any, err);
 
-        // A period of one AAC frame if the device has it, else anything from 5 ms to 100 ms; a buffer of 4 to 16 periods.
+        // A period of one AAC frame if the device has it, else anything from 5 ms to 100 ms.
         var withPeriod = hw;
         HwParams.SetInterval(ref withPeriod, SNDRV_PCM_HW_PARAM_PERIOD_SIZE, PreferredPeriodFrames, PreferredPeriodFrames);
         if (_io.Ioctl(_fd, SNDRV_PCM_IOCTL_HW_REFINE, &withPeriod) == 0) hw = withPeriod;
         else HwParams.SetInterval(ref hw, SNDRV_PCM_HW_PARAM_PERIOD_SIZE, (uint)(SampleRate / 200), (uint)(SampleRate / 10));
+        // The largest buffer of at least 4 periods, up to MaxBufferSeconds: a period still wakes the loop, so capture is
+        // no later for it; the buffer only bounds how long the loop may be busy elsewhere before samples are lost.
         var withPeriods = hw;
-        HwParams.SetInterval(ref withPeriods, SNDRV_PCM_HW_PARAM_PERIODS, 4, 16);
-        if (_io.Ioctl(_fd, SNDRV_PCM_IOCTL_HW_REFINE, &withPeriods) == 0) hw = withPeriods;
+        HwParams.SetInterval(ref withPeriods, SNDRV_PCM_HW_PARAM_PERIODS, 4, 1024);
+        HwParams.SetInterval(ref withPeriods, SNDRV_PCM_HW_PARAM_BUFFER_SIZE, 0, (uint)(SampleRate * MaxBufferSeconds));
+        if (_io.Ioctl(_fd, SNDRV_PCM_IOCTL_HW_REFINE, &withPeriods) == 0)
+        {
+            hw = withPeriods;
+            uint largest = HwParams.Interval(withPeriods, SNDRV_PCM_HW_PARAM_BUFFER_SIZE).Max;
+            var withBuffer = withPeriods;
+            HwParams.SetInterval(ref withBuffer, SNDRV_PCM_HW_PARAM_BUFFER_SIZE, largest, largest);
+            if (_io.Ioctl(_fd, SNDRV_PCM_IOCTL_HW_REFINE, &withBuffer) == 0) hw = withBuffer;
+        }
         err = _io.Ioctl(_fd, SNDRV_PCM_IOCTL_HW_PARAMS, &hw);
         if (err != 0) return $"{_path}: SNDRV_PCM_IOCTL_HW_PARAMS: {LinuxError.Name(err)}";
         PeriodFrames = (int)HwParams.Interval(hw, SNDRV_PCM_HW_PARAM_PERIOD_SIZE).Min;

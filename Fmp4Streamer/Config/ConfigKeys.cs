@@ -139,7 +139,7 @@ public static class ConfigKeys
 
     // Sound (a second track of AAC).
     public static readonly ConfigKey Audio = new("audio", ConfigScope.Source, ConfigKeyType.Text, "", "none",
-        "ALSA capture device of the stream's sound: hw:1,0, hw:CARD=Name,DEV=0 or /dev/snd/pcmC1D0c");
+        "ALSA capture device of the stream's sound: hw:1,0, hw:CARD=Name,DEV=0, hw:1,0,2 (a subdevice) or /dev/snd/pcmC1D0c");
 
     public static readonly ConfigKey AudioCommand = new("audio_command", ConfigScope.Source, ConfigKeyType.Text, "",
         "none", "shell command writing raw S16_LE PCM (audio_rate, audio_channels) to stdout, instead of audio");

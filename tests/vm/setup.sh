@@ -40,6 +40,7 @@ need_cmd v4l2-ctl v4l-utils
 need_cmd gcc build-essential
 need_cmd make build-essential
 need_cmd ffmpeg ffmpeg
+need_cmd aplay alsa-utils
 need_cmd apt-get apt
 need_cmd apt-cache apt
 need_cmd dpkg-deb dpkg
@@ -68,6 +69,10 @@ cd "$W"
 exec 9>"$W/.lock"
 flock 9
 K=$W/kernel-$KVER
+# Sound drivers loaded at boot, after the video ones (so snd-aloop's card is 0 and snd-dummy's 1); arm64's kernel
+# build has no snd-dummy.
+SOUND_MODS="snd-aloop snd-dummy"
+[ "$ARCH" = arm64 ] && SOUND_MODS="snd-aloop"
 # In-tree modules that go to /lib/modules/extra (loaded by payloads, see below).
 EXTRA_INTREE="dummy_hcd usb_f_uvc uvcvideo"
 [ "$ARCH" = arm64 ] && EXTRA_INTREE=""
@@ -171,7 +176,7 @@ fi
 
 # --- base initramfs (kernel modules, busybox, v4l2-ctl, helpers, rig scripts, test stream) --------------
 KEY=$( (echo "$KVER"; cat "$HERE"/guest/init "$HERE"/guest/lib.sh "$HERE"/guest/www/cgi-bin/*; \
-        md5sum bin/* "$STREAM" "$LB/v4l2loopback.ko" ${M2M:+"$M2M"/*.ko}; echo "$EXTRA_INTREE $ARM_PKGS") | md5sum | cut -c1-12)
+        md5sum bin/* "$STREAM" "$LB/v4l2loopback.ko" ${M2M:+"$M2M"/*.ko}; echo "$EXTRA_INTREE $ARM_PKGS $SOUND_MODS"; [ "$ARCH" = arm64 ] || md5sum "$(command -v aplay)") | md5sum | cut -c1-12)
 BASE=$W/base-$KEY.cpio.gz
 if [ ! -s "$BASE" ]; then
   log "building base initramfs"
@@ -198,6 +203,7 @@ if [ ! -s "$BASE" ]; then
   for m in virtio_pci virtio_net vivid; do with_deps $m; done
   for d in $(modinfo -F depends "$LB/v4l2loopback.ko" | tr ',' ' '); do with_deps "$d"; done
   add_mod v4l2loopback.ko "$LB/v4l2loopback.ko"
+  for m in $SOUND_MODS; do with_deps $m; done
   # Modules a payload loads itself (rig_insmod), with its own parameters and at its own time, so the boot's
   # device numbering stays as the other payloads expect; their in-tree dependencies load at boot (harmless).
   mkdir -p "$R/lib/modules/extra"
@@ -223,6 +229,10 @@ if [ ! -s "$BASE" ]; then
     rm -rf "$R/usr/lib/aarch64-linux-gnu/gconv" "$R/lib/aarch64-linux-gnu/gconv"
   else
     copy_elf "$(command -v v4l2-ctl)"
+    # aplay feeds the loopback sound card; libasound reads its configuration (the hw: plugin) from /usr/share/alsa.
+    copy_elf "$(command -v aplay)"
+    mkdir -p "$R/usr/share/alsa"
+    cp -a /usr/share/alsa/alsa.conf /usr/share/alsa/pcm /usr/share/alsa/cards "$R/usr/share/alsa/"
   fi
   (cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) > "$BASE.tmp"
   mv "$BASE.tmp" "$BASE"

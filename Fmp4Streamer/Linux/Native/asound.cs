@@ -234,6 +234,7 @@ public static class asound
     public static readonly uint SNDRV_PCM_IOCTL_PREPARE = _IO('A', 0x40);
     public static readonly uint SNDRV_PCM_IOCTL_START = _IO('A', 0x42);
     public static readonly uint SNDRV_PCM_IOCTL_DROP = _IO('A', 0x43);
+    public static readonly uint SNDRV_CTL_IOCTL_PCM_PREFER_SUBDEVICE = _IOW('U', 0x32, sizeof(int));
     public static readonly uint SNDRV_PCM_IOCTL_READI_FRAMES = _IOR('A', 0x51, Marshal.SizeOf<snd_xferi>());
 
     public const int SNDRV_CTL_ELEM_ID_NAME_MAXLEN = 44;
