@@ -20,9 +20,9 @@ public static class FragmentAudio
     public static bool TryRead(ReadOnlySpan<byte> fragment, out AudioUnits units)
     {
         units = default;
-        if (!TryBox(fragment, out uint type, out var moof) || type != Moof) return false;
+        if (!Mp4Boxes.TryBox(fragment, out uint type, out var moof) || type != Moof) return false;
         int trafs = 0;
-        while (TryBox(moof, out type, out var body))
+        while (Mp4Boxes.TryBox(moof, out type, out var body))
         {
             moof = moof[(body.Length + 8)..];
             if (type != Traf || ++trafs < 2) continue;
@@ -34,9 +34,9 @@ public static class FragmentAudio
     private static bool TryReadTraf(ReadOnlySpan<byte> fragment, ReadOnlySpan<byte> traf, out AudioUnits units)
     {
         units = default;
-        var tfhd = Find(traf, Tfhd);
-        var tfdt = Find(traf, Tfdt);
-        var trun = Find(traf, Trun);
+        var tfhd = Mp4Boxes.Find(traf, Tfhd);
+        var tfdt = Mp4Boxes.Find(traf, Tfdt);
+        var trun = Mp4Boxes.Find(traf, Trun);
         if (tfhd.Length < 8 || tfdt.Length < 8 || trun.Length < 8) return false;
 
         uint tfFlags = BinaryPrimitives.ReadUInt32BigEndian(tfhd) & 0xFFFFFF;
@@ -74,28 +74,6 @@ public static class FragmentAudio
         for (int i = 0; i < count; i++) total += BinaryPrimitives.ReadUInt32BigEndian(sizes[(i * stride)..]);
         if (dataOffset < 0 || dataOffset + total > fragment.Length) return false;
         units = new AudioUnits(fragment.Slice(dataOffset, (int)total), sizes, stride, count, decodeTime, defaultDuration);
-        return true;
-    }
-
-    private static ReadOnlySpan<byte> Find(ReadOnlySpan<byte> container, uint type)
-    {
-        while (TryBox(container, out uint t, out var body))
-        {
-            if (t == type) return body;
-            container = container[(body.Length + 8)..];
-        }
-        return default;
-    }
-
-    private static bool TryBox(ReadOnlySpan<byte> data, out uint type, out ReadOnlySpan<byte> body)
-    {
-        type = 0;
-        body = default;
-        if (data.Length < 8) return false;
-        uint size = BinaryPrimitives.ReadUInt32BigEndian(data);
-        if (size < 8 || size > data.Length) return false;
-        type = BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
-        body = data.Slice(8, (int)size - 8);
         return true;
     }
 }

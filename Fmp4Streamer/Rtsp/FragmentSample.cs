@@ -18,13 +18,13 @@ public static class FragmentSample
     {
         sample = default;
         compositionOffset = 0;
-        if (!TryBox(fragment, out uint type, out var moof) || type != Moof) return false;
+        if (!Mp4Boxes.TryBox(fragment, out uint type, out var moof) || type != Moof) return false;
         var afterMoof = fragment[(moof.Length + 8)..];
-        if (!TryBox(afterMoof, out type, out var mdat) || type != Mdat) return false;
+        if (!Mp4Boxes.TryBox(afterMoof, out type, out var mdat) || type != Mdat) return false;
         sample = mdat;
-        var traf = Find(moof, Traf);
+        var traf = Mp4Boxes.Find(moof, Traf);
         if (traf.IsEmpty) return true;
-        var trun = Find(traf, Trun);
+        var trun = Mp4Boxes.Find(traf, Trun);
         if (trun.Length >= 8) compositionOffset = ReadCompositionOffset(trun);
         // The video traf comes first and its sample first in the mdat; sound units (a second traf) follow it.
         if (trun.Length >= 8 && ReadFirstSampleSize(trun) is int size && size > 0 && size <= sample.Length) sample = sample[..size];
@@ -56,28 +56,5 @@ public static class FragmentSample
         if (trun.Length < at + 4) return 0;
         // Version 0 stores it unsigned, version 1 signed; real offsets fit either way.
         return BinaryPrimitives.ReadInt32BigEndian(trun[at..]);
-    }
-
-    /// <summary>The body of the first child box of <paramref name="type"/> in <paramref name="container"/>.</summary>
-    private static ReadOnlySpan<byte> Find(ReadOnlySpan<byte> container, uint type)
-    {
-        while (TryBox(container, out uint t, out var body))
-        {
-            if (t == type) return body;
-            container = container[(body.Length + 8)..];
-        }
-        return default;
-    }
-
-    private static bool TryBox(ReadOnlySpan<byte> data, out uint type, out ReadOnlySpan<byte> body)
-    {
-        type = 0;
-        body = default;
-        if (data.Length < 8) return false;
-        uint size = BinaryPrimitives.ReadUInt32BigEndian(data);
-        if (size < 8 || size > data.Length) return false;
-        type = BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
-        body = data.Slice(8, (int)size - 8);
-        return true;
     }
 }
