@@ -54,7 +54,9 @@ public class ExtensionUnitSettingsTests
     private (bool All, string Json) Apply(string key, string value)
     {
         var json = new JsonWriter().BeginObject();
-        bool all = _settings.Apply([new SettingChange(key, value)], "127.0.0.1", json);
+        bool all = _settings.Apply([new SettingChange(key, value)], "127.0.0.1", json, out var save);
+        // The server writes it on the saver's thread; here, at once.
+        if (save is not null) Assert.That(save.Write(), Is.Null, "saved");
         return (all, json.EndObject().ToString());
     }
 

@@ -1,3 +1,4 @@
+using Fmp4Streamer.Linux;
 using Fmp4Streamer.Settings;
 using Fmp4Streamer.Tests.Http;
 using Fmp4Streamer.Tests.V4L2.Simulated;
@@ -10,7 +11,7 @@ internal sealed class SettingsServer : IDisposable
 {
     private readonly string _dir;
 
-    public SettingsServer(string config, bool persist = true)
+    public SettingsServer(string config, bool persist = true, AtomicFileWriter? writer = null)
     {
         _dir = Directory.CreateTempSubdirectory("settings-http").FullName;
         ConfigPath = Path.Combine(_dir, "fmp4streamer.conf");
@@ -22,7 +23,7 @@ internal sealed class SettingsServer : IDisposable
             Role = "camera", Path = "/dev/video0", Section = "/dev/video0", PerContext = false,
             Live = () => null, Remember = s => ControlSettingList.Remember(Remembered, s), Remembered = () => Remembered,
         };
-        var settings = new CameraSettings("video0", Camera, [device], persist ? new SettingsFile(ConfigPath) : null);
+        var settings = new CameraSettings("video0", Camera, [device], persist ? new SettingsFile(ConfigPath, writer) : null);
         Server.LoopThread.Invoke(() => Server.Server.ServeSettings(0, settings));
     }
 

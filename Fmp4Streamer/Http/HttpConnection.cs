@@ -49,6 +49,7 @@ internal sealed class HttpConnection
     private ProgressiveResponder? _progressive;
     private HlsResponder? _hls;
     private SnapshotResponder? _snapshot;
+    private Settings.SettingsSaveResponder? _settingsSave;
     private MjpegResponder? _mjpeg;
     // The responder of the endless answer being sent (fMP4, raw H264 or MJPEG).
     private IStreamResponder? _streamer;
@@ -116,6 +117,7 @@ internal sealed class HttpConnection
     internal ProgressiveResponder Progressive => _progressive ??= new ProgressiveResponder(this);
     internal HlsResponder Hls => _hls ??= new HlsResponder(this);
     internal SnapshotResponder Snapshot => _snapshot ??= new SnapshotResponder(this);
+    internal Settings.SettingsSaveResponder SettingsSave => _settingsSave ??= new Settings.SettingsSaveResponder(this);
     internal MjpegResponder Mjpeg => _mjpeg ??= new MjpegResponder(this);
 
     // The loop's handler: keeps OnPoll off this type's public surface.
@@ -593,6 +595,13 @@ internal sealed class HttpConnection
                     _state = ConnectionState.Reading;
                     SendError(503);
                 }
+                else if (nowUs > _deadlineUs && _settingsSave is { IsWaiting: true })
+                {
+                    _settingsSave.Stop();
+                    Log.Warning(Component, "503: the settings were not written in time");
+                    _state = ConnectionState.Reading;
+                    SendError(503);
+                }
                 else if (nowUs > _deadlineUs)
                 {
                     _hls!.Expire();
@@ -619,6 +628,7 @@ internal sealed class HttpConnection
         _state = ConnectionState.Closed;
         _hls?.Stop();
         _snapshot?.Stop();
+        _settingsSave?.Stop();
         long fragments = Queue.FragmentsSent;
         Queue.Clear();
         ReleasePending();

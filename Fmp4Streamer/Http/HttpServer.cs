@@ -106,6 +106,11 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
 
     internal Settings.ICameraSettings? SettingsOf(int index) => _settings[index];
 
+    private Settings.SettingsSaver? _settingsSaver;
+
+    /// <summary>Writes changed settings to the config file off the loop; made at the first change.</summary>
+    internal Settings.SettingsSaver SettingsSaver => _settingsSaver ??= new Settings.SettingsSaver(_loop);
+
     /// <summary>Who may change settings: loopback clients until access control replaces it.</summary>
     internal Settings.SettingsPermission MayChangeSettings { get; set; } = Settings.SettingsAccess.FromAccessDecision;
 
@@ -357,5 +362,7 @@ public sealed class HttpServer : ITimerCallback, IDeferredCallback, IDisposable
         _deferral.Cancel();
         _acceptRetryTimer.Stop();
         AccessHolds.Stop();
+        // Saves already asked for are written before the daemon exits.
+        _settingsSaver?.Dispose();
     }
 }

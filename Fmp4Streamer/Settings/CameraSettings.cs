@@ -54,7 +54,8 @@ public sealed class CameraSettings : ICameraSettings
         json.EndArray();
     }
 
-    public bool Apply(IReadOnlyList<SettingChange> changes, string client, JsonWriter json) => Apply(changes, client, json, persist: true, null);
+    public bool Apply(IReadOnlyList<SettingChange> changes, string client, JsonWriter json, out IPendingSave? save) =>
+        Apply(changes, client, json, persist: true, null, out save);
 
     /// <summary>
     /// A reload's changed control lines, applied live like a request but not saved (they come from the file), each
@@ -64,13 +65,15 @@ public sealed class CameraSettings : ICameraSettings
     {
         var refusals = new List<string>();
         var json = new JsonWriter().BeginObject();
-        Apply(changes, client, json, persist: false, refusals);
+        Apply(changes, client, json, persist: false, refusals, out _);
         foreach (var refusal in refusals) Log.Warning(_component, $"{client}: {refusal}");
         return changes.Count - refusals.Count;
     }
 
-    private bool Apply(IReadOnlyList<SettingChange> changes, string client, JsonWriter json, bool persist, List<string>? refusals)
+    private bool Apply(IReadOnlyList<SettingChange> changes, string client, JsonWriter json, bool persist, List<string>? refusals,
+        out IPendingSave? save)
     {
+        save = null;
         var sessions = new Dictionary<SettingsDevice, DeviceSession>();
         var saved = new List<SettingsFile.Change>();
         bool all = true;
@@ -100,12 +103,7 @@ public sealed class CameraSettings : ICameraSettings
         }
         if (!persist || saved.Count == 0) json.Bool("saved", false);
         else if (_file is null) json.Bool("saved", false).String("saved_reason", "persist_controls = no: kept until the daemon stops");
-        else if (_file.TrySave(saved, out string saveError)) json.Bool("saved", true);
-        else
-        {
-            Log.Error(_component, saveError);
-            json.Bool("saved", false).String("saved_reason", saveError);
-        }
+        else save = new PendingSave(_file, saved, _component);
         return all;
     }
 

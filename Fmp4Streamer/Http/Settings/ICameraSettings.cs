@@ -11,7 +11,9 @@ public interface ICameraSettings
 
     /// <summary>
     /// Applies <paramref name="changes"/> in order, logging each with <paramref name="client"/>; writes the per-name
-    /// results into the open object. Returns true when every change was taken.
+    /// results into the open object. Returns true when every change was taken. Values to be written to the config
+    /// file come back as <paramref name="save"/> (the caller runs it off the loop and reports how it went); otherwise
+    /// the object already says why nothing is saved.
     /// </summary>
-    bool Apply(IReadOnlyList<SettingChange> changes, string client, JsonWriter json);
+    bool Apply(IReadOnlyList<SettingChange> changes, string client, JsonWriter json, out IPendingSave? save);
 }

@@ -57,21 +57,22 @@ internal static class SettingsResponder
         }
         string client = user is null ? c.Address : user + " at " + c.Address;
         var json = new JsonWriter().BeginObject();
-        bool all = settings.Apply(changes, client, json);
-        json.EndObject();
-        Send(c, r, all ? 200 : 422, json.ToUtf8());
+        bool all = settings.Apply(changes, client, json, out var save);
+        int status = all ? 200 : 422;
+        if (save is not null) c.SettingsSave.Start(save, json, status, r.KeepAlive);
+        else Send(c, r.KeepAlive, status, json.EndObject().ToUtf8());
     }
 
     private static void Refuse(HttpConnection c, scoped in RouteRequest r, int status, string message) =>
-        Send(c, r, status, new JsonWriter().BeginObject().String("error", message).EndObject().ToUtf8());
+        Send(c, r.KeepAlive, status, new JsonWriter().BeginObject().String("error", message).EndObject().ToUtf8());
 
-    private static void Send(HttpConnection c, scoped in RouteRequest r, int status, byte[] body)
+    internal static void Send(HttpConnection c, bool keepAlive, int status, byte[] body)
     {
         var head = c.BeginHead(status);
         head.Header("Content-Type", Json);
         head.Append(CacheHeaders.NoStore);
         head.ContentLength(body.Length);
-        c.QueueHead(ref head, r.KeepAlive);
+        c.QueueHead(ref head, keepAlive);
         c.Queue.EnqueuePlain(body, 0, body.Length);
         c.BeginResponse();
     }
