@@ -28,7 +28,8 @@ public class MixerStartTests
         _loop = new EventLoop(_clock);
         _pcm = new SimulatedPcmDevice(_clock);
         _card = SimulatedControlDevice.Dummy();
-        _io = new SimulatedLinuxIo(_pcm, _card);
+        // The card first: it owns the control node that both the mixer and capture's subdevice choice open.
+        _io = new SimulatedLinuxIo(_card, _pcm);
         _previousLog = Log.Output;
         _log = new StringWriter();
         Log.Output = _log;

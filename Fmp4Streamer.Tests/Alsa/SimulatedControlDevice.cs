@@ -40,6 +40,9 @@ internal sealed unsafe class SimulatedControlDevice : ILinuxIo
     public string CardName { get; set; } = "Dummy";
     public List<SimElement> Elements { get; } = new();
     public bool Plugged { get; set; } = true;
+
+    /// <summary>The last subdevice asked for through this node (-1 for any).</summary>
+    public int PreferredSubdevice { get; private set; } = -1;
     public int Opens { get; private set; }
     public int Writes { get; private set; }
 
@@ -101,6 +104,8 @@ internal sealed unsafe class SimulatedControlDevice : ILinuxIo
         if (request == SNDRV_CTL_IOCTL_ELEM_INFO) return Info((snd_ctl_elem_info*)arg);
         if (request == SNDRV_CTL_IOCTL_ELEM_READ) return Read((snd_ctl_elem_value*)arg);
         if (request == SNDRV_CTL_IOCTL_ELEM_WRITE) return Write((snd_ctl_elem_value*)arg);
+        // Capture asks for its subdevice on the card's control node too; the card takes the wish.
+        if (request == SNDRV_CTL_IOCTL_PCM_PREFER_SUBDEVICE) { PreferredSubdevice = *(int*)arg; return 0; }
         return LibC.ENOTTY;
     }
 
