@@ -67,7 +67,9 @@ public class BFrameTests
         TestContext.Progress.WriteLine($"Chromium, 12 s of 640x360: after 3 s {with} frames dropped with B-frames " +
             $"({b.Dropped} of {b.Decoded} in all), {without} without ({plain.Dropped} of {plain.Decoded} in all)");
         Assert.That(b.Decoded, Is.GreaterThan(200), b.Raw);
-        Assert.That(with, Is.LessThanOrEqualTo(without + 2), b.Raw);
+        // Frames out of order make Chromium drop most of them; a busy machine drops a few in either run, so the margin
+        // is a share of what was shown rather than a fixed count.
+        Assert.That(with, Is.LessThanOrEqualTo(without + Math.Max(2, b.Decoded / 20)), b.Raw);
     }
 
     /// <summary>The raw bytes of a progressive stream for a while, as a client receives them.</summary>
