@@ -28,7 +28,9 @@ public class MixerStartTests
         _loop = new EventLoop(_clock);
         _pcm = new SimulatedPcmDevice(_clock);
         _card = SimulatedControlDevice.Dummy();
-        _io = new SimulatedLinuxIo(_pcm, _card);
+        // The card first: the PCM simulator also answers opens of the control node (for a preferred subdevice), and the
+        // first device that knows a path takes it.
+        _io = new SimulatedLinuxIo(_card, _pcm);
         _previousLog = Log.Output;
         _log = new StringWriter();
         Log.Output = _log;
