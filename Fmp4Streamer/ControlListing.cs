@@ -61,8 +61,10 @@ public static class ControlListing
             ?? throw new MixerException($"{source.Audio}: card '{name.CardId}' is not in {cardsFile} (unplugged?)");
         using var device = MixerDevice.Open(io, path);
         var warnings = new List<string>();
-        var controls = mixer.Apply(device, warnings);
+        mixer.Apply(device, warnings);
         foreach (var w in warnings) Log.Warning("ALSA " + name, w);
+        // Read anew: a write may change other controls' flags (snd-dummy's I/O box makes its CD controls inactive).
+        var controls = device.Enumerate();
         MixerLister.Print(output, source.Audio!, device, controls);
     }
 

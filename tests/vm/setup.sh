@@ -41,6 +41,7 @@ need_cmd gcc build-essential
 need_cmd make build-essential
 need_cmd ffmpeg ffmpeg
 need_cmd aplay alsa-utils
+need_cmd amixer alsa-utils
 need_cmd apt-get apt
 need_cmd apt-cache apt
 need_cmd dpkg-deb dpkg
@@ -176,7 +177,7 @@ fi
 
 # --- base initramfs (kernel modules, busybox, v4l2-ctl, helpers, rig scripts, test stream) --------------
 KEY=$( (echo "$KVER"; cat "$HERE"/guest/init "$HERE"/guest/lib.sh "$HERE"/guest/www/cgi-bin/*; \
-        md5sum bin/* "$STREAM" "$LB/v4l2loopback.ko" ${M2M:+"$M2M"/*.ko}; echo "$EXTRA_INTREE $ARM_PKGS $SOUND_MODS"; [ "$ARCH" = arm64 ] || md5sum "$(command -v aplay)") | md5sum | cut -c1-12)
+        md5sum bin/* "$STREAM" "$LB/v4l2loopback.ko" ${M2M:+"$M2M"/*.ko}; echo "$EXTRA_INTREE $ARM_PKGS $SOUND_MODS"; [ "$ARCH" = arm64 ] || md5sum "$(command -v aplay)" "$(command -v amixer)") | md5sum | cut -c1-12)
 BASE=$W/base-$KEY.cpio.gz
 if [ ! -s "$BASE" ]; then
   log "building base initramfs"
@@ -229,10 +230,12 @@ if [ ! -s "$BASE" ]; then
     rm -rf "$R/usr/lib/aarch64-linux-gnu/gconv" "$R/lib/aarch64-linux-gnu/gconv"
   else
     copy_elf "$(command -v v4l2-ctl)"
-    # aplay feeds the loopback sound card; libasound reads its configuration (the hw: plugin) from /usr/share/alsa.
+    # aplay feeds the loopback sound card, amixer reads snd-dummy's mixer; libasound reads its configuration (the hw:
+    # plugin) from /usr/share/alsa.
     copy_elf "$(command -v aplay)"
+    copy_elf "$(command -v amixer)"
     mkdir -p "$R/usr/share/alsa"
-    cp -a /usr/share/alsa/alsa.conf /usr/share/alsa/pcm /usr/share/alsa/cards "$R/usr/share/alsa/"
+    cp -a /usr/share/alsa/alsa.conf /usr/share/alsa/pcm /usr/share/alsa/ctl /usr/share/alsa/cards "$R/usr/share/alsa/"
   fi
   (cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) > "$BASE.tmp"
   mv "$BASE.tmp" "$BASE"

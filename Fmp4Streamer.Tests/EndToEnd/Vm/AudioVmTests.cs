@@ -12,6 +12,8 @@ namespace Fmp4Streamer.Tests.EndToEnd.Vm;
 /// driver that offers 5.5-48 kHz, 1-2 channels). Then the loopback card is taken away while a host client streams (its
 /// platform device unbound: the kernel's card removal, which waits until every open file is closed) and bound again:
 /// the daemon keeps the picture going, lets the card go, retries, and a new client hears the tone again.
+/// Before the streams, snd-dummy's mixer: <c>-l</c> against amixer's view of the card, three keys set by <c>-l</c> and
+/// read back by a second <c>-l</c> and amixer, an unknown key refused by <c>-l</c> and by the start.
 /// </summary>
 [Category("Vm")]
 [Category("VmStreamer")]
@@ -77,9 +79,10 @@ public class AudioVmTests
             watcher?.Dispose();
             _vm.Signal("done");
             _exitCode = _vm.WaitForExit(120);
-            _vm.SaveSections("audio", "daemon-log", "aplay-log", "cards", "cards-after", "sub2-status");
+            _vm.SaveSections("audio", "daemon-log", "aplay-log", "cards", "cards-after", "sub2-status",
+                "amixer-before", "mixer-set", "mixer-read", "amixer-after", "mixer-unknown-list", "mixer-unknown-start");
             TestContext.Progress.WriteLine($"Audio VM: {_vm.Elapsed.TotalSeconds:F1} s; before: {_before}; after: {_after}; " +
-                $"dummy44: {_dummy44}; dummy16: {_dummy16}; unbind {V("unbind_seconds")} s; watcher bytes " +
+                $"dummy44: {_dummy44}; dummy16: {_dummy16}; mixer checks {V("mixer_seconds")} s; unbind {V("unbind_seconds")} s; watcher bytes " +
                 $"{_watcherAtUnplug}/{_watcherAtReplug}/{_watcherAtEnd}; " +
                 $"overruns logged: {Regex.Matches(DaemonLog, "audio: overrun").Count}");
         }
@@ -174,6 +177,87 @@ public class AudioVmTests
     {
         Assert.That(_hostNote, Is.Null, DaemonLog);
         AssertTone(_after, "after the card came back");
+    }
+
+    [Test]
+    public void MinusLListsSndDummysMixerControlsAsTheDriverHasThem()
+    {
+        var amixer = _vm.RequireSection("amixer-before");
+        Assert.That(amixer.ExitCode, Is.EqualTo(0), amixer.Text);
+        List<AmixerControl> driver = AmixerControl.Parse(amixer.Text);
+        // Five volumes with their capture switches and the I/O box list: all active at power-on, so amixer shows them all.
+        Assert.That(driver, Has.Count.EqualTo(11), amixer.Text);
+        var listed = _vm.RequireSection("mixer-read");
+        Assert.That(listed.ExitCode, Is.EqualTo(0), listed.Text);
+        Assert.That(listed.Text, Does.Contain("Device: /dev/snd/controlC1 (audio = hw:Dummy,0)\nName: Dummy\nDriver: Dummy\n"));
+        var lines = AmixerControl.ParseListing(listed.Text);
+        Assert.That(lines.Keys, Is.EquivalentTo(driver.Select(c => c.Key)), listed.Text);
+        foreach (AmixerControl c in driver)
+        {
+            string info = lines[c.Key].Info;
+            string expected = c.Type switch
+            {
+                "INTEGER" => $"min: {c.Min} max: {c.Max}",
+                "BOOLEAN" => "values: off on",
+                _ => "values: " + string.Join(' ', c.Items.Select(i => $"'{i}'")),
+            };
+            if (c.Channels > 1) expected += $" channels: {c.Channels}";
+            Assert.That(info, Does.StartWith(expected), $"{c.Key} against amixer's {c}");
+        }
+        // The driver's volume range, whatever amixer says.
+        Assert.That(lines["mixer_master_volume"].Info, Is.EqualTo("min: -50 max: 100 channels: 2"));
+    }
+
+    [Test]
+    public void TheConfiguredMixerValuesAreWhatTheCardReadsBack()
+    {
+        Dictionary<string, string> before = AmixerValues("amixer-before"), after = AmixerValues("amixer-after");
+        // Every key is away from its power-on value, so a write that did not happen cannot pass.
+        Assert.That((before["Master Volume"], before["Mic Capture Switch"], before["External I/O Box"]), Is.EqualTo(("0,0", "off,off", "1")));
+        Assert.That((after["Master Volume"], after["Mic Capture Switch"], after["External I/O Box"]), Is.EqualTo(("-20,-20", "on,on", "0")));
+        Assert.That((after["Synth Volume"], after["Master Capture Switch"]), Is.EqualTo(("0,0", "off,off")), "untouched controls stay");
+        foreach (string section in new[] { "mixer-set", "mixer-read" })
+        {
+            var listing = _vm.RequireSection(section);
+            Assert.That(listing.ExitCode, Is.EqualTo(0), listing.Text);
+            var lines = AmixerControl.ParseListing(listing.Text);
+            Assert.That((lines["mixer_master_volume"].Value, lines["mixer_mic_capture_switch"].Value, lines["mixer_external_i_o_box"].Value),
+                Is.EqualTo(("-20", "on", "None")), section);
+        }
+    }
+
+    [Test]
+    public void TheListingAfterSettingShowsTheCardAsItIsThen()
+    {
+        // Choosing 'None' in snd-dummy's I/O box makes its CD controls inactive: the -l that set it shows that, as a
+        // fresh -l does (amixer's contents leaves inactive controls out).
+        var set = AmixerControl.ParseListing(_vm.RequireSection("mixer-set").Text);
+        var read = AmixerControl.ParseListing(_vm.RequireSection("mixer-read").Text);
+        Assert.That(read["mixer_cd_volume"].Info, Does.EndWith(" inactive"));
+        Assert.That(AmixerValues("amixer-after").Keys, Does.Not.Contain("CD Volume"));
+        Assert.That(set, Is.EquivalentTo(read));
+    }
+
+    [Test]
+    public void AnUnknownMixerKeyStopsListingAndStartWithTheKeyNamed()
+    {
+        foreach (string section in new[] { "mixer-unknown-list", "mixer-unknown-start" })
+        {
+            var run = _vm.RequireSection(section);
+            Assert.That(run.ExitCode, Is.EqualTo(3), $"{section}: {run.Text}");
+            Assert.That(run.Text, Does.Contain("/tmp/mixer.conf:5: hw:Dummy,0 (Dummy) has no mixer control 'mixer_nonexistent'; " +
+                "valid mixer controls: mixer_master_volume,"), section);
+        }
+        // The file's valid key (master volume 10) was not written either: the check comes before any write.
+        Assert.That(_vm.RequireSection("amixer-unknown").Text, Does.Contain(": values=-20,-20"));
+    }
+
+    /// <summary>A control's values by name, as amixer printed them in <paramref name="section"/>.</summary>
+    private Dictionary<string, string> AmixerValues(string section)
+    {
+        var output = _vm.RequireSection(section);
+        Assert.That(output.ExitCode, Is.EqualTo(0), output.Text);
+        return AmixerControl.Parse(output.Text).ToDictionary(c => c.Name, c => c.Values);
     }
 
     private void AssertTone(LiveAudioClip? clip, string when)

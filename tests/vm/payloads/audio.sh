@@ -4,6 +4,7 @@
 #   fed by aplay playing the tone into the playback side of that pair (device 0 subdevice 2; what another subdevice
 #   captures is silence); auto_sleep = no, so capture runs with or without clients.
 # - dummy44 / dummy16: the test pattern with snd-dummy's capture device at 44100 Hz mono and 16000 Hz stereo.
+# - before them, snd-dummy's mixer controls listed and set by -l, read back by -l and amixer; an unknown key refused.
 # The host decodes the streams; on `unplug` the loopback card is taken away (its platform device unbound: rmmod is
 # refused while the daemon holds it open) and, after 3 s, bound again; the host then decodes a new client.
 . /rig/lib.sh
@@ -27,6 +28,23 @@ tone_stop() {
 captures() { grep -c "ALSA hw:Loopback,1,2: capturing from" /tmp/daemon.log; }
 
 rig_run cards cat /proc/asound/cards
+
+# snd-dummy's mixer through the daemon's -l: amixer's view first, then -l with three keys (a volume, a switch and a
+# list, each away from the driver's power-on value), then -l without keys and amixer again read back what the card
+# kept; an unknown key stops -l and the start (exit 3). The section is a test pattern: no V4L2 device is involved.
+mixer_conf() { printf '%s\n' '[dummy]' 'test_pattern = yes' 'audio = hw:Dummy,0' "$@" > /tmp/mixer.conf; }
+_m=$(cut -d' ' -f1 /proc/uptime)
+rig_run amixer-before amixer -c 1 contents
+mixer_conf 'mixer_master_volume = -20' 'mixer_mic_capture_switch = on' 'mixer_external_i_o_box = None'
+rig_run mixer-set $S -c /tmp/mixer.conf -l
+mixer_conf
+rig_run mixer-read $S -c /tmp/mixer.conf -l
+rig_run amixer-after amixer -c 1 contents
+mixer_conf 'mixer_master_volume = 10' 'mixer_nonexistent = 1'
+rig_run mixer-unknown-list $S -c /tmp/mixer.conf -l
+rig_run mixer-unknown-start timeout 30 $S -c /tmp/mixer.conf --port 8001
+rig_run amixer-unknown amixer -c 1 cget name='Master Volume'
+rig_value mixer_seconds "$(awk -v s=$_m '{printf "%.1f", $1 - s}' /proc/uptime)"
 rig_feed_start 0 || exit 1
 printf '%s\n' '[server]' 'listen =' 'port = 8000' 'rtsp_port = 0' '' \
   '[/dev/video10]' 'name = cam' 'width = 640' 'height = 480' 'fps = 30' 'auto_sleep = no' 'audio = hw:Loopback,1,2' '' \
