@@ -39,7 +39,9 @@ public static class Streamer
         // with its default action instead of stopping it cleanly (Run returns at once after an early request).
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
-        // SIGHUP re-reads the config (systemctl reload); before the reloader exists it is ignored, not fatal.
+        // SIGHUP re-reads the config (systemctl reload); before the reloader exists it is ignored, not fatal. Started
+        // under nohup it arrives ignored, and the runtime would leave it so: the reload would silently never happen.
+        SignalDisposition.StopIgnoring(Tmds.Linux.LibC.SIGHUP);
         ConfigReloader? reloader = null;
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {

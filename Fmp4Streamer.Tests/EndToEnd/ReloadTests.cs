@@ -52,4 +52,15 @@ public class ReloadTests
         WaitForLog(daemon, "640x240");
         Assert.That(daemon.Stop(), Is.EqualTo(0), daemon.Log);
     }
+
+    [Test]
+    public void AHangupReloadsEvenWhenTheDaemonWasStartedUnderNohup()
+    {
+        // nohup hands its program SIGHUP ignored; the daemon must still take it as "reload".
+        using var daemon = DaemonProcess.StartWith("nohup", [Repository.Binary], Config);
+        WaitForLog(daemon, "stream: 320x240");
+        Hangup(daemon);
+        WaitForLog(daemon, "reloaded");
+        Assert.That(daemon.Stop(), Is.EqualTo(0), daemon.Log);
+    }
 }
