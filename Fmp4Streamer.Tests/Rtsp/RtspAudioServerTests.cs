@@ -22,17 +22,6 @@ public class RtspAudioServerTests
     // Capture times start at the loop's clock, which the sender reports read: the RTP distances stay short.
     private long _startUs;
 
-    private sealed class ManualSource : IVideoSource
-    {
-        public IAccessUnitSink? Sink;
-        public string Description => "manual";
-        public int FramesPerSecond => 30;
-        public void Start(IAccessUnitSink sink) => Sink = sink;
-        public void Stop() => Sink = null;
-        public void RequestKeyFrame() { }
-        public void Dispose() { }
-    }
-
     /// <summary>Units of 100-300 bytes whose first four bytes count the units made so far.</summary>
     private sealed class NumberingEncoder : IAudioEncoder
     {
@@ -53,7 +42,7 @@ public class RtspAudioServerTests
     }
 
     private LoopThread _loop = null!;
-    private ManualSource _source = null!;
+    private ManualVideoSource _source = null!;
     private ManualPcmSource _pcm = null!;
     private StreamHub _hub = null!;
     private RtspServer _server = null!;
@@ -65,7 +54,7 @@ public class RtspAudioServerTests
     public void Start()
     {
         _loop = new LoopThread();
-        _source = new ManualSource();
+        _source = new ManualVideoSource();
         _pcm = new ManualPcmSource(Rate, 1);
         _encoder = new TestPatternEncoder(320, 240, 30);
         _frame = new byte[_encoder.MaxFrameSize];

@@ -12,20 +12,8 @@ namespace Fmp4Streamer.Tests.Rtsp;
 /// <summary>The RTSP server in process over real sockets, fed test-pattern access units by hand.</summary>
 public class RtspServerTests
 {
-    private sealed class ManualSource : IVideoSource
-    {
-        public IAccessUnitSink? Sink;
-        public string Description => "manual";
-        public int FramesPerSecond => 30;
-        public void Start(IAccessUnitSink sink) => Sink = sink;
-        public void Stop() => Sink = null;
-        public void RequestKeyFrame() { }
-        public void Dispose() { }
-        public bool PicturesOnly { get; set; }
-    }
-
     private LoopThread _loop = null!;
-    private ManualSource _source = null!;
+    private ManualVideoSource _source = null!;
     private StreamHub _hub = null!;
     private RtspServer _server = null!;
     private TestPatternEncoder _encoder = null!;
@@ -35,7 +23,7 @@ public class RtspServerTests
     private void Start(int queueBytes = 4 << 20)
     {
         _loop = new LoopThread();
-        _source = new ManualSource();
+        _source = new ManualVideoSource();
         _encoder = new TestPatternEncoder(320, 240, 30);
         _frame = new byte[_encoder.MaxFrameSize + 300_000];
         int udpFirst = 40000 + Random.Shared.Next(0, 100) * 100;

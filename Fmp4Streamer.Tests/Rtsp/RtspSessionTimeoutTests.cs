@@ -11,21 +11,9 @@ namespace Fmp4Streamer.Tests.Rtsp;
 /// <summary>Session timeouts and DESCRIBE on a sleeping camera, on a loop whose clock the test moves.</summary>
 public class RtspSessionTimeoutTests
 {
-    private sealed class SleepySource : IVideoSource
-    {
-        public IAccessUnitSink? Sink;
-        public int Starts;
-        public string Description => "sleepy";
-        public int FramesPerSecond => 30;
-        public void Start(IAccessUnitSink sink) { Sink = sink; Starts++; }
-        public void Stop() => Sink = null;
-        public void RequestKeyFrame() { }
-        public void Dispose() { }
-    }
-
     private ManualClock _clock = null!;
     private EventLoop _loop = null!;
-    private SleepySource _source = null!;
+    private ManualVideoSource _source = null!;
     private StreamHub _hub = null!;
     private RtspServer _server = null!;
 
@@ -34,7 +22,7 @@ public class RtspSessionTimeoutTests
     {
         _clock = new ManualClock();
         _loop = new EventLoop(_clock);
-        _source = new SleepySource();
+        _source = new ManualVideoSource();
         _hub = new StreamHub(_loop, _source, new StreamHubOptions { Name = "cam", AutoSleep = true, SleepGraceUs = 1_000_000 });
         _hub.Open();
         int udpFirst = 45000 + Random.Shared.Next(0, 100) * 50;

@@ -13,4 +13,5 @@ public sealed class ManualVideoSource(int framesPerSecond = 30) : IVideoSource
     public void Stop() { Sink = null; Stops++; }
     public void RequestKeyFrame() => KeyFrameRequests++;
     public void Dispose() { }
+    public bool PicturesOnly { get; set; }
 }
