@@ -1,5 +1,6 @@
 using Fmp4Streamer.H264.TestPattern;
 using Fmp4Streamer.Tests.Audio;
+using Fmp4Streamer.Tests.Rtsp;
 using Fmp4Streamer.Tests.TestSupport;
 
 namespace Fmp4Streamer.Tests.EndToEnd;
@@ -20,13 +21,8 @@ public class RtspAudioTests
     [OneTimeSetUp]
     public void StartDaemon()
     {
-        int port = FreePort.Next();
-        int udpFirst = 20000 + Random.Shared.Next(0, 40) * 250;
-        _daemon = DaemonProcess.Start($"[server]\nrtsp_port = {port}\nrtsp_udp_ports = {udpFirst}-{udpFirst + 249}\n" +
-            $"[tp]\ntest_pattern = yes\ntest_pattern_audio = yes\nwidth = {Width}\nheight = {Height}\n");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!_daemon.Log.Contains("RTSP on") && DateTime.UtcNow < deadline) Thread.Sleep(20);
-        Assert.That(_daemon.Log, Does.Contain("RTSP on"), "RTSP did not start");
+        _daemon = RtspDaemon.Start(out int port,
+            cameraSections: $"[tp]\ntest_pattern = yes\ntest_pattern_audio = yes\nwidth = {Width}\nheight = {Height}\n");
         _url = $"rtsp://127.0.0.1:{port}/tp";
     }
 

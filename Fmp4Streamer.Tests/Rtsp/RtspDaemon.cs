@@ -2,10 +2,19 @@ using Fmp4Streamer.Tests.TestSupport;
 
 namespace Fmp4Streamer.Tests.Rtsp;
 
-/// <summary>The built binary streaming the 640x480 test pattern over HTTP and RTSP on free ports.</summary>
+/// <summary>The built binary serving RTSP (and HTTP) on free ports, by default with a 640x480 test pattern.</summary>
 internal static class RtspDaemon
 {
-    public static DaemonProcess Start(out int rtspPort, string extraServerKeys = "")
+    private const string PatternSection = """
+        [pattern]
+        test_pattern = yes
+        width = 640
+        height = 480
+        fps = 30
+        """;
+
+    /// <summary>The daemon with RTSP on a free port and <paramref name="cameraSections"/> (a 640x480 test pattern by default).</summary>
+    public static DaemonProcess Start(out int rtspPort, string extraServerKeys = "", string cameraSections = PatternSection)
     {
         rtspPort = FreePort.Next();
         // A UDP range of its own, away from the usual ephemeral ports, so parallel runs rarely collide.
@@ -16,11 +25,7 @@ internal static class RtspDaemon
             rtsp_udp_ports = {udpFirst}-{udpFirst + 249}
             {extraServerKeys}
 
-            [pattern]
-            test_pattern = yes
-            width = 640
-            height = 480
-            fps = 30
+            {cameraSections}
             """;
         var daemon = DaemonProcess.Start(config);
         var deadline = DateTime.UtcNow.AddSeconds(10);
