@@ -12,7 +12,7 @@ gcc -O2 -o "$work/loadclient" tests/bench/loadclient.c
 [ -x ./fmp4streamer ] || ./build.sh >/dev/null
 clk=$(getconf CLK_TCK)
 
-# bench_config FILE PORT: a daemon on 127.0.0.1:PORT replaying the stream, never sleeping
+# bench_config FILE PORT [H264_FILE]: a daemon on 127.0.0.1:PORT replaying H264_FILE (default: $src), never sleeping
 bench_config() {
   cat > "$1" <<CONF
 [server]
@@ -22,7 +22,7 @@ max_clients = 1000
 max_connections_per_address = 1000
 
 [bench]
-command = ffmpeg -hide_banner -loglevel error -nostdin -re -stream_loop -1 -f h264 -framerate 30 -i $PWD/$src -c copy -f h264 -
+command = ffmpeg -hide_banner -loglevel error -nostdin -re -stream_loop -1 -f h264 -framerate 30 -i $PWD/${3:-$src} -c copy -f h264 -
 width = 1920
 height = 1080
 fps = 30

@@ -128,21 +128,7 @@ echo "$clients clients for $seconds s on the 1080p command source (mjpeg_fps 15)
 printf '| clients | daemon CPU (%% of one core) | peak RSS | pictures per client (min–max) | not JPEG |\n|---|---:|---:|---:|---:|\n'
 s1080=$(stream_for 1920x1080)
 for what in mp4 mjpeg; do
-  cat > "$work/pictures-fan.conf" <<CONF
-[server]
-listen = 127.0.0.1
-port = $port
-max_clients = 1000
-max_connections_per_address = 1000
-rtsp_port = 0
-
-[cam]
-command = ffmpeg -hide_banner -loglevel error -nostdin -re -stream_loop -1 -f h264 -framerate 30 -i $PWD/$s1080 -c copy -f h264 -
-width = 1920
-height = 1080
-fps = 30
-auto_sleep = no
-CONF
+  bench_config "$work/pictures-fan.conf" $port "$s1080"
   ./fmp4streamer -c "$work/pictures-fan.conf" 2> "$work/pictures-fan-$what.log" &
   pid=$!
   wait_listening $port
