@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "httpclients.h"
+
 typedef struct {
   int fd, in_body, hdr_len, head_len, closed;
   char hdr[4096];         // the response head
@@ -51,21 +53,14 @@ static void consume(client *c, const uint8_t *p, size_t n) {
 int main(int argc, char **argv) {
   if (argc < 6) { fprintf(stderr, "usage: mjpegclient HOST PORT PATH CLIENTS SECONDS\n"); return 2; }
   int nclients = atoi(argv[4]); double seconds = atof(argv[5]);
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[2])) };
-  inet_pton(AF_INET, argv[1], &addr.sin_addr);
-  char request[512];
-  int rlen = snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", argv[3], argv[1]);
   client *cs = calloc(nclients, sizeof *cs);
-  int ep = epoll_create1(0), connected = 0;
+  int *fds = calloc(nclients, sizeof *fds), connected;
+  int ep = connect_clients(argv[1], atoi(argv[2]), argv[3], nclients, fds, &connected);
   for (int i = 0; i < nclients; i++) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) { perror("connect"); cs[i].closed = 1; close(fd); continue; }
-    if (write(fd, request, rlen) != rlen) { perror("write"); }
-    fcntl(fd, F_SETFL, O_NONBLOCK);
-    cs[i].fd = fd; connected++;
-    struct epoll_event ev = { .events = EPOLLIN, .data.u32 = i };
-    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    cs[i].fd = fds[i];
+    if (fds[i] < 0) cs[i].closed = 1;
   }
+  free(fds);
   static uint8_t buf[1 << 20];
   struct epoll_event evs[256];
   double start = now_s(), end = start + seconds;
