@@ -20,10 +20,7 @@ public class TestPatternAudioTests
     [OneTimeTearDown]
     public void StopDaemon()
     {
-        int code = _daemon.Stop();
-        string log = _daemon.Log;
-        _daemon.Dispose();
-        Assert.That(code, Is.EqualTo(0), log);
+        _daemon.StopAndAssertCleanExit();
     }
 
     [Test]

@@ -21,10 +21,7 @@ public class RtspClientsTests
     [OneTimeTearDown]
     public void StopDaemon()
     {
-        int code = _daemon.Stop();
-        string log = _daemon.Log;
-        _daemon.Dispose();
-        Assert.That(code, Is.EqualTo(0), log);
+        _daemon.StopAndAssertCleanExit();
     }
 
     [TestCase("tcp")]

@@ -25,10 +25,7 @@ public class RtspRobustnessTests
     [OneTimeTearDown]
     public void StopDaemon()
     {
-        int code = _daemon.Stop();
-        string log = _daemon.Log;
-        _daemon.Dispose();
-        Assert.That(code, Is.EqualTo(0), log);
+        _daemon.StopAndAssertCleanExit();
     }
 
     [Test]

@@ -112,6 +112,15 @@ public sealed class DaemonProcess : IDisposable
         return -1;
     }
 
+    /// <summary>For a fixture's teardown: stops the daemon, disposes it, and fails with its log unless it exited 0.</summary>
+    public void StopAndAssertCleanExit()
+    {
+        int code = Stop();
+        string log = Log;
+        Dispose();
+        Assert.That(code, Is.EqualTo(0), log);
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
