@@ -16,6 +16,12 @@ public sealed record PlaybackReport(bool Ok, int Width, int Height, double Start
     /// <summary>The media elements' <c>waiting</c> events after their first <c>playing</c> one: stalls once playing.</summary>
     public int WaitingAfterStart { get; init; }
 
+    /// <summary>The wall clock (Unix ms) of each <c>waiting</c> event after the start.</summary>
+    public IReadOnlyList<long> WaitingAfterStartAtMs { get; init; } = Array.Empty<long>();
+
+    /// <summary>The wall clock (Unix ms) of the first <c>playing</c> event; 0 if none.</summary>
+    public long PlayingAtMs { get; init; }
+
     /// <summary>Milliseconds from navigation to the first decoded frame (-1: none).</summary>
     public long FirstFrameMs { get; init; } = -1;
 
@@ -95,7 +101,10 @@ public static class BrowserPlayback
             Times = times,
             TileLatencies = tiles,
             WaitingAfterStart = root.TryGetProperty("waitingAfterStart", out var w) ? w.GetArrayLength() : 0,
+            WaitingAfterStartAtMs = root.TryGetProperty("waitingAfterStart", out var wa)
+                ? wa.EnumerateArray().Select(e => e.TryGetProperty("now", out var n) ? n.GetInt64() : 0).ToArray() : Array.Empty<long>(),
             FirstFrameMs = root.TryGetProperty("firstFrameMs", out var ff) ? ff.GetInt64() : -1,
+            PlayingAtMs = root.TryGetProperty("playingAt", out var pa) && pa.ValueKind == JsonValueKind.Number ? pa.GetInt64() : 0,
             DroppedOverTime = droppedOverTime,
             Dropped = played && last.TryGetProperty("dropped", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetInt32() : 0,
         };

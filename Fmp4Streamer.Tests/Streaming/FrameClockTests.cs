@@ -79,19 +79,43 @@ public class FrameClockTests
     }
 
     [Test]
-    public void AStallReanchorsAndKeepsTheRate()
+    public void AStallThatLosesFramesReanchorsAndKeepsTheRate()
     {
         var clock = new FrameClock(30);
         var arrivals = Arrivals(1_000_000.0 / 30, 600, 3_300, 9_400);
-        for (int i = 300; i < arrivals.Length; i++) arrivals[i] += 2_000_000; // the source stalled for 2 s
+        for (int i = 300; i < arrivals.Length; i++) arrivals[i] += 2_000_000; // the source stalled for 2 s, frames lost
         var stamps = new List<long>();
         var durations = Durations(clock, arrivals, 30, stamps);
 
+        int anchored = 300 + FrameClock.MaxHeldLateFrames;
         Assert.That(clock.Reanchors, Is.EqualTo(1));
-        Assert.That(stamps[300], Is.EqualTo(arrivals[300]), "the frame after the stall is anchored on its arrival");
+        Assert.That(durations.Skip(299).Take(FrameClock.MaxHeldLateFrames), Is.All.InRange(2999, 3001),
+            "the first late frames are held on the grid, waiting for a burst that would repay the stall");
+        Assert.That(stamps[anchored], Is.EqualTo(arrivals[anchored]), "frames keep coming at the source's pace: anchored on the arrival");
         Assert.That(clock.PeriodUs, Is.EqualTo(1_000_000.0 / 30).Within(20), "the period survives the stall");
-        Assert.That(durations.Skip(302).Min(), Is.GreaterThanOrEqualTo(2999));
-        Assert.That(durations.Skip(302).Max(), Is.LessThanOrEqualTo(3001));
+        Assert.That(durations.Skip(anchored + 2).Min(), Is.GreaterThanOrEqualTo(2999));
+        Assert.That(durations.Skip(anchored + 2).Max(), Is.LessThanOrEqualTo(3001));
+    }
+
+    /// <summary>
+    /// ffmpeg <c>-re</c> or a busy machine starves the encoder for 1.2 s; the 36 frames it owes then arrive in one
+    /// burst. They are the same content at the same pace, so the timeline goes on without a gap or a step back.
+    /// </summary>
+    [Test]
+    public void AStallRepaidByABurstKeepsTheTimelineContinuous()
+    {
+        var clock = new FrameClock(30);
+        var arrivals = Arrivals(1_000_000.0 / 30, 900, 3_300, 9_400);
+        for (int i = 300; i < 336; i++) arrivals[i] = arrivals[336] - (336 - i) * 200; // 200 µs apart in the burst
+        var stamps = new List<long>();
+        var durations = Durations(clock, arrivals, 30, stamps);
+
+        string around = string.Join(" ", durations.Skip(295).Take(60));
+        Assert.That(clock.Reanchors, Is.Zero);
+        // The burst's last frames, still a little late, nudge a few durations by under a millisecond.
+        Assert.That(durations.Skip(1), Is.All.InRange(3000 - 90, 3000 + 90), around);
+        Assert.That(durations.Skip(400), Is.All.InRange(2999, 3001), around);
+        Assert.That(Math.Abs(stamps[^1] - arrivals[^1]), Is.LessThan(30_000), "back with the arrivals after the burst");
     }
 
     [Test]

@@ -79,13 +79,8 @@ public sealed class DaemonProcess : IDisposable
         while (sw.Elapsed < timeout)
         {
             if (_process.HasExited) Assert.Fail($"daemon exited with {_process.ExitCode} before listening:\n{Log}");
-            try
-            {
-                using var c = new System.Net.Sockets.TcpClient();
-                c.Connect("127.0.0.1", Port);
-                return;
-            }
-            catch (System.Net.Sockets.SocketException) { Thread.Sleep(20); }
+            if (LoopbackListener.IsListening(Port)) return;
+            Thread.Sleep(20);
         }
         Assert.Fail("daemon did not listen within " + timeout + ":\n" + Log);
     }

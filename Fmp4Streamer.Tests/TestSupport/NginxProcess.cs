@@ -59,17 +59,12 @@ public sealed class NginxProcess : IDisposable
         var clock = Stopwatch.StartNew();
         foreach (int port in ports)
         {
-            while (true)
+            while (!LoopbackListener.IsListening(port))
             {
                 if (process.HasExited)
                     Assert.Fail($"nginx exited with {process.ExitCode}: {process.StandardError.ReadToEnd()}\n{nginx.ErrorLog}");
-                try
-                {
-                    using var c = new System.Net.Sockets.TcpClient();
-                    c.Connect("127.0.0.1", port);
-                    break;
-                }
-                catch (System.Net.Sockets.SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(10)) { Thread.Sleep(20); }
+                if (clock.Elapsed > TimeSpan.FromSeconds(10)) Assert.Fail($"nginx did not listen on {port} within 10 s\n{nginx.ErrorLog}");
+                Thread.Sleep(20);
             }
         }
         return nginx;

@@ -13,7 +13,10 @@ namespace Fmp4Streamer.Streaming;
 /// one 90 kHz tick, and high enough to lock onto a 0.1 % rate error within a minute without a drift. The loop
 /// starts at the nominal period (the SPS's VUI timing, else the configured rate); when the error grows past a
 /// bound (a stall, a start-up burst, a rate far from the nominal one) it re-anchors on the arrival, taking the period from the
-/// arrivals measured since the last anchor. Allocation-free; not thread-safe (the loop thread owns it).
+/// arrivals measured since the last anchor. A stall is held on the grid first: a source that was only starved
+/// (a busy machine, ffmpeg's <c>-re</c>) delivers the frames it owes in a burst, and they fill the grid without a
+/// gap; only frames that keep arriving late at the source's pace mean content was lost, and re-anchor.
+/// Allocation-free; not thread-safe (the loop thread owns it).
 /// </remarks>
 public sealed class FrameClock
 {
@@ -36,6 +39,9 @@ public sealed class FrameClock
     /// <summary>Frames needed since the anchor before their mean interval replaces the period at a re-anchor.</summary>
     public const int MinFramesToMeasure = 4;
 
+    /// <summary>Late frames held on the grid before a stall that does not catch up re-anchors the clock.</summary>
+    public const int MaxHeldLateFrames = 4;
+
     private double _nominalPeriodUs;
     private double _periodUs;
     private double _lastUs;          // the previous frame's smoothed time
@@ -43,6 +49,8 @@ public sealed class FrameClock
     private long _anchorArrivalUs;
     private long _framesSinceAnchor; // frames placed since the anchor frame
     private bool _running;
+    private int _heldLate;           // frames of a stall placed on the grid so far
+    private long _firstHeldArrivalUs;
 
     /// <param name="nominalFps">The configured rate: the period until the stream says otherwise.</param>
     public FrameClock(double nominalFps)
@@ -71,12 +79,14 @@ public sealed class FrameClock
         _nominalPeriodUs = period;
         _periodUs = period;
         _running = false;
+        _heldLate = 0;
     }
 
     /// <summary>The source restarted: the next frame anchors the clock again at the nominal period.</summary>
     public void Reset()
     {
         _running = false;
+        _heldLate = 0;
         _periodUs = _nominalPeriodUs;
     }
 
@@ -91,7 +101,15 @@ public sealed class FrameClock
         if (!_running) return Anchor(arrivalUs);
         double predicted = _lastUs + _periodUs;
         double error = arrivalUs - predicted;
-        if (error > Math.Max(MaxLateUs, 4 * _periodUs) || error < -MaxEarlyPeriods * _periodUs)
+        bool late = error > Math.Max(MaxLateUs, 4 * _periodUs);
+        if (late && !StallLostContent(arrivalUs))
+        {
+            // Held on the grid, outside the loop's measurements: the burst that repays the stall may follow.
+            _lastUs = predicted;
+            return (long)Math.Round(_lastUs);
+        }
+        _heldLate = 0;
+        if (late || error < -MaxEarlyPeriods * _periodUs)
         {
             Reanchors++;
             // The mean interval of the frames since the anchor, this late or early one excluded, is the rate the
@@ -106,6 +124,23 @@ public sealed class FrameClock
         _lastArrivalUs = arrivalUs;
         _framesSinceAnchor++;
         return (long)Math.Round(_lastUs);
+    }
+
+    /// <summary>
+    /// Counts a late frame; true once <see cref="MaxHeldLateFrames"/> of them arrived at least half a period apart
+    /// on average: the source runs at its pace again without repaying the stall.
+    /// </summary>
+    private bool StallLostContent(long arrivalUs)
+    {
+        if (_heldLate == 0) _firstHeldArrivalUs = arrivalUs;
+        if (_heldLate < MaxHeldLateFrames)
+        {
+            _heldLate++;
+            return false;
+        }
+        if (arrivalUs - _firstHeldArrivalUs >= _heldLate * _periodUs / 2) return true;
+        _heldLate++;
+        return false;
     }
 
     private long Anchor(long arrivalUs)

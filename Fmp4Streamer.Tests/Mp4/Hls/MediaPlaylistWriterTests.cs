@@ -47,9 +47,10 @@ public class MediaPlaylistWriterTests
             "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.75000\n#EXT-X-PART-INF:PART-TARGET=0.25000\n" +
             "#EXT-X-MEDIA-SEQUENCE:4\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init.mp4\"\n" +
             "#EXTINF:1.00000,\nseg4.m4s\n" +
-            "#EXT-X-PART:DURATION=0.70000,URI=\"seg5.0.m4s\",INDEPENDENT=YES\n#EXT-X-PART:DURATION=0.30000,URI=\"seg5.1.m4s\"\n" +
+            // A part after the first starts 20 µs late (PlaylistDurations); the last one ends with its segment.
+            "#EXT-X-PART:DURATION=0.70002,URI=\"seg5.0.m4s\",INDEPENDENT=YES\n#EXT-X-PART:DURATION=0.29998,URI=\"seg5.1.m4s\"\n" +
             "#EXTINF:1.00000,\nseg5.m4s\n" +
-            "#EXT-X-PART:DURATION=0.23333,URI=\"seg6.0.m4s\",INDEPENDENT=YES\n" +
+            "#EXT-X-PART:DURATION=0.23335,URI=\"seg6.0.m4s\",INDEPENDENT=YES\n" +
             "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"seg6.1.m4s\"\n"));
     }
 

@@ -94,11 +94,12 @@ public static class MediaPlaylistWriter
     }
 
     /// <summary>EXT-X-PART for part <paramref name="index"/> of segment <paramref name="sequence"/>.</summary>
+    /// <param name="units">Its duration in units of 10 µs (<see cref="PlaylistDurations"/>).</param>
     /// <param name="independent">It starts with a key frame (INDEPENDENT=YES).</param>
-    public static void WritePart(PlaylistText text, uint timescale, long sequence, int index, ulong ticks, bool independent)
+    public static void WritePart(PlaylistText text, long sequence, int index, long units, bool independent)
     {
         text.Append("#EXT-X-PART:DURATION="u8);
-        text.AppendSeconds(ticks, timescale);
+        text.AppendUnits(units);
         text.Append(",URI=\""u8);
         AppendPartName(text, sequence, index);
         text.Append((byte)'"');
@@ -107,13 +108,32 @@ public static class MediaPlaylistWriter
     }
 
     /// <summary>EXTINF and the URI of a complete segment.</summary>
-    public static void WriteSegment(PlaylistText text, uint timescale, long sequence, ulong ticks)
+    /// <param name="units">Its duration in units of 10 µs (<see cref="PlaylistDurations"/>).</param>
+    public static void WriteSegment(PlaylistText text, long sequence, long units)
     {
         text.Append("#EXTINF:"u8);
-        text.AppendSeconds(ticks, timescale);
+        text.AppendUnits(units);
         text.Append(",\nseg"u8);
         text.Append(sequence);
         text.Append(".m4s\n"u8);
+    }
+
+    /// <summary>
+    /// The EXT-X-PART tags of a segment's parts, durations from <see cref="PlaylistDurations"/>.
+    /// </summary>
+    /// <param name="partTicks">Each part's duration in the track timescale.</param>
+    /// <param name="segmentUnits">The complete segment's EXTINF units, where its last part ends; -1 while it is open.</param>
+    public static void WriteParts(PlaylistText text, uint timescale, long sequence, ReadOnlySpan<PlaylistPart> parts, long segmentUnits)
+    {
+        ulong offset = 0;
+        long start = 0;
+        for (int p = 0; p < parts.Length; p++)
+        {
+            offset += parts[p].DurationTicks;
+            long end = p == parts.Length - 1 && segmentUnits >= 0 ? segmentUnits : PlaylistDurations.PartStartUnits(offset, timescale);
+            WritePart(text, sequence, p, end - start, parts[p].Independent);
+            start = end;
+        }
     }
 
     /// <summary>The part a player should request next (RFC 8216bis 4.4.5.3): the open segment's next part.</summary>
@@ -141,20 +161,21 @@ public static class MediaPlaylistWriter
         var text = new PlaylistText();
         WriteHeader(text, timescale, targetDuration, segments[0].Sequence, discontinuitySequence, lowLatency?.PartTargetTicks ?? 0);
         int map = -1;
+        ulong position = 0;
         for (int i = 0; i < segments.Length; i++)
         {
             var s = segments[i];
+            long units = PlaylistDurations.SegmentUnits(position, position + s.DurationTicks, timescale);
+            position += s.DurationTicks;
             WriteSegmentTags(text, i == 0, s.Discontinuity, s.InitGeneration, ref map, s.ProgramDateTime);
-            if (lowLatency?.SegmentParts[i] is { } parts)
-                for (int p = 0; p < parts.Length; p++) WritePart(text, timescale, s.Sequence, p, parts[p].DurationTicks, parts[p].Independent);
-            WriteSegment(text, timescale, s.Sequence, s.DurationTicks);
+            if (lowLatency?.SegmentParts[i] is { } parts) WriteParts(text, timescale, s.Sequence, parts, units);
+            WriteSegment(text, s.Sequence, units);
         }
         if (lowLatency is not null)
         {
             WriteSegmentTags(text, false, lowLatency.OpenDiscontinuity, lowLatency.OpenInitGeneration, ref map, null);
-            var open = lowLatency.OpenParts;
-            for (int p = 0; p < open.Length; p++) WritePart(text, timescale, lowLatency.OpenSequence, p, open[p].DurationTicks, open[p].Independent);
-            WritePreloadHint(text, lowLatency.OpenSequence, open.Length);
+            WriteParts(text, timescale, lowLatency.OpenSequence, lowLatency.OpenParts, -1);
+            WritePreloadHint(text, lowLatency.OpenSequence, lowLatency.OpenParts.Length);
         }
         return text.ToString();
     }

@@ -471,8 +471,9 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
             var s = _window[i];
             MediaPlaylistWriter.WriteSegmentTags(text, i == 0, s.Discontinuity, s.InitGeneration, ref map, s.ProgramDateTime);
             // Parts of the newest complete segments too: a player at PART-HOLD-BACK starts inside them.
-            if (lowLatency && i >= _window.Count - PartsListedSegments) WriteParts(text, timescale, s);
-            MediaPlaylistWriter.WriteSegment(text, timescale, s.Sequence, s.DurationTicks);
+            long units = PlaylistDurations.SegmentUnits(s.FirstDecodeTime, s.EndDecodeTime, timescale);
+            if (lowLatency && i >= _window.Count - PartsListedSegments) WriteParts(text, timescale, s, units);
+            MediaPlaylistWriter.WriteSegment(text, s.Sequence, units);
         }
         if (lowLatency)
         {
@@ -481,7 +482,7 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
             if (open is not null)
             {
                 MediaPlaylistWriter.WriteSegmentTags(text, false, open.Discontinuity, open.InitGeneration, ref map, null);
-                WriteParts(text, timescale, open);
+                WriteParts(text, timescale, open, -1);
                 MediaPlaylistWriter.WritePreloadHint(text, open.Sequence, open.PartCount);
             }
             else
@@ -497,11 +498,15 @@ public sealed class HlsSegmenter : IFragmentSubscriber, ITimerCallback, IDeferre
 
     private const int PartsListedSegments = 2;
 
+    private PlaylistPart[] _partScratch = new PlaylistPart[8];
 
-    private static void WriteParts(PlaylistText text, uint timescale, HlsSegment segment)
+
+    private void WriteParts(PlaylistText text, uint timescale, HlsSegment segment, long segmentUnits)
     {
-        for (int p = 0; p < segment.PartCount; p++)
-            MediaPlaylistWriter.WritePart(text, timescale, segment.Sequence, p, segment.PartTicks(p), segment.PartIndependent(p));
+        int count = segment.PartCount;
+        if (_partScratch.Length < count) _partScratch = new PlaylistPart[count * 2];
+        for (int p = 0; p < count; p++) _partScratch[p] = segment.ToPlaylistPart(p);
+        MediaPlaylistWriter.WriteParts(text, timescale, segment.Sequence, _partScratch.AsSpan(0, count), segmentUnits);
     }
 
     private HlsPlaylist RentPlaylist()
