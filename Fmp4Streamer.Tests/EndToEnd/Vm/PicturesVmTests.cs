@@ -25,6 +25,9 @@ public class PicturesVmTests
     private byte[]? _captured;
     private byte[]? _vividSnapshot;
     private byte[]? _loopSnapshot;
+    private byte[]? _capturedNv12;
+    private byte[]? _nv12Snapshot;
+    private string? _nv12Note;
     private readonly List<byte[]> _parts = new();
     private string _metrics = "";
     private string _metricsWhileMjpeg = "";
@@ -58,10 +61,31 @@ public class PicturesVmTests
                 _hostNote = "host client failed: " + e.Message;
             }
             _vm.Signal("done");
+            FetchNv12Phase();
         }
         _exitCode = _vm.WaitForExit(120);
-        _vm.SaveSections("pictures", "daemon-log", "feeder-log", "vivid-capture", "config");
+        _vm.SaveSections("pictures", "daemon-log", "feeder-log", "vivid-capture", "config", "vivid-capture-nv12", "daemon-nv12-log");
         TestContext.Progress.WriteLine($"pictures VM: {_vm.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>The payload's second phase: vivid as an NV12 camera, its captured frame and the daemon's snapshot.</summary>
+    private void FetchNv12Phase()
+    {
+        if (_vm.TryWaitFor("RIG-MARK ready-for-nv12", 90) == null)
+        {
+            _nv12Note = "the NV12 daemon never listened on :8000";
+            return;
+        }
+        try
+        {
+            _capturedNv12 = _vm.Fetch("vivid.nv12");
+            _nv12Snapshot = Get("/vivid/snapshot.jpg").Body;
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            _nv12Note = "host client failed: " + e.Message;
+        }
+        _vm.Signal("done-nv12");
     }
 
     [OneTimeTearDown]
@@ -94,24 +118,41 @@ public class PicturesVmTests
     [Test]
     public void TheYuyvSnapshotIsTheCapturedPicture()
     {
-        Assert.That(_captured, Has.Length.EqualTo(Width * Height * 2), _vm.Tail());
-        Assert.That(_captured!.Distinct().Count(), Is.GreaterThan(16), "the camera's picture has content");
         Assert.That(_vividSnapshot, Is.Not.Null.And.Length.GreaterThan(1000), DaemonLog);
-        string captured = Path.Combine(_dir, "vivid.yuyv"), snapshot = Path.Combine(_dir, "vivid.jpg");
-        File.WriteAllBytes(captured, _captured!);
-        File.WriteAllBytes(snapshot, _vividSnapshot!);
-        File.WriteAllBytes(Path.Combine(VmRig.ResultsDir, "pictures.vivid.jpg"), _vividSnapshot!);
-        // The snapshot back to packed YUYV (limited range, as the camera sent it), then both compared plane by plane.
-        string decoded = Path.Combine(_dir, "vivid-decoded.yuyv");
-        var decode = ToolRun.Complete("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", snapshot, "-f", "rawvideo", "-pix_fmt", "yuyv422", decoded],
+        AssertSnapshotIsTheCapturedPicture(_captured, _vividSnapshot!, "yuyv422", Width * Height * 2, "vivid");
+    }
+
+    /// <summary>As the YUYV one, with vivid delivering NV12 (4:2:0, chroma interleaved) to a second daemon.</summary>
+    [Test]
+    public void TheNv12SnapshotIsTheCapturedPicture()
+    {
+        string log = _vm.Console.Section("daemon-nv12-log")?.Text ?? "(no NV12 daemon log)";
+        Assert.That(_nv12Note, Is.Null, log);
+        Assert.That(_nv12Snapshot, Is.Not.Null.And.Length.GreaterThan(1000), log);
+        Assert.That(log, Does.Contain("(pictures only)"));
+        Assert.That(_vm.Console.Value("daemon_nv12_exit"), Is.EqualTo("0"), log);
+        AssertSnapshotIsTheCapturedPicture(_capturedNv12, _nv12Snapshot!, "nv12", Width * Height * 3 / 2, "vivid-nv12");
+    }
+
+    private void AssertSnapshotIsTheCapturedPicture(byte[]? capturedFrame, byte[] jpeg, string pixelFormat, int frameBytes, string name)
+    {
+        Assert.That(capturedFrame, Has.Length.EqualTo(frameBytes), _vm.Tail());
+        Assert.That(capturedFrame!.Distinct().Count(), Is.GreaterThan(16), "the camera's picture has content");
+        string captured = Path.Combine(_dir, name + ".raw"), snapshot = Path.Combine(_dir, name + ".jpg");
+        File.WriteAllBytes(captured, capturedFrame!);
+        File.WriteAllBytes(snapshot, jpeg);
+        File.WriteAllBytes(Path.Combine(VmRig.ResultsDir, "pictures." + name + ".jpg"), jpeg);
+        // The snapshot back to the camera's layout (limited range, as the camera sent it), then compared plane by plane.
+        string decoded = Path.Combine(_dir, name + "-decoded.raw");
+        var decode = ToolRun.Complete("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", snapshot, "-f", "rawvideo", "-pix_fmt", pixelFormat, decoded],
             TimeSpan.FromSeconds(60));
         Assert.That(decode.ExitCode, Is.Zero, decode.StdErr);
-        string[] raw = ["-f", "rawvideo", "-pix_fmt", "yuyv422", "-s", $"{Width}x{Height}", "-i"];
+        string[] raw = ["-f", "rawvideo", "-pix_fmt", pixelFormat, "-s", $"{Width}x{Height}", "-i"];
         var psnr = ToolRun.Complete("ffmpeg", ["-hide_banner", "-nostats", .. raw, captured, .. raw, decoded, "-lavfi", "psnr", "-f", "null", "-"],
             TimeSpan.FromSeconds(60));
         Match m = Regex.Match(psnr.StdErr, @"PSNR y:([\d.]+|inf) u:([\d.]+|inf) v:([\d.]+|inf) average:([\d.]+|inf)");
         Assert.That(m.Success, Is.True, psnr.StdErr);
-        TestContext.Progress.WriteLine($"vivid YUYV snapshot (quality 90) vs v4l2-ctl's frame: {m.Value}");
+        TestContext.Progress.WriteLine($"{name} {pixelFormat} snapshot (quality 90) vs v4l2-ctl's frame: {m.Value}");
         double average = m.Groups[4].Value == "inf" ? 99 : double.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture);
         Assert.That(average, Is.GreaterThanOrEqualTo(30), m.Value);
     }

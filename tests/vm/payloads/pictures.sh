@@ -7,6 +7,7 @@
 # - the loopback camera /dev/video10 is MJPG, fed the DHT-less JPEGs by `h264feed ... jpeg`; the daemon passes them
 #   through with the standard tables inserted.
 # Nothing captures from either camera before a client asks, nor after the last one left (auto-sleep).
+# - then vivid again as NV12 under a second daemon: one frame captured by v4l2-ctl (vivid.nv12) and the snapshot.
 . /rig/lib.sh
 S=/bin/fmp4streamer
 [ -x $S ] || { echo "RIG-ERROR /bin/fmp4streamer missing"; exit 2; }
@@ -46,3 +47,19 @@ kill $D 2>/dev/null; wait $D; rig_value daemon_exit $?
 rig_dump daemon-log /tmp/daemon.log
 kill $F 2>/dev/null; wait $F 2>/dev/null
 rig_dump feeder-log /tmp/h264feed.log
+
+# Second phase: the same vivid camera as NV12 (what many CSI and M2M pipelines deliver), again without an encoder.
+rig_run vivid-capture-nv12 v4l2-ctl -d /dev/video0 --set-fmt-video=width=640,height=480,pixelformat=NV12 \
+  --stream-mmap --stream-count=4 --stream-to=/tmp/vivid4.nv12
+tail -c 460800 /tmp/vivid4.nv12 > /tmp/vivid.nv12
+rig_publish /tmp/vivid.nv12
+printf '[server]\nlisten =\nport = 8000\nsleep_grace = 1\n\n' > /tmp/nv12.conf
+printf '[/dev/video0]\nname = vivid\ncapture_format = NV12\nwidth = 640\nheight = 480\nfps = 30\nsnapshot_quality = 90\nosd_text_mode = None\n' >> /tmp/nv12.conf
+$S -c /tmp/nv12.conf > /tmp/daemon-nv12.log 2>&1 &
+D=$!
+if rig_wait_listen 8000 90; then
+  rig_mark ready-for-nv12
+  rig_wait done-nv12 120
+fi
+kill $D 2>/dev/null; wait $D; rig_value daemon_nv12_exit $?
+rig_dump daemon-nv12-log /tmp/daemon-nv12.log
