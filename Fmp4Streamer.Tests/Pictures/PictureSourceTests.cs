@@ -161,6 +161,49 @@ public class PictureSourceTests
         Assert.That(camera.CameraFrameSink, Is.Null, "the last client left: no more looking at frames");
     }
 
+    /// <summary>
+    /// A reload turns an H264 camera into a pictures-only MJPG one and back (capture_format changed): the MJPEG client
+    /// that kept watching gets pictures from each new source, which the hub starts again for it.
+    /// </summary>
+    [Test]
+    public void An_mjpeg_client_keeps_getting_pictures_when_a_reload_changes_the_camera_kind()
+    {
+        using var loop = new EventLoop();
+        var h264 = new FakeSource();
+        var hub = new StreamHub(loop, h264, new StreamHubOptions { Name = "t", AutoSleep = true, SleepGraceUs = 1000 });
+        using var pictures = new PictureSource(loop, hub, new PictureOptions { MjpegFps = 30 });
+        var client = new Client();
+        pictures.AddMjpegClient(client);
+        var encoder = new TestPatternEncoder(320, 240, 30);
+        var buffer = new byte[encoder.MaxFrameSize];
+        void PushH264(FakeSource source, int from)
+        {
+            for (int n = from; n < from + 3; n++)
+                source.Sink!.OnAccessUnit(buffer.AsSpan(0, encoder.EncodeFrame(n, 1_700_000_000_000 + n * 33, n == from, buffer)), 1_000_000 + n * 33_333L);
+        }
+        PushH264(h264, 0);
+        RunUntil(loop, () => client.Parts.Count > 0);
+
+        var mjpg = new FakeMjpgCamera();
+        hub.ReplaceSource(mjpg, new StreamHubOptions { Name = "t", AutoSleep = true, SleepGraceUs = 1000 });
+        Assert.That(mjpg.Starts, Is.EqualTo(1), "the MJPEG client holds the new source: it starts at once");
+        Assert.That(mjpg.CameraFrameSink, Is.SameAs(pictures), "the new camera's own frames are looked at");
+        int before = client.Parts.Count;
+        mjpg.CameraFrameSink!.OnCameraFrame(new CameraFrame(EncodeGrey(64, 48), CameraFrameFormat.Mjpeg, 64, 48, 0, 5_000_000));
+        Assert.That(client.Parts, Has.Count.EqualTo(before + 1), "a part from the MJPG camera");
+
+        var again = new FakeSource();
+        hub.ReplaceSource(again, new StreamHubOptions { Name = "t", AutoSleep = true, SleepGraceUs = 1000 });
+        Assert.That(again.Starts, Is.EqualTo(1));
+        before = client.Parts.Count;
+        PushH264(again, 100);
+        RunUntil(loop, () => client.Parts.Count > before);
+        var last = client.Parts[^1];
+        int jpegStart = last.AsSpan().IndexOf("\r\n\r\n"u8) + 4;
+        var layout = JpegFrameLayout.Inspect(last.AsSpan(jpegStart, last.Length - jpegStart - 2));
+        Assert.That((layout.IsComplete, layout.Width, layout.Height), Is.EqualTo((true, 320, 240)), "decoded from the new H264 source");
+    }
+
     private static byte[] EncodeGrey(int width, int height)
     {
         var y = new byte[width * height];

@@ -62,6 +62,20 @@ public sealed class PictureSource : IAccessUnitOutput, ICameraFrameSink, ITimerC
         _keepTimer = new LoopTimer(loop, this);
         _timeoutTimer = new LoopTimer(loop, this);
         _intervalUs = 1_000_000 / Math.Max(1, options.MjpegFps);
+        _hub.SourceReplaced += OnSourceReplaced;
+    }
+
+    /// <summary>
+    /// A reload put a source in place that may be of another kind (H264 or a pictures-only camera): the old one's
+    /// units mean nothing to it, so pictures start again from the new source's first key frame or frame, taken the way
+    /// its kind needs (the new camera's frames, or decoding), for the clients that are still watching.
+    /// </summary>
+    private void OnSourceReplaced()
+    {
+        _history.Clear();
+        _fedGroup = -1;
+        _feeding = false;
+        UpdateInterest();
     }
 
     public string Name => _hub.Name;
@@ -419,6 +433,7 @@ public sealed class PictureSource : IAccessUnitOutput, ICameraFrameSink, ITimerC
 
     public void Dispose()
     {
+        _hub.SourceReplaced -= OnSourceReplaced;
         _keepTimer.Stop();
         _timeoutTimer.Stop();
         if (Camera is { } camera) camera.CameraFrameSink = null;

@@ -99,7 +99,8 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
     /// <summary>Starts the source at once when it must not sleep; otherwise it starts with the first subscriber.</summary>
     public void Open()
     {
-        if (!_options.AutoSleep) StartSource();
+        // Outputs that hold the source (an MJPEG client, an RTSP session) outlive a reload's replaced source.
+        if (!_options.AutoSleep || _outputs.Holders > 0) StartSource();
     }
 
     public void Subscribe(IFragmentSubscriber subscriber)
@@ -183,7 +184,14 @@ public sealed class StreamHub : ILiveStream, IAccessUnitSink, ITimerCallback
         _options = options with { Name = _options.Name };
         _timeline = new SampleTimeline(Timescales.Video, source.FramesPerSecond);
         Open();
+        SourceReplaced?.Invoke();
     }
+
+    /// <summary>
+    /// After <see cref="ReplaceSource"/>: the new source may be of another kind (H264 or a pictures-only camera), so
+    /// outputs that take camera frames or access units choose again.
+    /// </summary>
+    public event Action? SourceReplaced;
 
     public void OnSourceInterrupted(string reason)
     {
