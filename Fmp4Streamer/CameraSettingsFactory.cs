@@ -47,11 +47,12 @@ public static class CameraSettingsFactory
     /// The sound card the stream captures from with audio = hw:...: its mixer controls join the camera's, and a changed
     /// value is written again at each capture open. Null for any other sound (or none).
     /// </summary>
-    public static SettingsMicrophone? Microphone(StreamHub hub, SourceConfig source) =>
+    /// <param name="io">The card's kernel interface (a simulated card in tests).</param>
+    public static SettingsMicrophone? Microphone(StreamHub hub, SourceConfig source, ILinuxIo? io = null) =>
         hub.Audio?.Source is AlsaCaptureSource alsa && source.Audio is string audio
             ? new SettingsMicrophone
             {
-                Audio = audio, Section = source.Section, Io = LibcIo.Instance,
+                Audio = audio, Section = source.Section, Io = io ?? LibcIo.Instance,
                 ControlPath = () => alsa.ControlPath, Remember = alsa.RememberMixer,
             }
             : null;
