@@ -1,6 +1,8 @@
+using Fmp4Streamer.Alsa;
 using Fmp4Streamer.Config;
 using Fmp4Streamer.Linux;
 using Fmp4Streamer.Settings;
+using Fmp4Streamer.Streaming;
 using Fmp4Streamer.V4L2;
 
 namespace Fmp4Streamer;
@@ -41,6 +43,20 @@ public static class CameraSettingsFactory
         return new SettingsFile(configPath);
     }
 
-    public static CameraSettings Create(string name, CameraSource camera, SourceConfig source, SettingsFile? file) =>
-        new(name, LibcIo.Instance, Devices(camera, source), file);
+    /// <summary>
+    /// The sound card the stream captures from with audio = hw:...: its mixer controls join the camera's, and a changed
+    /// value is written again at each capture open. Null for any other sound (or none).
+    /// </summary>
+    /// <param name="io">The card's kernel interface (a simulated card in tests).</param>
+    public static SettingsMicrophone? Microphone(StreamHub hub, SourceConfig source, ILinuxIo? io = null) =>
+        hub.Audio?.Source is AlsaCaptureSource alsa && source.Audio is string audio
+            ? new SettingsMicrophone
+            {
+                Audio = audio, Section = source.Section, Io = io ?? LibcIo.Instance,
+                ControlPath = () => alsa.ControlPath, Remember = alsa.RememberMixer,
+            }
+            : null;
+
+    public static CameraSettings Create(StreamHub hub, CameraSource camera, SourceConfig source, SettingsFile? file) =>
+        new(hub.Name, LibcIo.Instance, Devices(camera, source), file) { Microphone = Microphone(hub, source) };
 }

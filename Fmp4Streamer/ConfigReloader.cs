@@ -216,6 +216,7 @@ public sealed class ConfigReloader
             var devices = CameraSettingsFactory.Devices(camera, fresh);
             if (Settings[index] is { } settings) settings.Devices = devices;
             else Settings[index] = new CameraSettings(hub.Name, LibcIo.Instance, devices, _settingsFile(Current));
+            Settings[index]!.Microphone = CameraSettingsFactory.Microphone(hub, fresh, MixerIo);
         }
         else
         {

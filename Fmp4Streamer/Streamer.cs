@@ -103,7 +103,7 @@ public static class Streamer
         var settings = new Settings.CameraSettings?[hubs.Count];
         for (int i = 0; i < hubs.Count; i++)
             if (hubs[i].Source is V4L2.CameraSource camera)
-                server.ServeSettings(i, settings[i] = CameraSettingsFactory.Create(hubs[i].Name, camera, config.Sources[i], settingsFile));
+                server.ServeSettings(i, settings[i] = CameraSettingsFactory.Create(hubs[i], camera, config.Sources[i], settingsFile));
         // The file is read again on the loop thread, between events.
         reloader = new ConfigReloader(loop, config, options.LoadConfig, server, hubs, settings, options.Verbose,
             c => CameraSettingsFactory.File(c, options.ConfigPath));

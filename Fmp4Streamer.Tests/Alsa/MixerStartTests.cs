@@ -2,7 +2,9 @@ using Fmp4Streamer.Alsa;
 using Fmp4Streamer.Config;
 using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Http;
+using Fmp4Streamer.Http.Settings;
 using Fmp4Streamer.Linux;
+using Fmp4Streamer.Settings;
 using Fmp4Streamer.Streaming;
 using Fmp4Streamer.Tests.TestSupport;
 using Fmp4Streamer.Tests.V4L2.Simulated;
@@ -122,5 +124,35 @@ public class MixerStartTests
         source.Start(new RecordingPcmSink());
         Assert.That(_card.Element("Mic Volume").Values, Is.EqualTo(new long[] { 80, 80 }), "the new set at the next open");
         source.Dispose();
+    }
+
+    [TestCase("mixer_mic_volume = 60\n", TestName = "AValueSetOverHttpReplacesTheSectionsAtTheNextOpen")]
+    [TestCase("", TestName = "AValueSetOverHttpIsWrittenAtTheNextOpenWithoutMixerLines")]
+    public void AValueSetOverHttpIsWrittenAgainAtTheNextOpen(string mixerLines)
+    {
+        var config = ConfigLoader.Parse("[/dev/video0]\naudio = hw:1,0\n" + mixerLines, "c.conf");
+        using var source = new AlsaCaptureSource(_loop, _io, Name(), 48000, 1, "/nonexistent")
+        {
+            Mixer = Streamer.CheckedMixer(_io, Name(), config.Sources[0]),
+        };
+        var hub = new StreamHub(_loop, new TestPatternSource(_loop, 320, 240, 30), Streamer.HubOptions(config.Server, config.Sources[0]),
+            new AudioTrack(source, Fmp4Streamer.Audio.AudioEncoders.Create(48000, 1), "video0"));
+        var settings = new CameraSettings("video0", _io, [], null) { Microphone = CameraSettingsFactory.Microphone(hub, config.Sources[0], _io) };
+        source.Start(new RecordingPcmSink());
+
+        var json = new JsonWriter().BeginObject();
+        bool all = settings.Apply([new SettingChange("mixer_mic_volume", "20"), new SettingChange("mixer_line_volume", "35")], "alice", json, out _);
+        Assert.That(all, Is.True, json.EndObject().ToString());
+        Assert.That(_card.Element("Mic Volume").Values, Is.EqualTo(new long[] { 20, 20 }), "set live");
+        Assert.That(_log.ToString(), Does.Contain("alice: mixer_mic_volume = 20 on /dev/snd/controlC1 (was " + (mixerLines == "" ? "0" : "60") + ")"));
+
+        // Unplugged and back: the card comes back with its power-on values.
+        source.Stop();
+        foreach (var name in new[] { "Mic Volume", "Line Volume" }) _card.Element(name).Values[0] = _card.Element(name).Values[1] = 0;
+        source.Start(new RecordingPcmSink());
+        Assert.That(_card.Element("Mic Volume").Values, Is.EqualTo(new long[] { 20, 20 }), "the value set over HTTP, not the section's");
+        Assert.That(_card.Element("Line Volume").Values, Is.EqualTo(new long[] { 35, 35 }));
+        Assert.That(source.Mixer!.Settings, Has.Count.EqualTo(2), "one setting per key");
+        Assert.That(_card.OpenFdCount, Is.EqualTo(0));
     }
 }

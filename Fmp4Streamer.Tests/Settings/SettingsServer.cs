@@ -11,7 +11,8 @@ internal sealed class SettingsServer : IDisposable
 {
     private readonly string _dir;
 
-    public SettingsServer(string config, bool persist = true, AtomicFileWriter? writer = null)
+    /// <param name="microphone">The camera's sound card, whose mixer controls join its own; none by default.</param>
+    public SettingsServer(string config, bool persist = true, AtomicFileWriter? writer = null, SettingsMicrophone? microphone = null)
     {
         _dir = Directory.CreateTempSubdirectory("settings-http").FullName;
         ConfigPath = Path.Combine(_dir, "fmp4streamer.conf");
@@ -23,7 +24,10 @@ internal sealed class SettingsServer : IDisposable
             Role = "camera", Path = "/dev/video0", Section = "/dev/video0", PerContext = false,
             Live = () => null, Remember = s => ControlSettingList.Remember(Remembered, s), Remembered = () => Remembered,
         };
-        var settings = new CameraSettings("video0", Camera, [device], persist ? new SettingsFile(ConfigPath, writer) : null);
+        var settings = new CameraSettings("video0", Camera, [device], persist ? new SettingsFile(ConfigPath, writer) : null)
+        {
+            Microphone = microphone,
+        };
         Server.LoopThread.Invoke(() => Server.Server.ServeSettings(0, settings));
     }
 

@@ -67,8 +67,18 @@ public sealed unsafe class AlsaCaptureSource : IAudioSource, IPollable, ITimerCa
     public int PeriodFrames { get; private set; }
     public int BufferFrames { get; private set; }
 
-    /// <summary>The section's mixer keys, written to the card each time the device opens; null without.</summary>
+    /// <summary>The section's mixer keys and the values changed since, written to the card each time the device opens; null without.</summary>
     public MixerSettings? Mixer { get; set; }
+
+    /// <summary>The card's control node; null while a card named by its id is not plugged in.</summary>
+    public string? ControlPath => _name.Resolve(_cardsFile) is { } pcm ? MixerDevice.ControlPathOf(pcm) : null;
+
+    /// <summary>A mixer value changed while running (settings over HTTP), written again at every later open.</summary>
+    public void RememberMixer(MixerSetting setting)
+    {
+        Mixer ??= new MixerSettings(_io, _name, Array.Empty<MixerSetting>(), _cardsFile);
+        Mixer.Remember(setting);
+    }
 
     public long Overruns { get; private set; }
     public long Opens { get; private set; }

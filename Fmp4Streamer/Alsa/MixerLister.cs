@@ -31,7 +31,7 @@ public static class MixerLister
         for (int i = 0; i < (same ? Math.Min(1, c.Values.Length) : c.Values.Length); i++)
         {
             if (i > 0) sb.Append(',');
-            sb.Append(Value(c, c.Values[i]));
+            sb.Append(ValueText(c, c.Values[i]));
         }
         sb.Append("\t( ");
         switch (c.Type)
@@ -54,7 +54,8 @@ public static class MixerLister
         return sb.Append(')').ToString();
     }
 
-    private static string Value(MixerControl c, long v) => c.Type switch
+    /// <summary>A value as a config line writes it: on/off, an item's name, or the number.</summary>
+    public static string ValueText(MixerControl c, long v) => c.Type switch
     {
         MixerControlType.Boolean => v != 0 ? "on" : "off",
         MixerControlType.Enumerated when v >= 0 && v < c.Items.Count => c.Items[(int)v],

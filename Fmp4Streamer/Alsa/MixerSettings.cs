@@ -14,17 +14,31 @@ public sealed class MixerSettings
     private readonly ILinuxIo _io;
     private readonly AlsaDeviceName _device;
     private readonly string _cardsFile;
+    private readonly List<MixerSetting> _settings;
 
     public MixerSettings(ILinuxIo io, AlsaDeviceName device, IReadOnlyList<MixerSetting> settings,
         string cardsFile = "/proc/asound/cards")
     {
         _io = io;
         _device = device;
-        Settings = settings;
+        _settings = new List<MixerSetting>(settings);
         _cardsFile = cardsFile;
     }
 
-    public IReadOnlyList<MixerSetting> Settings { get; }
+    /// <summary>The section's keys, then the values changed since (settings over HTTP), one per key.</summary>
+    public IReadOnlyList<MixerSetting> Settings => _settings;
+
+    /// <summary>Replaces the setting of the same key, or appends it: the last value set is the one the next open writes.</summary>
+    public void Remember(MixerSetting setting)
+    {
+        for (int i = 0; i < _settings.Count; i++)
+        {
+            if (_settings[i].Key != setting.Key) continue;
+            _settings[i] = setting;
+            return;
+        }
+        _settings.Add(setting);
+    }
 
     private string Component => "ALSA " + _device;
 

@@ -1,3 +1,4 @@
+using Fmp4Streamer.Alsa;
 using Fmp4Streamer.Config;
 using Fmp4Streamer.Diagnostics;
 using Fmp4Streamer.Http.Settings;
@@ -12,7 +13,8 @@ namespace Fmp4Streamer.Settings;
 /// The controls of one camera's chain (camera, decoder, encoder) over HTTP: described from the devices themselves and
 /// changed live through the extended-control ioctls, each value read back. While the chain sleeps the camera node is
 /// opened just for the request; a closed M2M device only remembers the value for its next open. Every change is
-/// remembered for later opens, logged, and saved to the config file through <see cref="SettingsFile"/>.
+/// remembered for later opens, logged, and saved to the config file through <see cref="SettingsFile"/>. A camera with
+/// <c>audio = hw:...</c> also lists its sound card's mixer controls (mixer_ keys), set the same way.
 /// </summary>
 public sealed class CameraSettings : ICameraSettings
 {
@@ -33,6 +35,9 @@ public sealed class CameraSettings : ICameraSettings
     /// <summary>The chain; replaced when a reload restarts the camera with another chain.</summary>
     public IReadOnlyList<SettingsDevice> Devices { get; set; }
 
+    /// <summary>The sound card of the camera's audio = hw:... device; null without one.</summary>
+    public SettingsMicrophone? Microphone { get; set; }
+
     /// <summary>Where changes are saved (null: kept in memory); a reload may switch persist_controls.</summary>
     public SettingsFile? File
     {
@@ -50,6 +55,11 @@ public sealed class CameraSettings : ICameraSettings
             if (device.SysfsRoot is string sysfs && session.Handle is VideoDevice handle)
                 session.Describe(json, j => ExtensionUnitDescriptions.Write(j, handle, sysfs));
             else session.Describe(json);
+        }
+        if (Microphone is { } microphone)
+        {
+            using var mixer = MixerSession.Open(microphone);
+            MixerDescriptions.Write(json, mixer);
         }
         json.EndArray();
     }
@@ -76,6 +86,7 @@ public sealed class CameraSettings : ICameraSettings
         save = null;
         var sessions = new Dictionary<SettingsDevice, DeviceSession>();
         var saved = new List<SettingsFile.Change>();
+        MixerSession? mixer = null;
         bool all = true;
         try
         {
@@ -83,7 +94,10 @@ public sealed class CameraSettings : ICameraSettings
             foreach (var change in changes)
             {
                 json.BeginObject().String("key", change.Key);
-                if (TryApply(change, client, sessions, saved, json, out string error))
+                bool ok = MixerNames.IsMixerKey(change.Key)
+                    ? TryApplyMixer(change, client, ref mixer, saved, json, out string error)
+                    : TryApply(change, client, sessions, saved, json, out error);
+                if (ok)
                 {
                     json.Bool("ok", true);
                 }
@@ -100,6 +114,7 @@ public sealed class CameraSettings : ICameraSettings
         finally
         {
             foreach (var session in sessions.Values) session.Dispose();
+            mixer?.Dispose();
         }
         if (!persist || saved.Count == 0) json.Bool("saved", false);
         else if (_file is null) json.Bool("saved", false).String("saved_reason", "persist_controls = no: kept until the daemon stops");
@@ -186,6 +201,19 @@ public sealed class CameraSettings : ICameraSettings
         Log.Info(_component, $"{client}: {control.Name} = {text} on {path} (was {was}" +
             (adjusted ? $", asked {change.Value}" : "") + (session.Applies ? ")" : "; applied at the next start)"));
         return true;
+    }
+
+    /// <summary>A mixer_ key: the card is opened once for the request, at its first mixer key.</summary>
+    private bool TryApplyMixer(SettingChange change, string client, ref MixerSession? mixer, List<SettingsFile.Change> saved,
+        JsonWriter json, out string error)
+    {
+        if (Microphone is not { } microphone)
+        {
+            error = $"unknown control '{change.Key}': mixer keys set the controls of the camera's audio = hw:... device, and it has none";
+            return false;
+        }
+        mixer ??= MixerSession.Open(microphone);
+        return MixerRequests.TryApply(mixer, change, client, _component, saved, json, out error);
     }
 
     /// <summary>
