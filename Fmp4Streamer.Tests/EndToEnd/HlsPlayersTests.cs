@@ -73,7 +73,8 @@ public class HlsPlayersTests
                 }
                 else
                 {
-                    Assert.That(p.GetProperty("partTarget").GetDouble(), Is.EqualTo(0.25), "PART-TARGET is hls_part_duration");
+                    // hls_part_duration and the 20 µs a segment's first part may gain in print.
+                    Assert.That(p.GetProperty("partTarget").GetDouble(), Is.InRange(0.25, 0.250021), "PART-TARGET is hls_part_duration");
                     Assert.That(p.GetProperty("partHoldBack").GetDouble(), Is.GreaterThanOrEqualTo(3 * 0.25));
                 }
             }
@@ -102,8 +103,9 @@ print(json.dumps(out))
         using var doc = JsonDocument.Parse(python.StdOut);
         var root = doc.RootElement;
         double partTarget = root.GetProperty("part_target").GetDouble();
-        Assert.That(partTarget, Is.EqualTo(0.25));
-        Assert.That(root.GetProperty("part_hold_back").GetDouble(), Is.GreaterThanOrEqualTo(3 * partTarget));
+        Assert.That(partTarget, Is.InRange(0.25, 0.250021));
+        // Three times the printed target in decimal digits; binary doubles of the two may differ in the last bit.
+        Assert.That(root.GetProperty("part_hold_back").GetDouble(), Is.GreaterThanOrEqualTo(3 * partTarget - 1e-9));
         var segments = root.GetProperty("segments").EnumerateArray().ToList();
         Assert.That(segments, Has.Count.GreaterThanOrEqualTo(2));
         for (int i = 0; i < segments.Count; i++)

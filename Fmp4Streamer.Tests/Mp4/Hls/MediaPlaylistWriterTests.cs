@@ -44,7 +44,7 @@ public class MediaPlaylistWriterTests
             6, [new PlaylistPart(21000, true)], 0);
         Assert.That(MediaPlaylistWriter.Write(90000, 1, 0, segments, ll), Is.EqualTo(
             "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:1\n" +
-            "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.75000\n#EXT-X-PART-INF:PART-TARGET=0.25000\n" +
+            "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.75006\n#EXT-X-PART-INF:PART-TARGET=0.25002\n" +
             "#EXT-X-MEDIA-SEQUENCE:4\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init.mp4\"\n" +
             "#EXTINF:1.00000,\nseg4.m4s\n" +
             // A part after the first starts 20 µs late (PlaylistDurations); the last one ends with its segment.

@@ -20,10 +20,10 @@ public class PlaylistDurationsTests
         yield return new TestCaseData(new[] { 3000 }, 30, 7, 36_000.0).SetName("30 fps, joined after ten hours");
         yield return new TestCaseData(new[] { 3003 }, 30, 7, 500.0).SetName("29.97 fps");
         yield return new TestCaseData(new[] { 3600 }, 25, 6, 76.0).SetName("25 fps: durations exact in decimals");
-        yield return new TestCaseData(new[] { 3750 }, 24, 6, 1234.5).SetName("24 fps");
         yield return new TestCaseData(new[] { 2999, 3000, 3001, 3000, 3000, 2999, 3001 }, 30, 7, 76.0)
             .SetName("a pipe's frame clock: durations of 2999 to 3001 ticks");
-        yield return new TestCaseData(new[] { 1500 }, 60, 15, 90.0).SetName("60 fps, parts of 15 frames");
+        yield return new TestCaseData(new[] { 1500 }, 60, 15, 90.0).SetName("60 fps, parts of 15 frames: exactly the part target");
+        yield return new TestCaseData(new[] { 3750 }, 24, 6, 90.0).SetName("24 fps, parts of 6 frames: exactly the part target");
     }
 
     [TestCaseSource(nameof(Streams))]
@@ -46,6 +46,12 @@ public class PlaylistDurationsTests
             }
         }
         Assert.That(resets, Is.Empty, "parser resets before parts without a key frame");
+
+        // RFC 8216bis 4.4.4.9: no part is printed longer than PART-TARGET, also where parts are exactly the target.
+        var target = double.Parse(playlist.Split('\n').First(l => l.StartsWith("#EXT-X-PART-INF:PART-TARGET="))[28..], CultureInfo.InvariantCulture);
+        var durations = playlist.Split('\n').Where(l => l.StartsWith("#EXT-X-PART:DURATION="))
+            .Select(l => double.Parse(l[21..l.IndexOf(',')], CultureInfo.InvariantCulture));
+        Assert.That(durations, Is.All.LessThanOrEqualTo(target));
     }
 
     [Test]

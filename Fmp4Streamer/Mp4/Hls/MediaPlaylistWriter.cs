@@ -47,7 +47,7 @@ public static class MediaPlaylistWriter
         {
             // PART-HOLD-BACK: three times the part target as printed (4.4.3.8 asks for at least twice; three is
             // Apple's advice), computed from the printed digits so the ratio holds exactly for a reader.
-            ulong printedTarget = (partTargetTicks * DecimalScale + timescale / 2) / timescale;
+            ulong printedTarget = (ulong)PlaylistDurations.PartTargetUnits(partTargetTicks, timescale);
             text.Append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK="u8);
             text.AppendDecimal(3 * printedTarget, DecimalScale, Decimals);
             text.Append("\n#EXT-X-PART-INF:PART-TARGET="u8);

@@ -26,7 +26,18 @@ public static class PlaylistDurations
     public static long SegmentUnits(ulong startTicks, ulong endTicks, uint timescale) =>
         ToUnits(endTicks, timescale) - ToUnits(startTicks, timescale);
 
+    /// <summary>How many units a part after a segment's first is printed to start after its decode time, at most.</summary>
+    public const long PartStartBiasUnits = 2;
+
     /// <summary>Where a part starting <paramref name="ticksIntoSegment"/> after its segment's start is printed to start.</summary>
     public static long PartStartUnits(ulong ticksIntoSegment, uint timescale) =>
-        ticksIntoSegment == 0 ? 0 : (long)((UInt128)ticksIntoSegment * UnitsPerSecond / timescale) + 2;
+        ticksIntoSegment == 0 ? 0 : (long)((UInt128)ticksIntoSegment * UnitsPerSecond / timescale) + PartStartBiasUnits;
+
+    /// <summary>
+    /// PART-TARGET as printed: the configured target and the bias, which a part as long as the target (15 frames at
+    /// 60 fps for 0.25 s) gains as the first of its segment. Every printed part duration stays within it (RFC 8216bis
+    /// 4.4.4.9).
+    /// </summary>
+    public static long PartTargetUnits(ulong partTargetTicks, uint timescale) =>
+        ToUnits(partTargetTicks, timescale) + PartStartBiasUnits;
 }
