@@ -4,8 +4,9 @@ namespace Fmp4Streamer.Tests.EndToEnd.Players;
 
 /// <summary>
 /// Shaka Player (npm shaka-player) in headless Chromium plays a camera's /stream.m3u8 when its own request wakes the
-/// camera (never started here, asleep again in <see cref="ShakaAfterSleepTests"/>), and the content of an x264
-/// <c>command =</c>, without stalling (no <c>waiting</c> event) once it started.
+/// camera (never started here, asleep again in <see cref="ShakaAfterSleepTests"/>), the content of an x264
+/// <c>command =</c>, and that stream again when it joins it running, without stalling (no <c>waiting</c> event) once
+/// it started. A second viewer of the camera's /stream.mp4 tells a stall of the stream from a pause of the source.
 /// </summary>
 [Category("EndToEnd")]
 [NonParallelizable]

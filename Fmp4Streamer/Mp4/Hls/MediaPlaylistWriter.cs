@@ -121,7 +121,7 @@ public static class MediaPlaylistWriter
     /// <summary>
     /// The EXT-X-PART tags of a segment's parts, durations from <see cref="PlaylistDurations"/>.
     /// </summary>
-    /// <param name="partTicks">Each part's duration in the track timescale.</param>
+    /// <param name="parts">The segment's parts, durations in the track timescale.</param>
     /// <param name="segmentUnits">The complete segment's EXTINF units, where its last part ends; -1 while it is open.</param>
     public static void WriteParts(PlaylistText text, uint timescale, long sequence, ReadOnlySpan<PlaylistPart> parts, long segmentUnits)
     {

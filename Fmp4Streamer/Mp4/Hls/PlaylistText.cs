@@ -70,7 +70,7 @@ public sealed class PlaylistText
     public void AppendSeconds(ulong ticks, uint timescale) => AppendDecimal(ticks, timescale, 5);
 
     /// <summary>A duration in units of 10 µs as seconds with five decimals (EXTINF, part durations).</summary>
-    public void AppendUnits(long units) => AppendDecimal((ulong)Math.Max(0, units), 100_000, 5);
+    public void AppendUnits(long units) => AppendDecimal((ulong)Math.Max(0, units), PlaylistDurations.UnitsPerSecond, 5);
 
     /// <summary>A UTC time as ISO 8601 with milliseconds: 2026-01-02T03:04:05.678Z (RFC 8216 4.3.2.6).</summary>
     public void AppendDateTime(DateTime utc)
