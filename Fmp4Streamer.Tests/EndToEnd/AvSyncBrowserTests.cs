@@ -44,10 +44,12 @@ public class AvSyncBrowserTests
         TestContext.Out.WriteLine("A/V offsets heard and seen, with Web Audio's own output latency (ms): " + string.Join(", ", output));
         // A flash the page's frame callbacks missed on a busy machine has no pair: most of the 8 s must be there.
         Assert.That(media, Has.Count.GreaterThanOrEqualTo(4), "bursts paired with flashing frames");
-        // Within 2 ms at normal speed (measured); up to about 15 ms while the page catches up with the live edge at
-        // 1.2x, when the browser's time-stretching of the sound holds some of it back.
+        // Within 2 ms at normal speed (measured); while the page catches up with the live edge at 1.2x, Chromium
+        // time-stretches the sound (overlap-add of 20 ms windows, each placed anywhere in a 30 ms search interval),
+        // which moves a burst's onset by itself: usually up to about 15 ms, once 35 ms in a full run. The sync claim
+        // is the normal-speed bound; the other only catches a track gone astray.
         Assert.That(normalRate, Has.All.InRange(-10.0, 10.0), "at normal speed");
-        Assert.That(media, Has.All.InRange(-25.0, 25.0), "at any speed");
+        Assert.That(media, Has.All.InRange(-60.0, 60.0), "at any speed");
         Assert.That(daemon.Stop(), Is.EqualTo(0), daemon.Log);
     }
 }
